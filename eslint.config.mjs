@@ -1,0 +1,31 @@
+// Lint: strict TypeScript rules plus Nx module boundaries, so the dependency
+// direction of DESIGN.md §8 (apps → libs; schema ← core ← adapter) is enforced.
+import nx from '@nx/eslint-plugin';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', 'data/**', 'dist/**', '.nx/**', 'infra/**', '**/*.generated.ts'] },
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts'],
+    plugins: { '@nx': nx },
+    rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          allow: [],
+          banTransitiveDependencies: false,
+          depConstraints: [
+            { sourceTag: 'type:schema', onlyDependOnLibsWithTags: [] },
+            { sourceTag: 'type:core', onlyDependOnLibsWithTags: ['type:schema', 'type:core'] },
+            { sourceTag: 'type:adapter', onlyDependOnLibsWithTags: ['type:schema', 'type:core'] },
+            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:schema', 'type:core', 'type:adapter'] },
+          ],
+        },
+      ],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+      'no-console': 'off',
+    },
+  },
+);
