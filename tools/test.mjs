@@ -1,0 +1,72 @@
+#!/usr/bin/env node
+// The one test command (`npm test`): lint, typecheck, then unit, integration and
+// end-to-end tests with Node's test runner. Integration and end-to-end tests
+// need a real Kafka broker: unless MCPG_TEST_KAFKA_BROKERS points at one, this
+// script provisions and starts a single-node KRaft broker on loopback for the
+// run and stops it afterwards.
+import { spawnSync } from 'node:child_process';
+import { readdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, sep } from 'node:path';
+import { register } from 'tsx/esm/api';
+
+const root = new URL('..', import.meta.url).pathname;
+const args = process.argv.slice(2);
+const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : null;
+
+function findSpecs() {
+  const skip = new Set(['node_modules', 'data', 'dist', '.nx', '.git', 'target']);
+  const out = [];
+  const walk = (dir) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      if (skip.has(entry.name)) continue;
+      const p = join(dir, entry.name);
+      if (entry.isDirectory()) walk(p);
+      else if (entry.name.endsWith('.spec.ts')) out.push(p.slice(root.length));
+    }
+  };
+  for (const top of ['libs', 'apps', 'test', 'tools']) {
+    try { walk(join(root, top)); } catch { /* folder may not exist yet */ }
+  }
+  return out.sort();
+}
+
+function run(cmd, cmdArgs, env = process.env) {
+  console.log(`\n$ ${cmd} ${cmdArgs.join(' ')}`);
+  const r = spawnSync(cmd, cmdArgs, { cwd: root, stdio: 'inherit', env });
+  return r.status ?? 1;
+}
+
+const specs = findSpecs();
+const isE2e = (f) => f.startsWith(`test${sep}`);
+const isInt = (f) => f.endsWith('.int.spec.ts');
+const unit = specs.filter((f) => !isE2e(f) && !isInt(f));
+const real = specs.filter((f) => isE2e(f) || isInt(f));
+
+if (!only) {
+  if (run('npx', ['eslint', '.', '--max-warnings=0']) !== 0) process.exit(1);
+  if (run('npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']) !== 0) process.exit(1);
+}
+
+const selected = only === 'unit' ? unit : only === 'real' ? real : [...unit, ...real];
+let broker = null;
+const env = { ...process.env };
+if (selected.some((f) => real.includes(f)) && !env.MCPG_TEST_KAFKA_BROKERS) {
+  register({ tsconfig: join(root, 'tsconfig.json') });
+  const { startLocalBroker } = await import('../libs/bus/src/index.ts');
+  const dataDir = mkdtempSync(join(tmpdir(), 'mcpg-test-kafka-'));
+  broker = await startLocalBroker({ port: Number(env.MCPG_TEST_KAFKA_PORT ?? 19192), dataDir });
+  env.MCPG_TEST_KAFKA_BROKERS = broker.brokers.join(',');
+  console.log(`test broker on ${env.MCPG_TEST_KAFKA_BROKERS}`);
+  process.on('exit', () => rmSync(dataDir, { recursive: true, force: true }));
+}
+
+let status = 0;
+try {
+  // One file at a time: the embedded ClickHouse binds one data directory per
+  // process, and two cores are better spent on the broker than on parallel files.
+  status = run(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-reporter=spec', ...selected], env);
+} finally {
+  if (broker) await broker.stop();
+}
+process.exit(status);
