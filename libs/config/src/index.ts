@@ -1,0 +1,3 @@
+export * from './setting.ts';
+export * from './load-config.ts';
+export * from './settings.ts';

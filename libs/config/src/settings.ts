@@ -1,0 +1,134 @@
+// The settings mcpg apps share, grouped by the component they configure. Each
+// app composes the groups it uses into its own spec (one typed schema per app).
+import { boolSetting, enumSetting, intSetting, listSetting, numberSetting, stringSetting } from './setting.ts';
+
+export const busSettings = {
+  bus: enumSetting({
+    env: 'MCPG_BUS',
+    flag: 'bus',
+    values: ['kafka', 'memory'] as const,
+    default: 'kafka',
+    doc: 'Event bus: a Kafka broker, or an in-process bus (single process, nothing survives a restart)',
+  }),
+  kafkaBrokers: listSetting({
+    env: 'MCPG_KAFKA_BROKERS',
+    flag: 'kafka-brokers',
+    default: ['127.0.0.1:9092'],
+    doc: 'Kafka bootstrap servers',
+  }),
+  kafkaClientId: stringSetting({ env: 'MCPG_KAFKA_CLIENT_ID', default: 'mcpg', doc: 'Kafka client id prefix' }),
+  partitions: intSetting({
+    env: 'MCPG_KAFKA_PARTITIONS',
+    flag: 'partitions',
+    default: 6,
+    min: 1,
+    max: 1024,
+    doc: 'Partitions for topics mcpg creates; the most worker instances that can share a topic',
+  }),
+};
+
+export const storeSettings = {
+  clickhouseUrl: stringSetting({
+    env: 'MCPG_CLICKHOUSE_URL',
+    flag: 'clickhouse-url',
+    default: '',
+    pattern: /^(https?:\/\/.+)?$/,
+    doc: 'ClickHouse server URL; empty means the embedded engine in MCPG_DATA_DIR',
+  }),
+  clickhouseDatabase: stringSetting({
+    env: 'MCPG_CLICKHOUSE_DATABASE',
+    default: 'mcpg',
+    pattern: /^[A-Za-z_][A-Za-z0-9_]{0,63}$/,
+    doc: 'ClickHouse database for mcpg tables',
+  }),
+  clickhouseUser: stringSetting({ env: 'MCPG_CLICKHOUSE_USER', default: 'default', doc: 'ClickHouse user (server only)' }),
+  clickhousePassword: stringSetting({
+    env: 'MCPG_CLICKHOUSE_PASSWORD',
+    default: '',
+    secret: true,
+    doc: 'ClickHouse password (server only)',
+  }),
+  dataDir: stringSetting({
+    env: 'MCPG_DATA_DIR',
+    flag: 'data-dir',
+    default: './data',
+    doc: 'Directory for the embedded engine and the local broker; one process per directory',
+  }),
+};
+
+export const apiSettings = {
+  apiHost: stringSetting({ env: 'MCPG_API_HOST', flag: 'host', default: '127.0.0.1', doc: 'Address the query API listens on' }),
+  apiPort: intSetting({ env: 'MCPG_API_PORT', flag: 'port', default: 7843, min: 0, max: 65535, doc: 'Port of the query API' }),
+};
+
+export const workerSettings = {
+  batchRows: intSetting({
+    env: 'MCPG_WORKER_BATCH_ROWS',
+    default: 20000,
+    min: 1,
+    max: 1_000_000,
+    doc: 'A worker writes to ClickHouse once this many rows are buffered',
+  }),
+  flushMs: intSetting({
+    env: 'MCPG_WORKER_FLUSH_MS',
+    default: 250,
+    min: 1,
+    max: 60_000,
+    doc: 'A worker writes buffered rows at least this often (milliseconds)',
+  }),
+};
+
+export const simSettings = {
+  simRate: numberSetting({
+    env: 'MCPG_SIM_RATE',
+    flag: 'rate',
+    default: 200,
+    min: 0,
+    max: 1_000_000,
+    doc: 'Simulated tool calls per second (0 turns the simulator off in mcpg up)',
+  }),
+  simDuration: numberSetting({
+    env: 'MCPG_SIM_DURATION',
+    flag: 'duration',
+    default: 0,
+    min: 0,
+    max: 31_536_000,
+    doc: 'Seconds the simulator runs; 0 means until stopped',
+  }),
+  simSeed: intSetting({ env: 'MCPG_SIM_SEED', flag: 'seed', default: 1, min: 0, max: 2 ** 31 - 1, doc: 'Seed of the simulated fleet and its traffic' }),
+  simOrgs: listSetting({
+    env: 'MCPG_SIM_ORGS',
+    flag: 'orgs',
+    default: ['default', 'acme', 'globex'],
+    doc: 'Organisations the simulator sends for',
+  }),
+  simGateways: intSetting({ env: 'MCPG_SIM_GATEWAYS', flag: 'gateways', default: 12, min: 1, max: 10_000, doc: 'Simulated gateway instances' }),
+};
+
+export const telemetrySettings = {
+  logLevel: enumSetting({
+    env: 'MCPG_LOG_LEVEL',
+    flag: 'log-level',
+    values: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const,
+    default: 'info',
+    doc: 'Log level',
+  }),
+  otlpEndpoint: stringSetting({
+    env: 'MCPG_OTLP_ENDPOINT',
+    default: '',
+    pattern: /^(https?:\/\/.+)?$/,
+    doc: 'OTLP/HTTP traces endpoint (e.g. http://127.0.0.1:4318/v1/traces); empty turns trace export off',
+  }),
+  traceSampleRate: numberSetting({ env: 'MCPG_TRACE_SAMPLE_RATE', default: 1, min: 0, max: 1, doc: 'Fraction of traces sampled' }),
+  metricsEnabled: boolSetting({ env: 'MCPG_SELF_METRICS', default: true, doc: 'Collect process metrics for the API’s own /api/v1/metrics' }),
+};
+
+/** Every shared setting, for the README table and its test. */
+export const allSettings = {
+  ...busSettings,
+  ...storeSettings,
+  ...apiSettings,
+  ...workerSettings,
+  ...simSettings,
+  ...telemetrySettings,
+};
