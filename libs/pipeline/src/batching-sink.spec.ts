@@ -1,0 +1,172 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { BatchingSink } from './batching-sink.ts';
+import { NO_DELAY_RETRY } from './retry.ts';
+import { DLQ_HEADERS } from './dead-letter.ts';
+import type { BatchHandler, BusConsumer, BusProducer, CommitPosition, IncomingMessage, OutgoingMessage } from './bus-port.ts';
+
+function fakeConsumer() {
+  let handler: BatchHandler | undefined;
+  const commits: CommitPosition[][] = [];
+  const consumer: BusConsumer = {
+    async start(h) {
+      handler = h;
+    },
+    async commit(p) {
+      commits.push([...p]);
+    },
+    async close() {},
+  };
+  const deliver = (partition: number, values: string[], firstOffset = 0) =>
+    handler!({
+      topic: 't',
+      partition,
+      highWatermark: String(firstOffset + values.length),
+      messages: values.map(
+        (v, i): IncomingMessage => ({
+          topic: 't',
+          partition,
+          offset: String(firstOffset + i),
+          key: 'k',
+          value: Buffer.from(v),
+          headers: {},
+          timestamp: 0,
+        }),
+      ),
+    });
+  return { consumer, commits, deliver };
+}
+
+function fakeProducer() {
+  const sent: { topic: string; messages: readonly OutgoingMessage[] }[] = [];
+  const producer: BusProducer = {
+    async send(topic, messages) {
+      sent.push({ topic, messages });
+    },
+    async close() {},
+  };
+  return { producer, sent };
+}
+
+const decode = (m: IncomingMessage) => {
+  const s = m.value.toString();
+  if (s.startsWith('bad')) throw Object.assign(new Error(`cannot read ${s}`), { code: 'CORRUPT' });
+  return [s];
+};
+
+test('rows are written by size and offsets committed only after the write', async () => {
+  const c = fakeConsumer();
+  const p = fakeProducer();
+  const writes: string[][] = [];
+  let commitsAtWrite = -1;
+  const sink = new BatchingSink<string>({
+    name: 'test',
+    consumer: c.consumer,
+    producer: p.producer,
+    deadLetterTopic: 'dlq',
+    decode,
+    write: async (rows) => {
+      commitsAtWrite = c.commits.length;
+      writes.push(rows);
+    },
+    batchRows: 3,
+    flushMs: 60_000,
+    retry: NO_DELAY_RETRY,
+  });
+  await sink.start();
+  await c.deliver(0, ['a', 'b']);
+  assert.equal(writes.length, 0, 'below batchRows nothing is written');
+  assert.equal(c.commits.length, 0);
+  await c.deliver(1, ['c']);
+  assert.deepEqual(writes, [['a', 'b', 'c']]);
+  assert.equal(commitsAtWrite, 0, 'commit happens after the write');
+  assert.deepEqual(
+    c.commits[0]?.sort((x, y) => x.partition - y.partition),
+    [
+      { topic: 't', partition: 0, offset: '2' },
+      { topic: 't', partition: 1, offset: '1' },
+    ],
+  );
+  await sink.stop();
+});
+
+test('undecodable messages go to the dead-letter topic with reason and origin, and are committed', async () => {
+  const c = fakeConsumer();
+  const p = fakeProducer();
+  const writes: string[][] = [];
+  const sink = new BatchingSink<string>({
+    name: 'rollup',
+    consumer: c.consumer,
+    producer: p.producer,
+    deadLetterTopic: 'dlq',
+    decode,
+    write: async (rows) => void writes.push(rows),
+    batchRows: 100,
+    flushMs: 60_000,
+    retry: NO_DELAY_RETRY,
+  });
+  await sink.start();
+  await c.deliver(0, ['a', 'bad1', 'b'], 10);
+  await sink.stop();
+  assert.deepEqual(writes, [['a', 'b']]);
+  assert.equal(p.sent.length, 1);
+  const dl = p.sent[0]!;
+  assert.equal(dl.topic, 'dlq');
+  assert.equal(dl.messages[0]?.value.toString(), 'bad1');
+  assert.equal(dl.messages[0]?.headers?.[DLQ_HEADERS.code], 'CORRUPT');
+  assert.match(dl.messages[0]?.headers?.[DLQ_HEADERS.reason] ?? '', /cannot read bad1/);
+  assert.equal(dl.messages[0]?.headers?.[DLQ_HEADERS.offset], '11');
+  assert.deepEqual(c.commits.at(-1), [{ topic: 't', partition: 0, offset: '13' }]);
+  assert.equal(sink.totals.deadLetters, 1);
+});
+
+test('a timer flushes a partial buffer', async () => {
+  const c = fakeConsumer();
+  const p = fakeProducer();
+  const writes: string[][] = [];
+  const sink = new BatchingSink<string>({
+    name: 'test',
+    consumer: c.consumer,
+    producer: p.producer,
+    deadLetterTopic: 'dlq',
+    decode,
+    write: async (rows) => void writes.push(rows),
+    batchRows: 1000,
+    flushMs: 10,
+    retry: NO_DELAY_RETRY,
+  });
+  await sink.start();
+  await c.deliver(0, ['x']);
+  await new Promise((r) => setTimeout(r, 60));
+  assert.deepEqual(writes, [['x']]);
+  assert.equal(c.commits.length, 1);
+  await sink.stop();
+});
+
+test('a write that keeps failing commits nothing, reports once, and refuses further batches', async () => {
+  const c = fakeConsumer();
+  const p = fakeProducer();
+  let attempts = 0;
+  const fatal: unknown[] = [];
+  const sink = new BatchingSink<string>({
+    name: 'test',
+    consumer: c.consumer,
+    producer: p.producer,
+    deadLetterTopic: 'dlq',
+    decode,
+    write: async () => {
+      attempts++;
+      throw Object.assign(new Error('store down'), { retriable: true });
+    },
+    batchRows: 1,
+    flushMs: 60_000,
+    retry: NO_DELAY_RETRY,
+    onFatal: (e) => fatal.push(e),
+  });
+  await sink.start();
+  await assert.rejects(c.deliver(0, ['a']), /store down/);
+  assert.equal(attempts, NO_DELAY_RETRY.retries + 1);
+  assert.equal(c.commits.length, 0);
+  assert.equal(fatal.length, 1);
+  await assert.rejects(c.deliver(0, ['b'], 1), /store down/);
+});

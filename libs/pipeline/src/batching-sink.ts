@@ -1,0 +1,164 @@
+// The worker loop shared by every fold: consume batches, decode each message
+// into rows, buffer, write the buffer to the store by size or by time, and only
+// then commit the offsets. A crash at any point re-delivers what was not
+// committed; since every write is idempotent, nothing is lost and nothing is
+// counted twice.
+import type { BusConsumer, BusProducer, IncomingMessage, MessageBatch, OutgoingMessage } from './bus-port.ts';
+import { deadLetter } from './dead-letter.ts';
+import { DEFAULT_RETRY, withRetry, type RetryPolicy } from './retry.ts';
+
+export interface SinkLog {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+/** Thrown by a decoder for a message that can never become rows. */
+export interface DecodeFailure {
+  readonly code: string;
+  readonly message: string;
+}
+
+export interface SinkOptions<Row> {
+  /** Names this sink in dead-letter headers and logs. */
+  readonly name: string;
+  readonly consumer: BusConsumer;
+  /** Producer for the dead-letter topic. */
+  readonly producer: BusProducer;
+  readonly deadLetterTopic: string;
+  /** Turns one message into rows; throws (with a `code`) for a message that must be dead-lettered. */
+  readonly decode: (msg: IncomingMessage) => Row[];
+  /** Stores rows. Must be idempotent: the same message may arrive again after a crash. */
+  readonly write: (rows: Row[]) => Promise<void>;
+  readonly batchRows: number;
+  readonly flushMs: number;
+  readonly retry?: RetryPolicy;
+  readonly log?: SinkLog;
+  /** Called after each successful flush, e.g. for metrics. */
+  readonly onFlush?: (stats: FlushStats) => void;
+  /**
+   * Called once when a flush fails for good (retries exhausted or a
+   * non-retriable error). The sink stops taking batches; the process should
+   * exit and restart, resuming from the last committed offsets.
+   */
+  readonly onFatal?: (e: unknown) => void;
+}
+
+export interface FlushStats {
+  readonly rows: number;
+  readonly messages: number;
+  readonly deadLetters: number;
+  readonly writeMs: number;
+}
+
+export interface SinkTotals {
+  messages: number;
+  rows: number;
+  deadLetters: number;
+  flushes: number;
+  commitFailures: number;
+}
+
+interface Pending<Row> {
+  rows: Row[];
+  messages: IncomingMessage[];
+  deadLetters: OutgoingMessage[];
+  /** Next offset per topic-partition. */
+  positions: Map<string, { topic: string; partition: number; offset: string }>;
+}
+
+export class BatchingSink<Row> {
+  readonly totals: SinkTotals = { messages: 0, rows: 0, deadLetters: 0, flushes: 0, commitFailures: 0 };
+  private pending: Pending<Row> = empty();
+  private flushing: Promise<void> = Promise.resolve();
+  private timer: NodeJS.Timeout | undefined;
+  private failed: unknown;
+
+  constructor(private readonly opts: SinkOptions<Row>) {}
+
+  async start(): Promise<void> {
+    this.timer = setInterval(() => {
+      if (this.pending.messages.length || this.pending.deadLetters.length) void this.flush().catch(() => undefined);
+    }, this.opts.flushMs);
+    this.timer.unref();
+    await this.opts.consumer.start((batch) => this.onBatch(batch));
+  }
+
+  /** Stops consuming, writes what is buffered and commits it. */
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.opts.consumer.close();
+    await this.flush();
+  }
+
+  private async onBatch(batch: MessageBatch): Promise<void> {
+    // A failed flush must stop consumption: returning normally would let the
+    // bus move on past messages that were never stored.
+    if (this.failed) throw this.failed;
+    const p = this.pending;
+    for (const msg of batch.messages) {
+      p.messages.push(msg);
+      try {
+        for (const row of this.opts.decode(msg)) p.rows.push(row);
+      } catch (e) {
+        const f = asFailure(e);
+        p.deadLetters.push(deadLetter(msg, f.code, f.message, this.opts.name));
+      }
+      p.positions.set(`${msg.topic}\u0000${msg.partition}`, {
+        topic: msg.topic,
+        partition: msg.partition,
+        offset: (BigInt(msg.offset) + 1n).toString(),
+      });
+    }
+    if (p.rows.length >= this.opts.batchRows) await this.flush();
+  }
+
+  /** Serialised: a timer flush and a size flush never interleave. */
+  flush(): Promise<void> {
+    const run = this.flushing.then(() => this.flushNow());
+    this.flushing = run.catch((e) => {
+      if (!this.failed) this.opts.onFatal?.(e);
+      this.failed = e;
+    });
+    return run;
+  }
+
+  private async flushNow(): Promise<void> {
+    const p = this.pending;
+    if (!p.messages.length) return;
+    this.pending = empty();
+    const retry = this.opts.retry ?? DEFAULT_RETRY;
+    const onRetry = (e: unknown, attempt: number) =>
+      this.opts.log?.warn({ err: String(e), attempt, sink: this.opts.name }, 'store write failed, retrying');
+    const t0 = performance.now();
+    if (p.deadLetters.length) {
+      await withRetry(retry, () => this.opts.producer.send(this.opts.deadLetterTopic, p.deadLetters), onRetry);
+    }
+    if (p.rows.length) await withRetry(retry, () => this.opts.write(p.rows), onRetry);
+    const writeMs = performance.now() - t0;
+    try {
+      await this.opts.consumer.commit([...p.positions.values()]);
+    } catch (e) {
+      // Rows are stored; a lost commit (e.g. during a rebalance) only means
+      // re-delivery, which idempotent writes absorb.
+      this.totals.commitFailures++;
+      this.opts.log?.warn({ err: String(e), sink: this.opts.name }, 'offset commit failed; messages will be re-delivered');
+    }
+    this.totals.messages += p.messages.length;
+    this.totals.rows += p.rows.length;
+    this.totals.deadLetters += p.deadLetters.length;
+    this.totals.flushes++;
+    this.opts.onFlush?.({ rows: p.rows.length, messages: p.messages.length, deadLetters: p.deadLetters.length, writeMs });
+  }
+}
+
+function empty<Row>(): Pending<Row> {
+  return { rows: [], messages: [], deadLetters: [], positions: new Map() };
+}
+
+function asFailure(e: unknown): DecodeFailure {
+  if (typeof e === 'object' && e !== null && 'code' in e && 'message' in e) {
+    return { code: String((e as { code: unknown }).code), message: String((e as { message: unknown }).message) };
+  }
+  return { code: 'DECODE_FAILED', message: String(e) };
+}
