@@ -44,7 +44,7 @@ const unit = specs.filter((f) => !isE2e(f) && !isInt(f));
 const real = specs.filter((f) => isE2e(f) || isInt(f));
 
 if (!only) {
-  if (run('npx', ['eslint', '.', '--max-warnings=0']) !== 0) process.exit(1);
+  if (run(process.execPath, ['tools/lint.mjs']) !== 0) process.exit(1);
   if (run('npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']) !== 0) process.exit(1);
 }
 

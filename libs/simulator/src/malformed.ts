@@ -1,7 +1,7 @@
 // Broken messages of the kinds a real fleet produces (a gateway on a newer
 // schema, a truncated write, a stray producer), so the dead-letter path is
 // exercised by demo traffic and tests alike.
-import { Random } from './random.ts';
+import type { Random } from './random.ts';
 
 export const MALFORMED_KINDS = ['garbage', 'bad-magic', 'unknown-fingerprint', 'truncated'] as const;
 export type MalformedKind = (typeof MALFORMED_KINDS)[number];
