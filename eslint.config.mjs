@@ -19,7 +19,10 @@ export default tseslint.config(
             { sourceTag: 'type:schema', onlyDependOnLibsWithTags: [] },
             { sourceTag: 'type:core', onlyDependOnLibsWithTags: ['type:schema', 'type:core'] },
             { sourceTag: 'type:adapter', onlyDependOnLibsWithTags: ['type:schema', 'type:core'] },
-            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:schema', 'type:core', 'type:adapter'] },
+            // Services compose adapters into something runnable (a worker, the API),
+            // so the standalone apps and the all-in-one `mcpg up` share them.
+            { sourceTag: 'type:service', onlyDependOnLibsWithTags: ['type:schema', 'type:core', 'type:adapter'] },
+            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:schema', 'type:core', 'type:adapter', 'type:service'] },
           ],
         },
       ],

@@ -1,0 +1,2 @@
+export { toInvocationRow, errorHash, type InvocationRow } from './invocation-row.ts';
+export { validateCall, InvalidCallError } from './validate-call.ts';

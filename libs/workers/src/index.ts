@@ -1,0 +1,2 @@
+export { startRollupWorker, type RollupWorkerOptions, type RunningWorker } from './rollup-worker.ts';
+export { LagTracker } from './lag-tracker.ts';

@@ -1,0 +1,54 @@
+// The rollup worker as a service: consumes mcpg.calls.v1, stores one
+// tool_invocations row per call, dead-letters what cannot be read. Used by the
+// standalone rollup-worker app and by `mcpg up`.
+import { TOPICS, toolCallCodec } from '@mcpg/events';
+import { BatchingSink, type Bus, type SinkLog, type SinkTotals } from '@mcpg/pipeline';
+import { toInvocationRow, validateCall, type InvocationRow } from '@mcpg/rollup';
+import { insertToolInvocations, type Store } from '@mcpg/store';
+import { LagTracker } from './lag-tracker.ts';
+
+export interface RollupWorkerOptions {
+  readonly bus: Bus;
+  readonly store: Store;
+  readonly groupId?: string;
+  readonly batchRows: number;
+  readonly flushMs: number;
+  readonly log?: SinkLog;
+  readonly onFatal?: (e: unknown) => void;
+}
+
+export interface RunningWorker {
+  readonly totals: SinkTotals;
+  readonly lag: LagTracker;
+  stop(): Promise<void>;
+}
+
+export async function startRollupWorker(opts: RollupWorkerOptions): Promise<RunningWorker> {
+  const consumer = await opts.bus.consumer({ groupId: opts.groupId ?? 'mcpg-rollup', topics: [TOPICS.calls], fromBeginning: true });
+  const producer = await opts.bus.producer();
+  const lag = new LagTracker();
+  const sink = new BatchingSink<InvocationRow>({
+    name: 'rollup-worker',
+    consumer,
+    producer,
+    deadLetterTopic: TOPICS.deadletter,
+    decode: (msg) => [toInvocationRow(validateCall(toolCallCodec.decode(msg.value)), msg.partition, msg.offset)],
+    write: async (rows) => {
+      await insertToolInvocations(opts.store, rows);
+      lag.record(rows, Date.now());
+    },
+    batchRows: opts.batchRows,
+    flushMs: opts.flushMs,
+    log: opts.log,
+    onFatal: opts.onFatal,
+  });
+  await sink.start();
+  return {
+    totals: sink.totals,
+    lag,
+    async stop() {
+      await sink.stop();
+      await producer.close();
+    },
+  };
+}
