@@ -1,0 +1,53 @@
+// `mcpg sim`: the fleet simulator against a running broker.
+import { busSettings, intSetting, loadConfig, simSettings, telemetrySettings } from '@mcpg/config';
+import { createLogger } from '@mcpg/telemetry';
+import { formatSummary, openBus, runFleetSim } from '@mcpg/workers';
+import type { Command } from '../command.ts';
+
+const settings = {
+  ...busSettings,
+  ...simSettings,
+  total: intSetting({ env: 'MCPG_SIM_TOTAL', flag: 'total', default: 0, min: 0, max: 2 ** 31 - 1, doc: 'Send exactly this many calls, then stop (0: use rate and duration)' }),
+  malformedEvery: intSetting({
+    env: 'MCPG_SIM_MALFORMED_EVERY',
+    flag: 'malformed-every',
+    default: 0,
+    min: 0,
+    max: 2 ** 31 - 1,
+    doc: 'After every N-th call also send one malformed message (0: never)',
+  }),
+  logLevel: telemetrySettings.logLevel,
+};
+
+export const simCommand: Command = {
+  name: 'sim',
+  summary: 'Send simulated fleet traffic (Avro call and audit events) to the bus',
+  settings,
+  async run(argv, env) {
+    const c = loadConfig(settings, { env, argv });
+    if (c.bus === 'memory') throw new Error('mcpg sim needs a broker: an in-process bus would vanish with this process (use mcpg up --bus memory)');
+    const log = createLogger({ name: 'mcpg-sim', level: c.logLevel });
+    const bus = openBus(c, log, 'sim');
+    const abort = new AbortController();
+    process.once('SIGINT', () => abort.abort());
+    process.once('SIGTERM', () => abort.abort());
+    try {
+      const summary = await runFleetSim({
+        bus,
+        seed: c.simSeed,
+        orgs: c.simOrgs,
+        gateways: c.simGateways,
+        rate: c.simRate,
+        durationSec: c.simDuration,
+        totalCalls: c.total || undefined,
+        malformedEvery: c.malformedEvery,
+        partitions: c.partitions,
+        signal: abort.signal,
+      });
+      console.log(formatSummary(summary));
+    } finally {
+      await bus.close();
+    }
+    return 0;
+  },
+};

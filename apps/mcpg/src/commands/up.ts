@@ -1,0 +1,129 @@
+// `mcpg up`: the whole pipeline in one process on one machine — a local Kafka
+// broker (or the in-process bus), the embedded ClickHouse engine, the rollup
+// worker, the query API and demo traffic from the fleet simulator.
+import {
+  apiSettings,
+  busSettings,
+  intSetting,
+  loadConfig,
+  simSettings,
+  storeSettings,
+  telemetrySettings,
+  workerSettings,
+} from '@mcpg/config';
+import { provisionKafka, startLocalBroker } from '@mcpg/bus';
+import { TOPICS } from '@mcpg/events';
+import { createLogger } from '@mcpg/telemetry';
+import { buildApi } from '@mcpg/api';
+import { embeddedDir, formatSummary, kafkaDir, openBus, openStore, runFleetSim, startRollupWorker } from '@mcpg/workers';
+import type { Command } from '../command.ts';
+import { Lifecycle } from '../lifecycle.ts';
+
+const settings = {
+  ...busSettings,
+  kafkaPort: intSetting({
+    env: 'MCPG_KAFKA_PORT',
+    flag: 'kafka-port',
+    default: 9092,
+    min: 1,
+    max: 65535,
+    doc: 'Port of the local broker `mcpg up` starts (controller on the next port)',
+  }),
+  ...storeSettings,
+  ...apiSettings,
+  ...workerSettings,
+  ...simSettings,
+  ...telemetrySettings,
+};
+
+export const upCommand: Command = {
+  name: 'up',
+  summary: 'Run everything in one process: broker, embedded ClickHouse, worker, API and demo traffic',
+  details: [
+    'With --bus kafka (the default) and no MCPG_KAFKA_BROKERS / --kafka-brokers, a single-node KRaft',
+    'broker is started on 127.0.0.1:<kafka-port> with its data in <data-dir>/kafka (Java 17 and Maven',
+    'needed the first time, to fetch the broker from Maven Central). --bus memory needs no Java.',
+    'The embedded engine keeps its data in <data-dir>/clickhouse: one process per data directory.',
+  ].join('\n'),
+  settings,
+  async run(argv, env) {
+    const c = loadConfig(settings, { env, argv });
+    const log = createLogger({ name: 'mcpg', level: c.logLevel });
+    const life = new Lifecycle((m) => log.info(m));
+    const lines: string[] = [];
+    try {
+      let brokers = c.kafkaBrokers;
+      const external = Boolean(env.MCPG_KAFKA_BROKERS) || argv.some((a) => a.startsWith('--kafka-brokers'));
+      if (c.bus === 'kafka' && !external) {
+        await provisionKafka({ quiet: false });
+        const broker = await startLocalBroker({ port: c.kafkaPort, dataDir: kafkaDir(c.dataDir) });
+        life.add('kafka broker', () => broker.stop());
+        brokers = broker.brokers;
+        lines.push(`kafka      ${brokers.join(',')} (local KRaft broker, pid ${broker.pid}, data in ${kafkaDir(c.dataDir)})`);
+      } else if (c.bus === 'kafka') {
+        lines.push(`kafka      ${brokers.join(',')}`);
+      } else {
+        lines.push('bus        in-process (memory): nothing survives a restart');
+      }
+
+      const bus = openBus({ ...c, kafkaBrokers: brokers }, log, 'up');
+      life.add('bus', () => bus.close());
+      await bus.ensureTopics([TOPICS.calls, TOPICS.audit, TOPICS.deadletter].map((name) => ({ name, partitions: c.partitions })));
+
+      const store = await openStore(c);
+      life.add('clickhouse', () => store.close());
+      lines.push(
+        c.clickhouseUrl
+          ? `clickhouse ${c.clickhouseUrl} database ${c.clickhouseDatabase}`
+          : `clickhouse embedded, data in ${embeddedDir(c.dataDir)}, database ${c.clickhouseDatabase}`,
+      );
+
+      const worker = await startRollupWorker({
+        bus,
+        store,
+        batchRows: c.batchRows,
+        flushMs: c.flushMs,
+        log,
+        onFatal: (e) => {
+          log.error({ err: String(e) }, 'rollup worker cannot store events; stopping');
+          void life.stop().then(() => process.exit(1));
+        },
+      });
+      life.add('rollup worker', () => worker.stop());
+      lines.push(`worker     rollup-worker consuming ${TOPICS.calls}`);
+
+      const api = buildApi({ store, logger: false });
+      await api.listen({ host: c.apiHost, port: c.apiPort });
+      life.add('api', () => api.close());
+      const base = `http://${c.apiHost}:${(api.server.address() as { port: number }).port}`;
+      lines.push(`api        ${base}  (try: curl '${base}/v1/orgs/${c.simOrgs[0]}/metrics?granularity=hour')`);
+
+      if (c.simRate > 0) {
+        const abort = new AbortController();
+        const sim = runFleetSim({
+          bus,
+          seed: c.simSeed,
+          orgs: c.simOrgs,
+          gateways: c.simGateways,
+          rate: c.simRate,
+          durationSec: c.simDuration,
+          partitions: c.partitions,
+          signal: abort.signal,
+        })
+          .then((s) => log.info('\n' + formatSummary(s)))
+          .catch((e) => log.error({ err: String(e) }, 'fleet simulator stopped'));
+        life.add('fleet simulator', async () => {
+          abort.abort();
+          await sim;
+        });
+        lines.push(`simulator  ${c.simRate} calls/s from ${c.simGateways} gateways in orgs ${c.simOrgs.join(', ')}`);
+      }
+      console.log(['', 'mcpg is up:', ...lines.map((l) => `  ${l}`), '', 'Ctrl-C stops everything; data stays on disk.', ''].join('\n'));
+    } catch (e) {
+      await life.stop();
+      throw e;
+    }
+    await life.onSignals();
+    return 0;
+  },
+};
