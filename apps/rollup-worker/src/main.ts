@@ -1,0 +1,33 @@
+// rollup-worker: consumes call events and stores them in ClickHouse. Run as
+// many instances as the topic has partitions; they share the consumer group.
+import { busSettings, loadConfig, storeSettings, telemetrySettings, workerSettings } from '@mcpg/config';
+import { createLogger, startTracing } from '@mcpg/telemetry';
+import { openBus, openStore, startRollupWorker } from '@mcpg/workers';
+
+const c = loadConfig({ ...busSettings, ...storeSettings, ...workerSettings, ...telemetrySettings }, { env: process.env, argv: process.argv.slice(2) });
+const log = createLogger({ name: 'rollup-worker', level: c.logLevel });
+const tracing = startTracing({ serviceName: 'mcpg-rollup-worker', otlpEndpoint: c.otlpEndpoint, sampleRate: c.traceSampleRate });
+const bus = openBus(c, log, 'rollup-worker');
+const store = await openStore(c);
+const worker = await startRollupWorker({
+  bus,
+  store,
+  batchRows: c.batchRows,
+  flushMs: c.flushMs,
+  log,
+  onFatal: () => void shutdown(1),
+});
+log.info({ brokers: c.kafkaBrokers, clickhouse: c.clickhouseUrl || 'embedded' }, 'rollup worker started');
+
+let stopping = false;
+async function shutdown(code: number): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  await worker.stop().catch((e) => log.error({ err: String(e) }, 'stopping the worker failed'));
+  await bus.close();
+  await store.close();
+  await tracing.shutdown();
+  process.exit(code);
+}
+process.once('SIGINT', () => void shutdown(0));
+process.once('SIGTERM', () => void shutdown(0));
