@@ -6,6 +6,7 @@
 import type { BusConsumer, BusProducer, IncomingMessage, MessageBatch, OutgoingMessage } from './bus-port.ts';
 import { deadLetter } from './dead-letter.ts';
 import { DEFAULT_RETRY, withRetry, type RetryPolicy } from './retry.ts';
+import { LagTracker } from './lag-tracker.ts';
 
 export interface SinkLog {
   info(obj: object, msg?: string): void;
@@ -69,6 +70,8 @@ interface Pending<Row> {
 
 export class BatchingSink<Row> {
   readonly totals: SinkTotals = { messages: 0, rows: 0, deadLetters: 0, flushes: 0, commitFailures: 0 };
+  /** Produce → stored lag of recent messages. */
+  readonly lag = new LagTracker();
   private pending: Pending<Row> = empty();
   private flushing: Promise<void> = Promise.resolve();
   private timer: NodeJS.Timeout | undefined;
@@ -136,6 +139,10 @@ export class BatchingSink<Row> {
     }
     if (p.rows.length) await withRetry(retry, () => this.opts.write(p.rows), onRetry);
     const writeMs = performance.now() - t0;
+    this.lag.record(
+      p.messages.map((m) => m.timestamp),
+      Date.now(),
+    );
     try {
       await this.opts.consumer.commit([...p.positions.values()]);
     } catch (e) {

@@ -1,4 +1,3 @@
 export { startRollupWorker, type RollupWorkerOptions, type RunningWorker } from './rollup-worker.ts';
 export { runFleetSim, formatSummary, type FleetSimOptions } from './fleet-sim.ts';
 export { openBus, openStore, embeddedDir, kafkaDir, type BusConfig, type StoreConfig } from './connect.ts';
-export { LagTracker } from './lag-tracker.ts';

@@ -2,10 +2,9 @@
 // tool_invocations row per call, dead-letters what cannot be read. Used by the
 // standalone rollup-worker app and by `mcpg up`.
 import { TOPICS, toolCallCodec } from '@mcpg/events';
-import { BatchingSink, type Bus, type SinkLog, type SinkTotals } from '@mcpg/pipeline';
+import { BatchingSink, type Bus, type LagTracker, type SinkLog, type SinkTotals } from '@mcpg/pipeline';
 import { toInvocationRow, validateCall, type InvocationRow } from '@mcpg/rollup';
 import { insertToolInvocations, type Store } from '@mcpg/store';
-import { LagTracker } from './lag-tracker.ts';
 
 export interface RollupWorkerOptions {
   readonly bus: Bus;
@@ -26,17 +25,13 @@ export interface RunningWorker {
 export async function startRollupWorker(opts: RollupWorkerOptions): Promise<RunningWorker> {
   const consumer = await opts.bus.consumer({ groupId: opts.groupId ?? 'mcpg-rollup', topics: [TOPICS.calls], fromBeginning: true });
   const producer = await opts.bus.producer();
-  const lag = new LagTracker();
   const sink = new BatchingSink<InvocationRow>({
     name: 'rollup-worker',
     consumer,
     producer,
     deadLetterTopic: TOPICS.deadletter,
     decode: (msg) => [toInvocationRow(validateCall(toolCallCodec.decode(msg.value)), msg.partition, msg.offset)],
-    write: async (rows) => {
-      await insertToolInvocations(opts.store, rows);
-      lag.record(rows, Date.now());
-    },
+    write: (rows) => insertToolInvocations(opts.store, rows),
     batchRows: opts.batchRows,
     flushMs: opts.flushMs,
     log: opts.log,
@@ -45,7 +40,7 @@ export async function startRollupWorker(opts: RollupWorkerOptions): Promise<Runn
   await sink.start();
   return {
     totals: sink.totals,
-    lag,
+    lag: sink.lag,
     async stop() {
       await sink.stop();
       await producer.close();

@@ -1,24 +1,25 @@
-// Ingest lag: how long after a gateway emitted an event it became queryable.
-// Keeps the last rows' lags in a ring so p50/p99 reflect recent traffic.
+// Ingest lag: how long after a message was produced to the log it was stored
+// (queryable). Keeps the most recent lags in a ring so p50/p99 describe
+// current traffic, not the whole run.
 
 export class LagTracker {
   private readonly ring: Float64Array;
   private next = 0;
   private filled = 0;
-  /** Newest event time stored, epoch ms. */
-  lastEventTime = 0;
+  /** Newest produce time stored, epoch ms. */
+  lastProducedAt = 0;
   lastStoredAt = 0;
 
   constructor(size = 65_536) {
     this.ring = new Float64Array(size);
   }
 
-  record(rows: readonly { emitted_at: number }[], storedAt: number): void {
-    for (const r of rows) {
-      this.ring[this.next] = storedAt - r.emitted_at;
+  record(producedAt: readonly number[], storedAt: number): void {
+    for (const t of producedAt) {
+      this.ring[this.next] = storedAt - t;
       this.next = (this.next + 1) % this.ring.length;
       if (this.filled < this.ring.length) this.filled++;
-      if (r.emitted_at > this.lastEventTime) this.lastEventTime = r.emitted_at;
+      if (t > this.lastProducedAt) this.lastProducedAt = t;
     }
     this.lastStoredAt = storedAt;
   }
