@@ -1,0 +1,3 @@
+/** Kafka topics of the pipeline (DESIGN.md §3). The version suffix changes only with an incompatible schema. */
+export const TOPICS = { calls: 'mcpg.calls.v1', audit: 'mcpg.audit.v1', deadletter: 'mcpg.deadletter.v1' } as const;
+export type TopicName = (typeof TOPICS)[keyof typeof TOPICS];
