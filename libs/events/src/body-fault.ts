@@ -6,7 +6,7 @@
 // (array and map block counts). Off the hot path: it runs only for schemas with
 // arrays or maps, and after avsc has failed.
 import avsc from 'avsc';
-import { shortName } from './schema-registry.ts';
+import { AVSC_MAX_LONG, shortName } from './schema-registry.ts';
 
 export interface BodyFault {
   readonly code: 'TRUNCATED' | 'CORRUPT_BODY' | 'TRAILING_BYTES';
@@ -19,8 +19,8 @@ export interface BodyFault {
 const MAX_ZERO_WIDTH_ITEMS = 1_000_000;
 const INT_MIN = -(2n ** 31n);
 const INT_MAX = 2n ** 31n - 1n;
-const SAFE_MIN = BigInt(Number.MIN_SAFE_INTEGER);
-const SAFE_MAX = BigInt(Number.MAX_SAFE_INTEGER);
+const LONG_MIN = BigInt(-AVSC_MAX_LONG);
+const LONG_MAX = BigInt(AVSC_MAX_LONG);
 
 class Fault extends Error {
   constructor(
@@ -73,7 +73,7 @@ class Walk {
         this.integer('int', INT_MIN, INT_MAX);
         return;
       case 'long':
-        this.integer('long', SAFE_MIN, SAFE_MAX);
+        this.integer('long', LONG_MIN, LONG_MAX);
         return;
       case 'float':
         this.take(4, 'float');

@@ -4,7 +4,7 @@
 // through an error message. Enum symbols are the exception, truncated, since a
 // misspelt symbol is the usual mistake and says nothing about a user.
 import avsc from 'avsc';
-import { shortName } from './schema-registry.ts';
+import { AVSC_MAX_LONG, shortName } from './schema-registry.ts';
 
 export interface InvalidField {
   /** Dotted path, '' for the event itself. */
@@ -50,7 +50,8 @@ function problem(val: unknown, type: avsc.Type): string {
 
 function describeType(type: avsc.Type): string {
   if (type instanceof avsc.types.UnwrappedUnionType || type instanceof avsc.types.WrappedUnionType) {
-    return type.types.map(describeType).join(' or ');
+    const names = type.types.map(describeType);
+    return [...names.filter((n) => n !== 'null'), ...names.filter((n) => n === 'null')].join(' or ');
   }
   if (type instanceof avsc.types.EnumType) return `${shortName(type)} (${type.symbols.join('|')})`;
   if (type instanceof avsc.types.RecordType || type instanceof avsc.types.FixedType) return `${shortName(type)} ${type.typeName}`;
@@ -65,7 +66,7 @@ function describeValue(val: unknown): string {
   if (val === null) return 'null';
   if (typeof val === 'number') {
     if (!Number.isInteger(val)) return Number.isFinite(val) ? 'a fractional number' : String(val);
-    if (!Number.isSafeInteger(val)) return 'an integer beyond 2^53';
+    if (Math.abs(val) > AVSC_MAX_LONG) return 'an integer beyond ±(2^53 - 2), the most avsc encodes exactly';
     return 'a number';
   }
   if (Array.isArray(val)) return 'an array';

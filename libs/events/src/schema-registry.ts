@@ -43,6 +43,13 @@ export function compileWriterSchema(schema: unknown): WriterSchema {
   };
 }
 
+/**
+ * The largest long avsc reads or writes as a JS number: 2^53 - 2, one short of
+ * Number.MAX_SAFE_INTEGER (its check keeps a margin). Larger values are refused
+ * on encode and rejected as corrupt on decode rather than rounded.
+ */
+export const AVSC_MAX_LONG = 9_007_199_254_740_990;
+
 /** ToolCallEvent for dev.mcpg.events.ToolCallEvent (avsc's `branchName` is the full name). */
 export function shortName(type: avsc.Type): string {
   const name = type.name ?? type.typeName;
