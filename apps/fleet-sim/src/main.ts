@@ -17,6 +17,8 @@ const summary = await runFleetSim({
   gateways: c.simGateways,
   rate: c.simRate,
   durationSec: c.simDuration,
+  totalCalls: c.simTotal || undefined,
+  malformedEvery: c.simMalformedEvery,
   partitions: c.partitions,
   signal: abort.signal,
 });

@@ -103,6 +103,33 @@ export const simSettings = {
     doc: 'Organisations the simulator sends for',
   }),
   simGateways: intSetting({ env: 'MCPG_SIM_GATEWAYS', flag: 'gateways', default: 12, min: 1, max: 10_000, doc: 'Simulated gateway instances' }),
+  simTotal: intSetting({
+    env: 'MCPG_SIM_TOTAL',
+    flag: 'total',
+    default: 0,
+    min: 0,
+    max: 2 ** 31 - 1,
+    doc: 'Send exactly this many calls, then stop (0: rate and duration decide)',
+  }),
+  simMalformedEvery: intSetting({
+    env: 'MCPG_SIM_MALFORMED_EVERY',
+    flag: 'malformed-every',
+    default: 0,
+    min: 0,
+    max: 2 ** 31 - 1,
+    doc: 'After every N-th call also send one malformed message, to exercise the dead-letter path (0: never)',
+  }),
+};
+
+export const localKafkaSettings = {
+  kafkaPort: intSetting({
+    env: 'MCPG_KAFKA_PORT',
+    flag: 'kafka-port',
+    default: 9092,
+    min: 1,
+    max: 65534,
+    doc: 'Port of the local broker that `mcpg up` and `mcpg kafka start` run (controller on the next port)',
+  }),
 };
 
 export const telemetrySettings = {
@@ -126,6 +153,7 @@ export const telemetrySettings = {
 /** Every shared setting, for the README table and its test. */
 export const allSettings = {
   ...busSettings,
+  ...localKafkaSettings,
   ...storeSettings,
   ...apiSettings,
   ...workerSettings,

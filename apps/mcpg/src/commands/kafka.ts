@@ -1,13 +1,13 @@
 // `mcpg kafka provision|start`: fetch the broker from Maven Central, or run a
 // local single-node KRaft broker in the foreground.
-import { intSetting, loadConfig, storeSettings } from '@mcpg/config';
+import { loadConfig, localKafkaSettings, storeSettings } from '@mcpg/config';
 import { provisionKafka, startLocalBroker } from '@mcpg/bus';
 import { kafkaDir } from '@mcpg/workers';
 import type { Command } from '../command.ts';
 import { Lifecycle } from '../lifecycle.ts';
 
 const settings = {
-  kafkaPort: intSetting({ env: 'MCPG_KAFKA_PORT', flag: 'kafka-port', default: 9092, min: 1, max: 65535, doc: 'Broker port (controller on the next one)' }),
+  ...localKafkaSettings,
   dataDir: storeSettings.dataDir,
 };
 

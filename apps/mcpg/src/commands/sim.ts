@@ -1,5 +1,5 @@
 // `mcpg sim`: the fleet simulator against a running broker.
-import { busSettings, intSetting, loadConfig, simSettings, telemetrySettings } from '@mcpg/config';
+import { busSettings, loadConfig, simSettings, telemetrySettings } from '@mcpg/config';
 import { createLogger } from '@mcpg/telemetry';
 import { formatSummary, openBus, runFleetSim } from '@mcpg/workers';
 import type { Command } from '../command.ts';
@@ -7,15 +7,6 @@ import type { Command } from '../command.ts';
 const settings = {
   ...busSettings,
   ...simSettings,
-  total: intSetting({ env: 'MCPG_SIM_TOTAL', flag: 'total', default: 0, min: 0, max: 2 ** 31 - 1, doc: 'Send exactly this many calls, then stop (0: use rate and duration)' }),
-  malformedEvery: intSetting({
-    env: 'MCPG_SIM_MALFORMED_EVERY',
-    flag: 'malformed-every',
-    default: 0,
-    min: 0,
-    max: 2 ** 31 - 1,
-    doc: 'After every N-th call also send one malformed message (0: never)',
-  }),
   logLevel: telemetrySettings.logLevel,
 };
 
@@ -39,8 +30,8 @@ export const simCommand: Command = {
         gateways: c.simGateways,
         rate: c.simRate,
         durationSec: c.simDuration,
-        totalCalls: c.total || undefined,
-        malformedEvery: c.malformedEvery,
+        totalCalls: c.simTotal || undefined,
+        malformedEvery: c.simMalformedEvery,
         partitions: c.partitions,
         signal: abort.signal,
       });

@@ -4,8 +4,8 @@
 import {
   apiSettings,
   busSettings,
-  intSetting,
   loadConfig,
+  localKafkaSettings,
   simSettings,
   storeSettings,
   telemetrySettings,
@@ -21,14 +21,7 @@ import { Lifecycle } from '../lifecycle.ts';
 
 const settings = {
   ...busSettings,
-  kafkaPort: intSetting({
-    env: 'MCPG_KAFKA_PORT',
-    flag: 'kafka-port',
-    default: 9092,
-    min: 1,
-    max: 65535,
-    doc: 'Port of the local broker `mcpg up` starts (controller on the next port)',
-  }),
+  ...localKafkaSettings,
   ...storeSettings,
   ...apiSettings,
   ...workerSettings,
@@ -107,6 +100,8 @@ export const upCommand: Command = {
           gateways: c.simGateways,
           rate: c.simRate,
           durationSec: c.simDuration,
+          totalCalls: c.simTotal || undefined,
+          malformedEvery: c.simMalformedEvery,
           partitions: c.partitions,
           signal: abort.signal,
         })
