@@ -1,0 +1,119 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Store } from '../create-store.ts';
+import { StoreError } from '../errors.ts';
+import { createTestStore } from '../testing.ts';
+import { insertToolInvocations } from './insert-tool-invocations.ts';
+import { queryToolCallCounters } from './query-tool-call-counters.ts';
+import type { ToolInvocationRow } from './tool-invocation-row.ts';
+
+let store: Store;
+before(async () => {
+  store = await createTestStore();
+});
+after(async () => {
+  await store.close();
+});
+
+const T = Date.UTC(2026, 10, 20, 12, 0, 0, 123);
+let seq = 0;
+function call(over: Partial<ToolInvocationRow> = {}): ToolInvocationRow {
+  seq++;
+  return {
+    event_id: `evt-${seq}`,
+    org: 'acme',
+    workspace: 'prod',
+    instance: 'gw-1',
+    plugin: 'github',
+    tool: 'search',
+    actor: 'alice',
+    source: 'mcp',
+    started_at: T + seq,
+    emitted_at: T + seq + 5,
+    duration_us: 1200,
+    outcome: 'ok',
+    error_code: '',
+    error_hash: '',
+    tokens_in: 10,
+    tokens_out: 20,
+    trace_id: '0af7651916cd43dd8448eb211c80319c',
+    span_id: 'b7ad6b7169203331',
+    policy_decision: 'permit',
+    policy_rule_id: '',
+    source_partition: 0,
+    source_offset: String(seq),
+    ...over,
+  };
+}
+
+test('a row round-trips with millisecond timestamps and int64 offsets intact', async () => {
+  const row = call({ org: 'roundtrip', started_at: T, emitted_at: T + 7, source_offset: '9223372036854775807', source: 'skill' });
+  await insertToolInvocations(store, [row]);
+  const rs = await store.client.query({
+    query: `SELECT toUnixTimestamp64Milli(started_at) AS s, toUnixTimestamp64Milli(emitted_at) AS e, toString(source_offset) AS o,
+                   source, stored_at > started_at AS stored
+            FROM tool_invocations WHERE org = {org:String}`,
+    query_params: { org: 'roundtrip' },
+    format: 'JSONEachRow',
+  });
+  const [got] = await rs.json<{ s: number | string; e: number | string; o: string; source: string; stored: number }>();
+  assert.equal(Number(got?.s), T);
+  assert.equal(Number(got?.e), T + 7);
+  assert.equal(got?.o, '9223372036854775807');
+  assert.equal(got?.source, 'skill');
+  assert.equal(got?.stored, 1);
+});
+
+test('counters per workspace/plugin/tool; errors are error and timeout only', async () => {
+  await insertToolInvocations(store, [
+    call({ org: 'c1' }),
+    call({ org: 'c1', outcome: 'error', error_code: 'UPSTREAM', error_hash: 'ab'.repeat(32) }),
+    call({ org: 'c1', outcome: 'timeout' }),
+    call({ org: 'c1', outcome: 'denied', policy_decision: 'deny' }),
+    call({ org: 'c1', outcome: 'cancelled' }),
+    call({ org: 'c1', tool: 'create_issue', outcome: 'error' }),
+    call({ org: 'c1', workspace: 'dev', plugin: 'slack', tool: 'post' }),
+    call({ org: 'other' }),
+  ]);
+  assert.deepEqual(await queryToolCallCounters(store, { org: 'c1' }), [
+    { workspace: 'dev', plugin: 'slack', tool: 'post', calls: 1, errors: 0 },
+    { workspace: 'prod', plugin: 'github', tool: 'create_issue', calls: 1, errors: 1 },
+    { workspace: 'prod', plugin: 'github', tool: 'search', calls: 5, errors: 2 },
+  ]);
+  assert.deepEqual(await queryToolCallCounters(store, { org: 'nobody' }), []);
+});
+
+test('a re-delivered batch is counted once, before and after merges', async () => {
+  const batch = [call({ org: 'dup' }), call({ org: 'dup', outcome: 'error' }), call({ org: 'dup', tool: 'x' })];
+  await insertToolInvocations(store, batch);
+  await insertToolInvocations(store, batch); // at-least-once: the same events again
+  await insertToolInvocations(store, batch.slice(1));
+  const expected = [
+    { workspace: 'prod', plugin: 'github', tool: 'search', calls: 2, errors: 1 },
+    { workspace: 'prod', plugin: 'github', tool: 'x', calls: 1, errors: 0 },
+  ];
+  assert.deepEqual(await queryToolCallCounters(store, { org: 'dup' }), expected);
+  await store.client.command({ query: 'OPTIMIZE TABLE tool_invocations FINAL' });
+  assert.deepEqual(await queryToolCallCounters(store, { org: 'dup' }), expected);
+});
+
+test('org values with quotes, backslashes, NUL and SQL are matched literally', async () => {
+  const nasty = ["o'rg", 'o"rg', 'o\\rg', 'o\\', 'o\0rg', "x' OR '1'='1", '%', 'o\nrg', 'ø🙂'];
+  await insertToolInvocations(store, nasty.map((org) => call({ org, workspace: org })));
+  for (const org of nasty) {
+    const got = await queryToolCallCounters(store, { org });
+    assert.deepEqual(got, [{ workspace: org, plugin: 'github', tool: 'search', calls: 1, errors: 0 }], JSON.stringify(org));
+  }
+  // Near misses match nothing: no LIKE, no escape collapsing.
+  for (const org of ['org', 'o', "o''rg", 'o\\\\rg', 'o']) {
+    assert.deepEqual(await queryToolCallCounters(store, { org }), [], JSON.stringify(org));
+  }
+});
+
+test('inserting nothing is a no-op; a bad row is a non-retriable StoreError', async () => {
+  await insertToolInvocations(store, []);
+  const bad = call({ outcome: 'exploded' as ToolInvocationRow['outcome'] });
+  await assert.rejects(insertToolInvocations(store, [bad]), (e: unknown) => {
+    return e instanceof StoreError && e.code === 'QUERY_FAILED' && e.retriable === false;
+  });
+});
