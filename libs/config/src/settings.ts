@@ -1,6 +1,6 @@
 // The settings mcpg apps share, grouped by the component they configure. Each
 // app composes the groups it uses into its own spec (one typed schema per app).
-import { boolSetting, enumSetting, intSetting, listSetting, numberSetting, stringSetting } from './setting.ts';
+import { enumSetting, intSetting, listSetting, numberSetting, stringSetting } from './setting.ts';
 
 export const busSettings = {
   bus: enumSetting({
@@ -147,7 +147,6 @@ export const telemetrySettings = {
     doc: 'OTLP/HTTP traces endpoint (e.g. http://127.0.0.1:4318/v1/traces); empty turns trace export off',
   }),
   traceSampleRate: numberSetting({ env: 'MCPG_TRACE_SAMPLE_RATE', default: 1, min: 0, max: 1, doc: 'Fraction of traces sampled' }),
-  metricsEnabled: boolSetting({ env: 'MCPG_SELF_METRICS', default: true, doc: 'Collect process metrics for the API’s own /api/v1/metrics' }),
 };
 
 /** Every shared setting, for the README table and its test. */

@@ -13,7 +13,7 @@ import {
 } from '@mcpg/config';
 import { provisionKafka, startLocalBroker } from '@mcpg/bus';
 import { TOPICS } from '@mcpg/events';
-import { createLogger } from '@mcpg/telemetry';
+import { createLogger, startTracing } from '@mcpg/telemetry';
 import { buildApi } from '@mcpg/api';
 import { embeddedDir, formatSummary, kafkaDir, openBus, openStore, runFleetSim, startRollupWorker } from '@mcpg/workers';
 import type { Command } from '../command.ts';
@@ -44,6 +44,8 @@ export const upCommand: Command = {
     const log = createLogger({ name: 'mcpg', level: c.logLevel });
     const life = new Lifecycle((m) => log.info(m));
     const lines: string[] = [];
+    const tracing = startTracing({ serviceName: 'mcpg', otlpEndpoint: c.otlpEndpoint, sampleRate: c.traceSampleRate });
+    life.add('tracing', () => tracing.shutdown());
     try {
       let brokers = c.kafkaBrokers;
       const external = Boolean(env.MCPG_KAFKA_BROKERS) || argv.some((a) => a.startsWith('--kafka-brokers'));
