@@ -2,6 +2,8 @@
 // Adapters: Kafka (kafkajs) for real deployments, in-memory for unit tests and
 // `mcpg up --bus memory`. One contract suite runs against both.
 
+import type { BusError } from './errors.ts';
+
 /** A message to produce. `key` decides the partition (mcpg keys by org). */
 export interface OutgoingMessage {
   readonly key: string | null;
@@ -50,6 +52,14 @@ export interface ConsumeOptions {
   readonly topics: readonly string[];
   /** Where a group with no committed offset starts. Default: earliest. */
   readonly fromBeginning?: boolean;
+  /**
+   * Called once if the consumer stops on its own: the handler rejected
+   * (`HANDLER_FAILED`) or the broker could not be reached for good. Nothing
+   * after the last commit is lost: the next consumer of the group gets it
+   * again. Without it the adapter logs the error, so a worker should pass one
+   * that exits the process (and lets its supervisor restart it).
+   */
+  readonly onError?: (error: BusError) => void;
 }
 
 /**
@@ -60,7 +70,9 @@ export interface ConsumeOptions {
 export type BatchHandler = (batch: MessageBatch) => Promise<void>;
 
 export interface BusConsumer {
+  /** Resolves once subscribed; batches then arrive in the background. */
   start(handler: BatchHandler): Promise<void>;
+  /** Rejects with `CLOSED` after close(): a silently dropped commit would hide redelivery. */
   commit(positions: readonly CommitPosition[]): Promise<void>;
   /** Stops fetching; resolves after the batch in progress returns. */
   close(): Promise<void>;
@@ -68,7 +80,8 @@ export interface BusConsumer {
 
 export interface TopicSpec {
   readonly name: string;
-  readonly partitions: number;
+  /** Partition count for a new topic; the adapter's `defaultPartitions` if left out. */
+  readonly partitions?: number;
 }
 
 export interface Bus {

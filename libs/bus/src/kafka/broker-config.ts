@@ -1,0 +1,86 @@
+// What a single-node KRaft broker on loopback needs: server.properties, a
+// log4j2 config, JVM flags, a cluster id. Pure functions, no I/O.
+
+import { randomBytes } from 'node:crypto';
+
+export interface BrokerConfig {
+  readonly port: number;
+  readonly controllerPort: number;
+  /** Where partitions and the metadata log live (log.dirs). */
+  readonly logDir: string;
+  readonly partitions: number;
+}
+
+export function serverProperties(c: BrokerConfig): string {
+  const lines: Record<string, string | number> = {
+    // One process is both broker and the (only) controller.
+    'process.roles': 'broker,controller',
+    'node.id': 1,
+    'controller.quorum.voters': `1@127.0.0.1:${c.controllerPort}`,
+    'controller.listener.names': 'CONTROLLER',
+    listeners: `PLAINTEXT://127.0.0.1:${c.port},CONTROLLER://127.0.0.1:${c.controllerPort}`,
+    'advertised.listeners': `PLAINTEXT://127.0.0.1:${c.port}`,
+    'inter.broker.listener.name': 'PLAINTEXT',
+    'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+    'log.dirs': c.logDir,
+    'num.partitions': c.partitions,
+    // Topics come from ensureTopics only, so a typo fails instead of creating a topic.
+    'auto.create.topics.enable': 'false',
+    // A single node cannot replicate: every internal topic at factor 1.
+    'default.replication.factor': 1,
+    'min.insync.replicas': 1,
+    'offsets.topic.replication.factor': 1,
+    'transaction.state.log.replication.factor': 1,
+    'transaction.state.log.min.isr': 1,
+    'share.coordinator.state.topic.replication.factor': 1,
+    'share.coordinator.state.topic.min.isr': 1,
+    // Fewer internal partitions: the first consumer group and producer id come up faster.
+    'offsets.topic.num.partitions': 8,
+    'transaction.state.log.num.partitions': 4,
+    // Tests start and stop groups constantly; the default 3 s delay would slow every join.
+    'group.initial.rebalance.delay.ms': 0,
+    // Two cores: Kafka's defaults (3 network, 8 io threads) only add contention.
+    'num.network.threads': 2,
+    'num.io.threads': 4,
+  };
+  return `# Written by @mcpg/bus startLocalBroker; rewritten on every start.\n${Object.entries(lines)
+    .map(([k, v]) => `${k}=${v}`)
+    .join('\n')}\n`;
+}
+
+/** Everything to stdout, which the launcher sends to broker.log. */
+export const LOG4J2_PROPERTIES = `status = warn
+# Kafka logs its own shutdown; log4j's hook would stop logging before it does.
+shutdownHook = disable
+appender.out.type = Console
+appender.out.name = out
+appender.out.layout.type = PatternLayout
+appender.out.layout.pattern = [%d] %p %m (%c)%n
+rootLogger.level = info
+rootLogger.appenderRef.out.ref = out
+logger.request.name = kafka.request.logger
+logger.request.level = warn
+`;
+
+/** Kafka's own KAFKA_JVM_PERFORMANCE_OPTS, with a small heap. */
+export function jvmArgs(heapMb: number, log4jConfig: string): string[] {
+  return [
+    `-Xms${Math.min(heapMb, 128)}m`,
+    `-Xmx${heapMb}m`,
+    '-XX:+UseG1GC',
+    '-XX:MaxGCPauseMillis=20',
+    '-XX:InitiatingHeapOccupancyPercent=35',
+    '-XX:+ExplicitGCInvokesConcurrent',
+    '-XX:+ExitOnOutOfMemoryError',
+    '-Djava.awt.headless=true',
+    `-Dlog4j2.configurationFile=${log4jConfig}`,
+  ];
+}
+
+/** A Kafka cluster id: 16 random bytes, base64url, 22 chars; never starting with '-' (read as a flag). */
+export function newClusterId(): string {
+  for (;;) {
+    const id = randomBytes(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
+}
