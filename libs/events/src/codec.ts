@@ -5,7 +5,7 @@ import type avsc from 'avsc';
 import { findBodyFault } from './body-fault.ts';
 import { EventError } from './errors.ts';
 import { findInvalidFields } from './invalid-value.ts';
-import { shortName, type SchemaRegistry, type WriterSchema } from './schema-registry.ts';
+import { compileWriterSchema, shortName, type SchemaRegistry, type WriterSchema } from './schema-registry.ts';
 import { HEADER_LENGTH, readFingerprint, singleObjectHeader } from './single-object.ts';
 
 export interface EventCodec<T> {
@@ -29,10 +29,16 @@ export class AvroEventCodec<T> implements EventCodec<T> {
   /** Per writer fingerprint: how to read it as this codec's schema, or why it cannot be. */
   readonly #resolvers = new Map<string, avsc.Resolver | EventError>();
 
-  /** Registers `schema` (the reader, and what encode writes) in `registry`, which supplies the writer schemas. */
+  /**
+   * `schema` is what encode writes and what decode returns. It is added to
+   * `registry` (which supplies the writer schemas) so codecs sharing the
+   * registry read each other's messages. The reader keeps its own compiled
+   * type: defaults, which resolution uses, are not part of the fingerprint.
+   */
   constructor(schema: unknown, registry: SchemaRegistry) {
     this.#registry = registry;
-    this.#reader = registry.register(schema);
+    this.#reader = compileWriterSchema(schema);
+    registry.add(this.#reader);
     this.name = shortName(this.#reader.type);
     this.fullName = this.#reader.fullName;
     this.fingerprint = this.#reader.fingerprint;
@@ -82,7 +88,8 @@ export class AvroEventCodec<T> implements EventCodec<T> {
   }
 
   #resolverFor(writer: WriterSchema): avsc.Resolver | undefined {
-    if (writer === this.#reader) return undefined;
+    // Same canonical form, same bytes: no resolution needed.
+    if (writer.fingerprintHex === this.#reader.fingerprintHex) return undefined;
     let resolver = this.#resolvers.get(writer.fingerprintHex);
     if (resolver === undefined) {
       try {

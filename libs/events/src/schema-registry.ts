@@ -73,7 +73,15 @@ export class SchemaRegistry {
 
   /** Adds a schema (idempotent) and returns its compiled form. */
   register(schema: unknown): WriterSchema {
-    const compiled = compileWriterSchema(schema);
+    return this.add(compileWriterSchema(schema));
+  }
+
+  /**
+   * Adds a compiled schema; if one with the same fingerprint is known, that
+   * one stays. Schemas differing only in docs or defaults share a fingerprint
+   * (the canonical form drops them): the same bytes, so either reads them.
+   */
+  add(compiled: WriterSchema): WriterSchema {
     const known = this.#byFingerprint.get(compiled.fingerprintHex);
     if (known) {
       // 2^-64 per pair, but a collision would silently misread every message of one schema.
