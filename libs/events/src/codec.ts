@@ -27,7 +27,7 @@ export class AvroEventCodec<T> implements EventCodec<T> {
   readonly #header: Buffer;
   readonly #registry: SchemaRegistry;
   /** Per writer fingerprint: how to read it as this codec's schema, or why it cannot be. */
-  readonly #resolvers = new Map<string, avsc.Resolver | EventError>();
+  readonly #resolvers = new Map<string, avsc.Resolver | { readonly mismatch: string; readonly cause: unknown }>();
 
   /**
    * `schema` is what encode writes and what decode returns. It is added to
@@ -96,15 +96,12 @@ export class AvroEventCodec<T> implements EventCodec<T> {
         if (writer.fullName !== this.fullName) throw new Error('another record');
         resolver = this.#reader.type.createResolver(writer.type);
       } catch (cause) {
-        resolver = new EventError(
-          'SCHEMA_MISMATCH',
-          `schema ${writer.fingerprintHex} (${writer.fullName}) cannot be read as ${this.name}: ${cause instanceof Error ? cause.message : String(cause)}`,
-          { cause },
-        );
+        const why = cause instanceof Error ? cause.message : String(cause);
+        resolver = { mismatch: `schema ${writer.fingerprintHex} (${writer.fullName}) cannot be read as ${this.name}: ${why}`, cause };
       }
       this.#resolvers.set(writer.fingerprintHex, resolver);
     }
-    if (resolver instanceof EventError) throw resolver;
+    if ('mismatch' in resolver) throw new EventError('SCHEMA_MISMATCH', resolver.mismatch, { cause: resolver.cause });
     return resolver;
   }
 }

@@ -20,8 +20,8 @@ export function singleObjectHeader(fingerprint: Buffer): Buffer {
  * what is there could still be a marker; otherwise it is not ours at all.
  */
 export function readFingerprint(bytes: Buffer): string {
-  const markerBytes = Math.min(bytes.length, MARKER.length);
-  if (!bytes.subarray(0, markerBytes).equals(MARKER.subarray(0, markerBytes))) {
+  // Byte by byte: this runs for every consumed message.
+  if ((bytes.length > 0 && bytes[0] !== MARKER[0]) || (bytes.length > 1 && bytes[1] !== MARKER[1])) {
     throw new EventError('BAD_MAGIC', `message starts with ${bytes.subarray(0, 2).toString('hex')}, not the single-object marker c301`);
   }
   if (bytes.length < HEADER_LENGTH) {
