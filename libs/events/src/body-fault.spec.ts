@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { AvroEventCodec } from './codec.ts';
 import { EventError } from './errors.ts';
 import { SchemaRegistry } from './schema-registry.ts';
+import { varint } from './fixtures/avro-bytes.ts';
 
 interface WithLists {
   tags: string[];
@@ -28,17 +29,6 @@ const codec = new AvroEventCodec<WithLists>(
 );
 const header = codec.encode({ tags: [], markers: [], attrs: {} }).subarray(0, 10);
 const EMPTY = 0x00;
-
-function varint(n: bigint): number[] {
-  let z = n >= 0n ? n << 1n : (-n << 1n) - 1n;
-  const out: number[] = [];
-  do {
-    const b = Number(z & 0x7fn);
-    z >>= 7n;
-    out.push(z ? b | 0x80 : b);
-  } while (z);
-  return out;
-}
 
 const frame = (...body: number[]): Buffer => Buffer.concat([header, Buffer.from(body)]);
 

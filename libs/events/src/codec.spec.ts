@@ -5,8 +5,8 @@ import avsc from 'avsc';
 import { auditCodec, decodeAny, EventError, toolCallCodec, type EventCodec } from './index.ts';
 import { crc64AvroBytes } from './crc64-avro.ts';
 import { AUDIT, CALL, CALL_MINIMAL } from './fixtures/events.ts';
+import { readSchemaFile } from './schema-files.ts';
 
-const schemaFile = (name: string): unknown => JSON.parse(readFileSync(new URL(`../../../schemas/avro/${name}`, import.meta.url), 'utf8'));
 
 /** Golden files: hex with optional whitespace and `#` comment lines. */
 function readGolden(name: string): string {
@@ -72,7 +72,7 @@ test('decodable by a stock Avro library from the .avsc file alone', () => {
     ['audit-event.avsc', auditCodec, AUDIT],
   ] as const) {
     // A fresh avsc type with default options, knowing nothing of this codec.
-    const stock = avsc.Type.forSchema(schemaFile(file) as avsc.Schema);
+    const stock = avsc.Type.forSchema(readSchemaFile(file) as avsc.Schema);
     const bytes = (codec as EventCodec<object>).encode(event);
     // The header's fingerprint is what any Avro library computes from the file's canonical form.
     assert.deepEqual(bytes.subarray(2, 10), crc64AvroBytes(Buffer.from(JSON.stringify(stock.schema()))));

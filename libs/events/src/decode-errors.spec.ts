@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import avsc from 'avsc';
 import { auditCodec, decodeAny, EVENT_ERROR_CODES, EventError, toolCallCodec, type EventErrorCode } from './index.ts';
 import { AUDIT, CALL } from './fixtures/events.ts';
+import { varint } from './fixtures/avro-bytes.ts';
 
 const stock = avsc.Type.forSchema(
   JSON.parse(readFileSync(new URL('../../../schemas/avro/tool-call-event.avsc', import.meta.url), 'utf8')),
@@ -11,20 +12,10 @@ const stock = avsc.Type.forSchema(
 const valid = toolCallCodec.encode(CALL);
 const header = valid.subarray(0, 10);
 
-/** Avro's zig-zag varint, any 64-bit value. */
-function varint(n: bigint): Buffer {
-  let z = n >= 0n ? n << 1n : (-n << 1n) - 1n;
-  const out: number[] = [];
-  do {
-    const b = Number(z & 0x7fn);
-    z >>= 7n;
-    out.push(z ? b | 0x80 : b);
-  } while (z);
-  return Buffer.from(out);
-}
+const varintBytes = (n: bigint): Buffer => Buffer.from(varint(n));
 
-/** CALL's body with one field's bytes replaced by `raw`. */
-function bodyWith(field: string, raw: Buffer): Buffer {
+/** CALL's message with one field's bytes replaced by `raw`. */
+function messageWith(field: string, raw: Buffer): Buffer {
   return Buffer.concat([
     header,
     ...stock.fields.map((f) => (f.name === field ? raw : f.type.toBuffer((CALL as unknown as Record<string, unknown>)[f.name]))),
@@ -46,7 +37,7 @@ function assertEventError(bytes: Buffer, code: EventErrorCode, field?: string): 
 }
 
 test('the body builder reproduces the codec bytes (so the forged cases differ only where meant)', () => {
-  assert.deepEqual(bodyWith('none', Buffer.alloc(0)), valid);
+  assert.deepEqual(messageWith('none', Buffer.alloc(0)), valid);
 });
 
 test('BAD_MAGIC: bytes that are not single-object encoded', () => {
@@ -65,7 +56,7 @@ test('TRUNCATED: a header cut short, and the body cut at every length', () => {
 });
 
 test('TRUNCATED: a huge length prefix is refused at once, without allocating for it', () => {
-  const forged = bodyWith('event_id', varint(2n ** 62n));
+  const forged = messageWith('event_id', varintBytes(2n ** 62n));
   const before = process.memoryUsage().arrayBuffers;
   const started = performance.now();
   for (let i = 0; i < 1000; i++) assertEventError(forged, 'TRUNCATED', 'event_id');
@@ -91,23 +82,23 @@ test('SCHEMA_MISMATCH: another event type', () => {
 });
 
 test('CORRUPT_BODY: values no writer could have produced, with the field named', () => {
-  assertEventError(bodyWith('org', varint(-3n)), 'CORRUPT_BODY', 'org');
-  assertEventError(bodyWith('source', varint(3n)), 'CORRUPT_BODY', 'source');
-  assertEventError(bodyWith('outcome', varint(-1n)), 'CORRUPT_BODY', 'outcome');
-  assertEventError(bodyWith('error_code', varint(2n)), 'CORRUPT_BODY', 'error_code');
-  assertEventError(bodyWith('policy_rule_id', varint(-1n)), 'CORRUPT_BODY', 'policy_rule_id');
+  assertEventError(messageWith('org', varintBytes(-3n)), 'CORRUPT_BODY', 'org');
+  assertEventError(messageWith('source', varintBytes(3n)), 'CORRUPT_BODY', 'source');
+  assertEventError(messageWith('outcome', varintBytes(-1n)), 'CORRUPT_BODY', 'outcome');
+  assertEventError(messageWith('error_code', varintBytes(2n)), 'CORRUPT_BODY', 'error_code');
+  assertEventError(messageWith('policy_rule_id', varintBytes(-1n)), 'CORRUPT_BODY', 'policy_rule_id');
   // Beyond what a JS number holds exactly: rejected, never rounded.
-  assertEventError(bodyWith('started_at', varint(2n ** 60n)), 'CORRUPT_BODY', 'started_at');
-  assertEventError(bodyWith('tokens_in', varint(9_007_199_254_740_991n)), 'CORRUPT_BODY', 'tokens_in');
+  assertEventError(messageWith('started_at', varintBytes(2n ** 60n)), 'CORRUPT_BODY', 'started_at');
+  assertEventError(messageWith('tokens_in', varintBytes(9_007_199_254_740_991n)), 'CORRUPT_BODY', 'tokens_in');
   // An 11-byte varint cannot be a 64-bit long.
-  assertEventError(bodyWith('duration_us', Buffer.from([...Array(10).fill(0xff), 0x01])), 'CORRUPT_BODY', 'duration_us');
-  assert.match(assertEventError(bodyWith('source', varint(3n)), 'CORRUPT_BODY').message, /CallSource enum index 3 is out of range 0\.\.2/);
+  assertEventError(messageWith('duration_us', Buffer.from([...Array(10).fill(0xff), 0x01])), 'CORRUPT_BODY', 'duration_us');
+  assert.match(assertEventError(messageWith('source', varintBytes(3n)), 'CORRUPT_BODY').message, /CallSource enum index 3 is out of range 0\.\.2/);
 });
 
 test('decodeAny fails the same way', () => {
   assert.throws(() => decodeAny(Buffer.from('nope')), { code: 'BAD_MAGIC' });
   assert.throws(() => decodeAny(valid.subarray(0, 20)), { code: 'TRUNCATED' });
-  assert.throws(() => decodeAny(bodyWith('source', varint(9n))), { code: 'CORRUPT_BODY' });
+  assert.throws(() => decodeAny(messageWith('source', varintBytes(9n))), { code: 'CORRUPT_BODY' });
 });
 
 /** xorshift32: a fixed sequence, so a failure reproduces. */
