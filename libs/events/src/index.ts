@@ -4,5 +4,4 @@ export { TOPICS, type TopicName } from './topics.ts';
 export type { EventCodec } from './codec.ts';
 export { toolCallCodec, auditCodec, decodeAny, eventSchemas, type DecodedEvent } from './event-codecs.ts';
 export { EventError, EVENT_ERROR_CODES, EVENT_ERROR_DOCS, type EventErrorCode } from './errors.ts';
-export { SchemaRegistry, type WriterSchema } from './schema-registry.ts';
 export * from './event-types.generated.ts';
