@@ -93,8 +93,9 @@ export function toBusError(error: unknown, context: ErrorContext): BusError {
       { cause: error },
     );
   }
-  // BROKER_ERROR keeps what kafkajs knew about retrying; the others take the catalog's answer.
-  const retriable = code === 'BROKER_ERROR' ? links.every((e) => e.retriable !== false) : undefined;
+  // BROKER_ERROR keeps what kafkajs said of the root cause (its retry wrappers always say
+  // "non-retriable": they mean "I stopped retrying"); other codes take the catalog's answer.
+  const retriable = code === 'BROKER_ERROR' ? root?.retriable !== false : undefined;
   return new BusError(code, `Kafka error while ${context.action}: ${detail}`, {
     cause: error,
     ...(retriable === undefined ? {} : { retriable }),
