@@ -1,0 +1,112 @@
+// The API's error catalog and its one error handler. Every error body is
+// `{ error: { code, message } }`; 4xx say what was wrong (and which
+// parameter), 5xx say only what kind of failure it was — the details go to
+// the log, never to the client.
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { StoreError } from '@mcpg/store';
+
+export const API_ERROR_CODES = ['INVALID_PARAMETER', 'BAD_REQUEST', 'NOT_FOUND', 'STORE_UNAVAILABLE', 'INTERNAL'] as const;
+export type ApiErrorCode = (typeof API_ERROR_CODES)[number];
+
+export const API_ERROR_STATUS: Readonly<Record<ApiErrorCode, number>> = {
+  INVALID_PARAMETER: 400,
+  BAD_REQUEST: 400,
+  NOT_FOUND: 404,
+  STORE_UNAVAILABLE: 503,
+  INTERNAL: 500,
+};
+
+/** JSON Schema of every error body, for the routes' response schemas. */
+export const errorBodySchema = {
+  type: 'object',
+  required: ['error'],
+  properties: {
+    error: {
+      type: 'object',
+      required: ['code', 'message'],
+      properties: {
+        code: { type: 'string', enum: [...API_ERROR_CODES] },
+        message: { type: 'string' },
+        /** The offending request parameter, for INVALID_PARAMETER. */
+        parameter: { type: 'string' },
+      },
+    },
+  },
+} as const;
+
+interface ErrorBody {
+  error: { code: ApiErrorCode; message: string; parameter?: string };
+}
+
+function send(reply: FastifyReply, code: ApiErrorCode, message: string, parameter?: string, status?: number): FastifyReply {
+  const body: ErrorBody = { error: parameter === undefined ? { code, message } : { code, message, parameter } };
+  return reply
+    .code(status ?? API_ERROR_STATUS[code])
+    .type('application/json; charset=utf-8')
+    .send(body);
+}
+
+/** Store failures a client can wait out (503 + Retry-After), as opposed to bugs (500). */
+const UNAVAILABLE: ReadonlySet<StoreError['code']> = new Set(['CLICKHOUSE_UNREACHABLE', 'STORE_CLOSED']);
+
+/**
+ * For errors fastify's router raises before any route runs (a malformed
+ * percent-encoding, a parameter longer than the router allows): same body
+ * shape as every other error. Passed as the `frameworkErrors` option.
+ */
+export function frameworkErrorHandler(err: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  const status = err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 400;
+  // The router's messages quote the whole URL; the path alone is enough to act on.
+  send(reply, 'BAD_REQUEST', err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'a path parameter is too long' : 'malformed URL', undefined, status);
+}
+
+export function installErrorHandlers(app: FastifyInstance): void {
+  app.setErrorHandler((err: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    if (err.validation) {
+      const { parameter, message } = describeValidation(err);
+      return send(reply, 'INVALID_PARAMETER', message, parameter);
+    }
+    if (err instanceof StoreError) {
+      if (UNAVAILABLE.has(err.code) || err.retriable) {
+        request.log.warn({ err }, 'store unavailable');
+        return send(reply.header('retry-after', '5'), 'STORE_UNAVAILABLE', 'storage is unavailable, retry later');
+      }
+      request.log.error({ err }, 'store error');
+      return send(reply, 'INTERNAL', 'internal error');
+    }
+    // Fastify's own client errors (bad content type, body too large, …) keep
+    // their status; their messages describe the request, not the server.
+    const status = err.statusCode ?? 500;
+    if (status >= 400 && status < 500) {
+      return send(reply, 'BAD_REQUEST', err.message, undefined, status);
+    }
+    request.log.error({ err }, 'unhandled error');
+    return send(reply, 'INTERNAL', 'internal error');
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    send(reply, 'NOT_FOUND', `no route for ${request.method} ${request.url.split('?', 1)[0]}`);
+  });
+}
+
+interface AjvIssue {
+  instancePath?: string;
+  keyword?: string;
+  message?: string;
+  params?: { allowedValues?: readonly unknown[]; pattern?: string; missingProperty?: string };
+}
+
+/** Names the parameter and says what it must be, from the first schema violation. */
+function describeValidation(err: FastifyError): { parameter: string; message: string } {
+  const issue = (err.validation?.[0] ?? {}) as AjvIssue;
+  const where = err.validationContext ?? 'request';
+  const parameter = issue.params?.missingProperty ?? (issue.instancePath ?? '').replace(/^\//, '').replace(/\//g, '.');
+  const name = parameter === '' ? where : parameter;
+  const what =
+    issue.keyword === 'enum' && issue.params?.allowedValues
+      ? `must be one of ${issue.params.allowedValues.join(', ')}`
+      : issue.keyword === 'pattern' && issue.params?.pattern
+        ? `must match ${issue.params.pattern}`
+        : (issue.message ?? 'is invalid');
+  return { parameter: name, message: `${where} parameter ${name} ${what}` };
+}

@@ -1,0 +1,46 @@
+// GET /v1/orgs/:org/metrics — the fleet's Prometheus exposition for one org.
+import type { FastifyInstance } from 'fastify';
+import { PROMETHEUS_TEXT_CONTENT_TYPE } from '@mcpg/exposition';
+import { queryToolCallCounters, type Store } from '@mcpg/store';
+import { errorBodySchema } from '../api-errors.ts';
+import { renderToolCounters } from '../metrics/render-tool-counters.ts';
+
+/** Org ids as they appear in URLs and labels: no leading punctuation, no slashes or spaces. */
+export const ORG_PATTERN = '^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$';
+export const GRANULARITIES = ['minute', 'hour', 'day'] as const;
+export type Granularity = (typeof GRANULARITIES)[number];
+
+interface OrgMetricsRoute {
+  Params: { org: string };
+  Querystring: { granularity: Granularity };
+}
+
+const schema = {
+  params: {
+    type: 'object',
+    required: ['org'],
+    properties: { org: { type: 'string', pattern: ORG_PATTERN } },
+  },
+  querystring: {
+    type: 'object',
+    properties: { granularity: { type: 'string', enum: [...GRANULARITIES], default: 'hour' } },
+  },
+  response: {
+    200: { content: { [PROMETHEUS_TEXT_CONTENT_TYPE]: { schema: { type: 'string' } } } },
+    400: errorBodySchema,
+    500: errorBodySchema,
+    503: errorBodySchema,
+  },
+} as const;
+
+export function orgMetricsRoutes(app: FastifyInstance, store: Store): void {
+  app.get<OrgMetricsRoute>('/v1/orgs/:org/metrics', { schema }, async (request, reply) => {
+    // `granularity` is the window of the latency quantiles (not served yet);
+    // counters are totals and do not depend on it.
+    const counters = await queryToolCallCounters(store, { org: request.params.org });
+    return reply
+      .header('content-type', PROMETHEUS_TEXT_CONTENT_TYPE)
+      .header('cache-control', 'no-store')
+      .send(renderToolCounters(request.params.org, counters));
+  });
+}

@@ -1,0 +1,6 @@
+export * from './errors.ts';
+export * from './escape.ts';
+export * from './names.ts';
+export * from './format-value.ts';
+export * from './labels.ts';
+export * from './exposition-writer.ts';
