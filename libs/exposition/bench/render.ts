@@ -1,9 +1,9 @@
 // Renders 10,000 label sets × 6 series (60k sample lines), as DESIGN.md §10
 // measured prom-client doing (p50 217 ms, p99 331 ms), and prints p50/p99 for
 // this writer, for the same writer joining an array, and for prom-client.
-//   node --import tsx libs/exposition/bench/render.ts [labelSets=10000]
+//   node --expose-gc --import tsx libs/exposition/bench/render.ts [labelSets=10000]
 import { Counter, Registry } from 'prom-client';
-import { escapeLabelValue, ExpositionWriter, labelAppender, labelRenderer } from '../src/index.ts';
+import { escapeLabelValue, ExpositionWriter, labelRenderer, renderLabel } from '../src/index.ts';
 
 const sets = Number(process.argv[2] ?? 10_000);
 const rows = Array.from({ length: sets }, (_, i) => ({
@@ -26,8 +26,7 @@ const families = [
 ] as const;
 
 const render = labelRenderer(['org', 'workspace', 'plugin', 'tool']);
-const direction = labelAppender('direction');
-const quantile = labelAppender('quantile');
+const [dirIn, dirOut, q50, q99] = [renderLabel('direction', 'in'), renderLabel('direction', 'out'), renderLabel('quantile', '0.5'), renderLabel('quantile', '0.99')];
 
 function writer(): string {
   const labels = rows.map((r) => render([r.org, r.workspace, r.plugin, r.tool]));
@@ -37,9 +36,9 @@ function writer(): string {
   w.family({ name: 'mcpg_tool_errors_total', help: 'Tool errors', type: 'counter' });
   rows.forEach((r, i) => w.sample(labels[i]!, r.errors));
   w.family({ name: 'mcpg_tool_tokens_total', help: 'Tokens', type: 'counter' });
-  rows.forEach((r, i) => w.sample(direction(labels[i]!, 'in'), r.tin).sample(direction(labels[i]!, 'out'), r.tout));
+  rows.forEach((r, i) => w.sampleWith(labels[i]!, dirIn, r.tin).sampleWith(labels[i]!, dirOut, r.tout));
   w.family({ name: 'mcpg_tool_latency_ms', help: 'Latency', type: 'summary' });
-  rows.forEach((r, i) => w.sample(quantile(labels[i]!, '0.5'), r.p50).sample(quantile(labels[i]!, '0.99'), r.p99));
+  rows.forEach((r, i) => w.sampleWith(labels[i]!, q50, r.p50).sampleWith(labels[i]!, q99, r.p99));
   return w.text();
 }
 
@@ -74,21 +73,27 @@ for (const r of rows) {
   c[3]!.inc({ ...l, quantile: '0.99' }, r.p99);
 }
 
-async function measure(name: string, fn: () => string | Promise<string>, runs = 30) {
-  const times: number[] = [];
-  let bytes = 0;
-  for (let i = 0; i < runs + 3; i++) {
+// Round-robin with a collection before each run (when started with
+// --expose-gc), so one variant's garbage is not billed to the next.
+const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
+const variants: [string, () => string | Promise<string>][] = [
+  ['ExpositionWriter', writer],
+  ['hand-written templates + join', arrayJoin],
+  ['prom-client registry.metrics()', () => registry.metrics()],
+];
+const times = new Map<string, number[]>(variants.map(([name]) => [name, []]));
+let bytes = 0;
+for (let round = 0; round < 33; round++) {
+  for (const [name, fn] of variants) {
+    gc();
     const t = performance.now();
-    const text = await fn();
-    bytes = Buffer.byteLength(text); // forces the rope to flatten, as sending does
-    if (i >= 3) times.push(performance.now() - t);
+    bytes = Buffer.byteLength(await fn()); // encoding flattens the string, as sending does
+    if (round >= 3) times.get(name)!.push(performance.now() - t);
   }
-  times.sort((a, b) => a - b);
-  const q = (p: number) => times[Math.min(times.length - 1, Math.floor(p * times.length))]!.toFixed(1);
-  console.log(`${name.padEnd(30)} p50 ${q(0.5)} ms  p99 ${q(0.99)} ms  ${(bytes / 1e6).toFixed(1)} MB`);
 }
-
-console.log(`${sets} label sets x 6 series = ${sets * 6} lines; node ${process.version}`);
-await measure('ExpositionWriter (+= string)', writer);
-await measure('array join (same text)', arrayJoin);
-await measure('prom-client registry.metrics()', () => registry.metrics(), 10);
+console.log(`${sets} label sets x 6 series = ${sets * 6} lines, ${(bytes / 1e6).toFixed(1)} MB; node ${process.version}`);
+for (const [name, ts] of times) {
+  ts.sort((a, b) => a - b);
+  const q = (p: number) => ts[Math.min(ts.length - 1, Math.floor(p * ts.length))]!.toFixed(1);
+  console.log(`${name.padEnd(32)} p50 ${q(0.5)} ms  p99 ${q(0.99)} ms`);
+}

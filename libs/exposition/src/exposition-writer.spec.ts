@@ -4,7 +4,7 @@ import { ExpositionError } from './errors.ts';
 import { escapeHelp, escapeLabelValue } from './escape.ts';
 import { ExpositionWriter } from './exposition-writer.ts';
 import { formatValue } from './format-value.ts';
-import { labelRenderer, NO_LABELS, renderLabels, withLabel } from './labels.ts';
+import { labelRenderer, NO_LABELS, renderLabel, renderLabels, withLabel } from './labels.ts';
 
 const code = (c: string) => (e: unknown) => e instanceof ExpositionError && e.code === c;
 
@@ -48,6 +48,7 @@ test('metric and label names are validated', () => {
   }
   assert.throws(() => labelRenderer(['org', 'org']), code('INVALID_LABEL_NAME'));
   assert.throws(() => withLabel(NO_LABELS, 'quan-tile', '0.5'), code('INVALID_LABEL_NAME'));
+  assert.throws(() => renderLabel('__le', '1'), code('INVALID_LABEL_NAME'));
 });
 
 test('families: HELP and TYPE once, samples grouped, no interleaving or repeats', () => {
@@ -60,11 +61,13 @@ test('families: HELP and TYPE once, samples grouped, no interleaving or repeats'
     .sample(b, 1)
     .family({ name: 'mcpg_empty_total', help: 'No samples yet', type: 'counter' })
     .family({ name: 'mcpg_latency_ms', help: 'Latency', type: 'summary' })
-    .sample(withLabel(a, 'quantile', '0.99'), 12.5)
+    .sampleWith(a, renderLabel('quantile', '0.99'), 12.5)
+    .sample(withLabel(a, 'quantile', '1'), 20)
     .sample(a, 40, '_sum')
     .sample(a, 3, '_count')
     .family({ name: 'mcpg_up', help: 'Up', type: 'gauge' })
     .sample(NO_LABELS, 1)
+    .sampleWith(NO_LABELS, renderLabel('le', '+Inf'), 2, '_bucket')
     .text();
   assert.equal(
     text,
@@ -78,17 +81,20 @@ test('families: HELP and TYPE once, samples grouped, no interleaving or repeats'
       '# HELP mcpg_latency_ms Latency',
       '# TYPE mcpg_latency_ms summary',
       'mcpg_latency_ms{org="acme",tool="search",quantile="0.99"} 12.5',
+      'mcpg_latency_ms{org="acme",tool="search",quantile="1"} 20',
       'mcpg_latency_ms_sum{org="acme",tool="search"} 40',
       'mcpg_latency_ms_count{org="acme",tool="search"} 3',
       '# HELP mcpg_up Up',
       '# TYPE mcpg_up gauge',
       'mcpg_up 1',
+      'mcpg_up_bucket{le="+Inf"} 2',
       '',
     ].join('\n'),
   );
   const w = new ExpositionWriter().family({ name: 'x_total', help: '', type: 'counter' });
   assert.throws(() => w.family({ name: 'x_total', help: '', type: 'counter' }), code('DUPLICATE_FAMILY'));
   assert.throws(() => new ExpositionWriter().sample(NO_LABELS, 1), code('NO_FAMILY'));
+  assert.throws(() => new ExpositionWriter().sampleWith(NO_LABELS, renderLabel('a', 'b'), 1), code('NO_FAMILY'));
 });
 
 test('renderLabels keeps key order', () => {

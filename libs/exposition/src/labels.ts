@@ -41,18 +41,16 @@ export function renderLabels(labels: Readonly<Record<string, string>>): Rendered
   return labelRenderer(Object.keys(labels))(Object.values(labels));
 }
 
-/**
- * Compiles an appender of one more label (a quantile, a direction) to
- * rendered sets: the name is validated once, each call only escapes the value.
- */
-export function labelAppender(name: string): (base: RenderedLabels, value: string) => RenderedLabels {
+/** One label rendered once (`quantile="0.99"`), for ExpositionWriter.sampleWith. */
+export type RenderedLabel = string & { readonly __brand: 'RenderedLabel' };
+
+export function renderLabel(name: string, value: string): RenderedLabel {
   assertLabelName(name);
-  const first = `${name}="`;
-  const next = `,${name}="`;
-  return (base, value) => `${base}${base === '' ? first : next}${escapeLabelValue(value)}"` as RenderedLabels;
+  return `${name}="${escapeLabelValue(value)}"` as RenderedLabel;
 }
 
-/** `base` plus one more label. For one-offs; use labelAppender in loops. */
+/** `base` plus one more label, as a new set. In loops, prefer sampleWith with a RenderedLabel. */
 export function withLabel(base: RenderedLabels, name: string, value: string): RenderedLabels {
-  return labelAppender(name)(base, value);
+  const one = renderLabel(name, value);
+  return (base === '' ? one : `${base},${one}`) as string as RenderedLabels;
 }

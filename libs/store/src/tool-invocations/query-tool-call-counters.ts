@@ -22,13 +22,15 @@ export const ERROR_OUTCOMES = ['error', 'timeout'] as const;
 
 // FINAL makes re-delivered duplicates count once (the table folds duplicates
 // on its sorting key only when parts merge). Measured in chdb on 1M rows, 10%
-// duplicates (libs/store/bench/count-exactness.ts): with 11 unmerged parts
-// FINAL 134 ms vs uniqExact(event_id) 139 ms; merged, FINAL 51 ms vs 186 ms.
-// FINAL also streams in key order with bounded memory, where counting
-// distinct ids holds every id of the org in a hash set. Duplicates never span
-// partitions (the partition key derives from started_at, a key column); 26.x
-// already exploits that, so do_not_merge_across_partitions_select_final adds
-// nothing (measured equal).
+// duplicates (libs/store/bench/count-exactness.ts), FINAL vs
+// uniqExact(event_id): duplicates from re-sent batches, 11 unmerged parts,
+// 134 vs 139 ms; merged, 51 vs 186 ms. Worst case, duplicates scattered over
+// every part: 261 vs 179 ms unmerged, 65 vs 104 ms merged. Background merges
+// keep the common case near "merged", and FINAL streams in key order with
+// bounded memory where distinct counting holds every event id of the org in
+// a hash set. Duplicates never span partitions (the partition key derives from
+// started_at, a key column); 26.x exploits that without
+// do_not_merge_across_partitions_select_final (measured equal).
 const COUNTERS_SQL = `
 SELECT workspace, plugin, tool,
        count() AS calls,
