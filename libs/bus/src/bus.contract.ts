@@ -146,18 +146,21 @@ export function describeBusContract(name: string, makeBus: () => Promise<Bus>): 
       await producer.send(topic, [{ key: 'k', value: Buffer.from('x') }]);
     });
 
-    test('close waits for the batch in progress', async () => {
+    test('close waits for the batch in progress, which can still commit', async () => {
       const topic = await newTopic(1);
+      const groupId = uniqueName('g');
       await producer.send(topic, [{ key: 'k', value: Buffer.from('slow') }]);
-      const consumer = await bus.consumer({ groupId: uniqueName('g'), topics: [topic] });
+      const consumer = await bus.consumer({ groupId, topics: [topic] });
       let release!: () => void;
       const gate = new Promise<void>((resolve) => (release = resolve));
       let entered!: () => void;
       const inHandler = new Promise<void>((resolve) => (entered = resolve));
       let handlerDone = false;
-      await consumer.start(async () => {
+      await consumer.start(async (batch) => {
         entered();
         await gate;
+        const last = batch.messages[batch.messages.length - 1]!;
+        await consumer.commit([{ topic, partition: batch.partition, offset: String(Number(last.offset) + 1) }]);
         handlerDone = true;
       });
       await inHandler;
@@ -169,6 +172,19 @@ export function describeBusContract(name: string, makeBus: () => Promise<Bus>): 
       await closing;
       assert.equal(handlerDone, true);
       await assert.rejects(consumer.commit([{ topic, partition: 0, offset: '1' }]), (e: unknown) => isBusError(e, 'CLOSED'));
+
+      // The commit made during close counted: the next member starts after it.
+      await producer.send(topic, [{ key: 'k', value: Buffer.from('after') }]);
+      const next = await bus.consumer({ groupId, topics: [topic] });
+      const [first] = await collect(next, 1);
+      await next.close();
+      assert.equal(text(first!), 'after');
+    });
+
+    test('subscribing to a missing topic rejects with TOPIC_NOT_FOUND', async () => {
+      const consumer = await bus.consumer({ groupId: uniqueName('g'), topics: [uniqueName('missing')] });
+      await assert.rejects(consumer.start(async () => undefined), (e: unknown) => isBusError(e, 'TOPIC_NOT_FOUND'));
+      await consumer.close();
     });
 
     test('a failing handler stops the consumer with HANDLER_FAILED; the batch is redelivered', async () => {

@@ -14,7 +14,7 @@ export type {
   TopicSpec,
 } from './port.ts';
 export { BUS_ERROR_CODES, BUS_ERROR_DOCS, BusError, isBusError, type BusErrorCode } from './errors.ts';
-export { silentLog, type BusLog, type BusLogLevel } from './log.ts';
+export { silentLog, type BusLog, type BusLogLevel, type LevelLogger } from './log.ts';
 export { partitionForKey } from './partitioner.ts';
 export { MCPG_TOPICS } from './topics.ts';
 export { createMemoryBus, type MemoryBusOptions } from './memory/memory-bus.ts';

@@ -5,7 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { describeBusContract } from '../bus.contract.ts';
 import { isBusError } from '../errors.ts';
-import { collect, freePortPair, uniqueName, useTestBroker, type TestBroker } from '../testing.ts';
+import { collect, delay, freePortPair, uniqueName, useTestBroker, type TestBroker } from '../testing.ts';
 import { createKafkaBus } from './kafka-bus.ts';
 import type { RetryPolicy } from './kafka-options.ts';
 
@@ -67,6 +67,30 @@ describe('kafka bus', () => {
       const seq = got.filter((m) => m.key === `org-${k}`).map((m) => Number(m.value.toString()));
       assert.deepEqual(seq, [...seq].sort((a, b) => a - b), `org-${k} in send order`);
     }
+    await bus.close();
+  });
+
+  test('a batch that outlasts the session timeout keeps its partition (it heartbeats)', { timeout: 60_000 }, async () => {
+    // 6 s is the broker's smallest allowed session; without heartbeats the member
+    // would be expelled during the 9 s batch and the message redelivered on rejoin.
+    const bus = createKafkaBus({
+      brokers: broker.brokers,
+      clientId: 'mcpg-test',
+      retry: TEST_RETRY,
+      consumer: { sessionTimeoutMs: 6_000, heartbeatIntervalMs: 1_000, maxWaitMs: 200 },
+    });
+    const topic = uniqueName('long');
+    await bus.ensureTopics([{ name: topic, partitions: 1 }]);
+    await (await bus.producer()).send(topic, [{ key: 'k', value: Buffer.from('long') }]);
+    const consumer = await bus.consumer({ groupId: uniqueName('g'), topics: [topic] });
+    let calls = 0;
+    await consumer.start(async () => {
+      calls++;
+      if (calls === 1) await delay(9_000);
+    });
+    while (calls === 0) await delay(50);
+    await delay(9_000 + 3_000);
+    assert.equal(calls, 1, 'the batch was delivered again: the member lost its partition');
     await bus.close();
   });
 });

@@ -5,7 +5,7 @@
 import kafkajs from 'kafkajs';
 import type { Admin } from 'kafkajs';
 import { BusError } from '../errors.ts';
-import { silentLog } from '../log.ts';
+import { toBusLog } from '../log.ts';
 import type { Bus, BusConsumer, BusProducer, ConsumeOptions, TopicSpec } from '../port.ts';
 import { toBusError } from './kafka-errors.ts';
 import { KAFKAJS_LEVEL, kafkajsLogCreator } from './kafka-logger.ts';
@@ -20,7 +20,7 @@ const DEFAULT_RETRY: RetryPolicy = { retries: 5, initialRetryTime: 300, maxRetry
 
 export function createKafkaBus(options: KafkaBusOptions): Bus {
   const brokers = [...options.brokers];
-  const log = options.log ?? silentLog;
+  const log = toBusLog(options.log);
   const retry = { ...DEFAULT_RETRY, ...options.retry };
   const toError = (error: unknown, action: string): BusError => toBusError(error, { brokers, action });
   const kafka = new Kafka({

@@ -1,7 +1,7 @@
 // Configuration of the Kafka adapter. Everything is passed in by the app's
 // composition root; nothing here reads the environment.
 
-import type { BusLog } from '../log.ts';
+import type { BusLog, LevelLogger } from '../log.ts';
 
 /** kafkajs retry options: exponential backoff with jitter, then give up. */
 export interface RetryPolicy {
@@ -41,7 +41,7 @@ export interface KafkaBusOptions {
   /** Which kafkajs log lines reach `log`. Default `warn`. */
   readonly logLevel?: KafkaLogLevel;
   /** Where kafkajs' log lines go instead of its console logger. Default: nowhere. */
-  readonly log?: BusLog;
+  readonly log?: BusLog | LevelLogger;
   /** One policy for connecting, producing, committing and consumer restarts. */
   readonly retry?: RetryPolicy;
   readonly compression?: KafkaCompression;

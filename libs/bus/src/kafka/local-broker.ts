@@ -18,6 +18,7 @@ import kafkajs from 'kafkajs';
 import { BusError } from '../errors.ts';
 import { LOG4J2_PROPERTIES, jvmArgs, newClusterId, serverProperties } from './broker-config.ts';
 import { provisionKafka, tail } from './provision.ts';
+import { assertJava17 } from './toolchain.ts';
 
 export { provisionKafka } from './provision.ts';
 
@@ -170,15 +171,6 @@ async function waitUntilReady(
   );
 }
 
-async function assertJava17(): Promise<void> {
-  const { code, output } = await capture('java', ['-version']);
-  const match = /version "(\d+)(?:\.(\d+))?/.exec(output);
-  const major = match ? (match[1] === '1' ? Number(match[2]) : Number(match[1])) : NaN;
-  if (code !== 0 || !(major >= 17)) {
-    throw new BusError('TOOLCHAIN_MISSING', `Kafka 4 needs Java 17 or newer; \`java -version\` says: ${output.trim() || `exit ${code}`}`);
-  }
-}
-
 function assertPortFree(port: number, role: string): Promise<void> {
   return new Promise((resolvePort, reject) => {
     const server = createServer();
@@ -193,23 +185,6 @@ function assertPortFree(port: number, role: string): Promise<void> {
       );
     });
     server.listen(port, '127.0.0.1', () => server.close(() => resolvePort()));
-  });
-}
-
-function capture(command: string, args: string[]): Promise<{ code: number; output: string }> {
-  return new Promise((done, reject) => {
-    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (c: Buffer) => (output += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (output += c.toString()));
-    child.once('error', (error: NodeJS.ErrnoException) =>
-      reject(
-        error.code === 'ENOENT'
-          ? new BusError('TOOLCHAIN_MISSING', `${command} is not installed or not on PATH: install Java 17+ (Debian: apt-get install openjdk-17-jre-headless)`, { cause: error })
-          : error,
-      ),
-    );
-    child.once('close', (code) => done({ code: code ?? 1, output }));
   });
 }
 

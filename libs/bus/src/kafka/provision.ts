@@ -2,11 +2,11 @@
 // once: later calls find them in infra/kafka/target/lib (and Maven finds them
 // in ~/.m2 if target/ was cleaned).
 
-import { spawn } from 'node:child_process';
 import { access, readFile, rename, rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { BusError } from '../errors.ts';
+import { assertJava17, capture } from './toolchain.ts';
 
 export const KAFKA_INFRA_DIR = fileURLToPath(new URL('../../../../infra/kafka/', import.meta.url));
 
@@ -35,9 +35,13 @@ export async function provisionKafka(options: ProvisionOptions = {}): Promise<st
   if (!options.quiet) {
     process.stderr.write(`Fetching Apache Kafka ${version} from Maven Central into ${libDir} (first run only)...\n`);
   }
+  await assertJava17(); // Maven needs it too, and says so less clearly
   const partial = join(KAFKA_INFRA_DIR, 'target', `lib.partial-${process.pid}`);
   await rm(partial, { recursive: true, force: true });
-  const { code, output } = await run('mvn', ['-q', '-B', `-Dkafka.lib.dir=${partial}`, 'dependency:copy-dependencies'], options.quiet ?? false);
+  const { code, output } = await capture('mvn', ['-q', '-B', `-Dkafka.lib.dir=${partial}`, 'dependency:copy-dependencies'], {
+    cwd: KAFKA_INFRA_DIR,
+    echo: !options.quiet,
+  });
   if (code !== 0) {
     await rm(partial, { recursive: true, force: true });
     throw new BusError('PROVISION_FAILED', `mvn dependency:copy-dependencies failed (exit ${code}) in ${KAFKA_INFRA_DIR}:\n${tail(output)}`);
@@ -50,27 +54,6 @@ export async function provisionKafka(options: ProvisionOptions = {}): Promise<st
   await rm(libDir, { recursive: true, force: true });
   await rename(partial, libDir);
   return libDir;
-}
-
-function run(command: string, args: string[], quiet: boolean): Promise<{ code: number; output: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: KAFKA_INFRA_DIR, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    const keep = (chunk: Buffer): void => {
-      output = (output + chunk.toString()).slice(-20_000);
-      if (!quiet) process.stderr.write(chunk);
-    };
-    child.stdout.on('data', keep);
-    child.stderr.on('data', keep);
-    child.once('error', (error: NodeJS.ErrnoException) => {
-      reject(
-        error.code === 'ENOENT'
-          ? new BusError('TOOLCHAIN_MISSING', `${command} is not installed or not on PATH: install Maven 3.8+ (Debian: apt-get install maven) to provision Kafka`, { cause: error })
-          : error,
-      );
-    });
-    child.once('close', (code) => resolve({ code: code ?? 1, output }));
-  });
 }
 
 export function tail(text: string, lines = 30): string {

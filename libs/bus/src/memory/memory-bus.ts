@@ -3,7 +3,7 @@
 // For unit tests and `mcpg up --bus memory`; nothing survives a restart.
 
 import { BusError } from '../errors.ts';
-import { silentLog, type BusLog } from '../log.ts';
+import { toBusLog, type BusLog, type LevelLogger } from '../log.ts';
 import type { Bus, BusConsumer, BusProducer, ConsumeOptions, OutgoingMessage, TopicSpec } from '../port.ts';
 import { MemoryConsumer } from './memory-consumer.ts';
 import { MemoryGroup } from './memory-group.ts';
@@ -14,13 +14,13 @@ export interface MemoryBusOptions {
   readonly defaultPartitions?: number;
   /** Most messages handed to one handler call. Default 500. */
   readonly maxBatchMessages?: number;
-  readonly log?: BusLog;
+  readonly log?: BusLog | LevelLogger;
 }
 
 export function createMemoryBus(options: MemoryBusOptions = {}): Bus {
   const defaultPartitions = options.defaultPartitions ?? 3;
   const maxBatchMessages = options.maxBatchMessages ?? 500;
-  const log = options.log ?? silentLog;
+  const log = toBusLog(options.log);
   const memoryLog = new MemoryLog();
   const groups = new Map<string, MemoryGroup>();
   const open = new Set<{ close(): Promise<void> }>();

@@ -6,7 +6,7 @@ import type { BatchHandler, BusConsumer, CommitPosition, ConsumeOptions, Message
 import type { GroupMember, MemoryGroup } from './memory-group.ts';
 import type { MemoryLog } from './memory-log.ts';
 
-type State = 'new' | 'running' | 'stopped';
+type State = 'new' | 'running' | 'closing' | 'stopped';
 
 export class MemoryConsumer implements BusConsumer, GroupMember {
   readonly topics: readonly string[];
@@ -34,15 +34,17 @@ export class MemoryConsumer implements BusConsumer, GroupMember {
   }
 
   async commit(positions: readonly CommitPosition[]): Promise<void> {
-    if (this.state !== 'running') throw new BusError('CLOSED', `Consumer of group ${this.options.groupId} is not running; commit refused`);
+    // 'closing' still commits: the batch close() waits for may commit at its end.
+    if (this.state !== 'running' && this.state !== 'closing') throw new BusError('CLOSED', `Consumer of group ${this.options.groupId} is not running; commit refused`);
     this.group.commit(positions);
   }
 
   async close(): Promise<void> {
-    if (this.state === 'stopped') return;
+    if (this.state === 'stopped' || this.state === 'closing') return;
     const wasRunning = this.state === 'running';
-    this.state = 'stopped';
+    this.state = 'closing';
     if (wasRunning) await this.group.leave(this);
+    this.state = 'stopped';
   }
 
   async deliver(batch: MessageBatch): Promise<boolean> {
