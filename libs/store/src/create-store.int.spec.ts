@@ -1,11 +1,19 @@
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createStore } from './create-store.ts';
 import { StoreError } from './errors.ts';
 import { randomTestDatabase, testDataDir } from './testing.ts';
+
+const tempDirs: string[] = [];
+const tempDir = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mcpg-other-'));
+  tempDirs.push(dir);
+  return dir;
+};
+after(() => tempDirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
 const isStoreError = (code: string) => (e: unknown) => e instanceof StoreError && e.code === code;
 
@@ -44,7 +52,7 @@ test('embedded: stores on two databases share the session but not their tables',
 test('embedded: a second data directory in the same process is refused', async () => {
   const keep = await createStore({ kind: 'embedded', dataDir: testDataDir(), database: randomTestDatabase() });
   try {
-    const other = mkdtempSync(join(tmpdir(), 'mcpg-other-'));
+    const other = tempDir();
     await assert.rejects(createStore({ kind: 'embedded', dataDir: other, database: 'x' }), (e: unknown) => {
       return isStoreError('EMBEDDED_PATH_CONFLICT')(e) && (e as Error).message.includes(other);
     });
@@ -80,4 +88,18 @@ test('server: an unreachable URL is CLICKHOUSE_UNREACHABLE naming the URL, witho
     assert.doesNotMatch(e.message, /s3cret/);
     return true;
   });
+});
+
+test('once every store on a directory is closed, another directory can be opened', async () => {
+  const other = tempDir();
+  const s = await createStore({ kind: 'embedded', dataDir: other, database: 'after' });
+  try {
+    await s.ping();
+    assert.equal(s.location, other);
+  } finally {
+    await s.close();
+  }
+  // And back: the first directory is free again too.
+  const back = await createStore({ kind: 'embedded', dataDir: testDataDir(), database: randomTestDatabase() });
+  await back.close();
 });

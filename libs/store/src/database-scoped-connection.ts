@@ -8,6 +8,7 @@
 // (Measured: +0.2 ms per call over chdb's ~1.4 ms; 400 interleaved calls on two
 // databases all saw their own.)
 import type { Connection } from './connection.ts';
+import { StoreError } from './errors.ts';
 
 type Params<K extends keyof Connection> = Parameters<Connection[K]>[0];
 
@@ -25,7 +26,7 @@ export class DatabaseScopedConnection implements Connection {
   }
 
   #scoped<P extends { query: string }>(params: P): P {
-    if (this.#closed) throw new Error('store is closed');
+    if (this.#closed) throw closedError();
     return { ...params, query: this.#prefix + params.query };
   }
 
@@ -46,7 +47,7 @@ export class DatabaseScopedConnection implements Connection {
   }
 
   async ping(params: Params<'ping'>): ReturnType<Connection['ping']> {
-    if (this.#closed) return { success: false, error: new Error('store is closed') };
+    if (this.#closed) return { success: false, error: closedError() };
     return this.#inner.ping(params);
   }
 
@@ -57,3 +58,5 @@ export class DatabaseScopedConnection implements Connection {
     await this.#onClose();
   }
 }
+
+const closedError = () => new StoreError('STORE_CLOSED', 'the store is closed', false);

@@ -67,10 +67,12 @@ export function toStoreError(err: unknown, what: string): StoreError {
   if (code !== undefined && NETWORK_ERRNO.has(code)) {
     return new StoreError('CLICKHOUSE_UNREACHABLE', `${what}: ClickHouse unreachable (${code})`, true, { cause: err });
   }
+  // The two checks below read message text only because these errors carry
+  // no code: clickhouse-js's request timeout and chdb's closed connection.
   if (/^Timeout error/.test(message)) {
     return new StoreError('CLICKHOUSE_UNREACHABLE', `${what}: ClickHouse did not answer in time`, true, { cause: err });
   }
-  if (message === 'ChdbConnection is closed' || message === 'store is closed') {
+  if (message === 'ChdbConnection is closed') {
     return new StoreError('STORE_CLOSED', `${what}: the store is closed`, false, { cause: err });
   }
   const type = typeof e?.type === 'string' ? ` ${e.type}` : '';
