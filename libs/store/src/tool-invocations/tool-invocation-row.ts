@@ -5,8 +5,9 @@
 // them: no Date objects or string formatting per row on the hot path.
 // ClickHouse reads a JSON integer into DateTime64(3) as milliseconds
 // (asserted by the integration test, so an engine change would show).
-// `source_offset` is a decimal string like the bus's offsets (Kafka offsets
-// are int64 and may exceed 2^53). `stored_at` is set by ClickHouse.
+// `source_offset` is a decimal string as the bus gives offsets (Kafka offsets
+// are int64), or a number when the caller knows it is below 2^53; ClickHouse
+// reads either. `stored_at` is set by ClickHouse.
 
 export const TOOL_CALL_SOURCES = ['mcp', 'sandbox', 'skill'] as const;
 export type ToolCallSource = (typeof TOOL_CALL_SOURCES)[number];
@@ -43,6 +44,6 @@ export interface ToolInvocationRow {
   readonly policy_decision: PolicyDecision;
   readonly policy_rule_id: string;
   readonly source_partition: number;
-  /** Decimal string (int64). */
-  readonly source_offset: string;
+  /** Decimal string (int64), or a safe integer. */
+  readonly source_offset: string | number;
 }

@@ -62,6 +62,13 @@ test('a row round-trips with millisecond timestamps and int64 offsets intact', a
   assert.equal(got?.o, '9223372036854775807');
   assert.equal(got?.source, 'skill');
   assert.equal(got?.stored, 1);
+  await insertToolInvocations(store, [call({ org: 'roundtrip-n', source_offset: 2 ** 53 - 1 })]);
+  const n = await store.client.query({
+    query: 'SELECT toString(source_offset) AS o FROM tool_invocations WHERE org = {org:String}',
+    query_params: { org: 'roundtrip-n' },
+    format: 'JSONEachRow',
+  });
+  assert.deepEqual(await n.json(), [{ o: String(2 ** 53 - 1) }]);
 });
 
 test('counters per workspace/plugin/tool; errors are error and timeout only', async () => {
