@@ -8,8 +8,8 @@ import { orgMetricsRoutes } from './routes/org-metrics.ts';
 
 export interface ApiDeps {
   readonly store: Store;
-  /** Request logs; default none. */
-  readonly logger?: FastifyBaseLogger;
+  /** Request logs (a pino logger fits); absent or false: none. */
+  readonly logger?: FastifyBaseLogger | false;
 }
 
 export function buildApi({ store, logger }: ApiDeps): FastifyInstance {
