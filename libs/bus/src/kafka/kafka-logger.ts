@@ -27,6 +27,10 @@ export function kafkajsLogCreator(log: BusLog): logCreator {
   return () =>
     ({ namespace, level, log: entry }) => {
       const { message, timestamp: _timestamp, logger: _logger, ...fields } = entry;
-      log(toBusLevel(level), `kafkajs ${namespace}: ${message}`, fields);
+      // kafkajs logs every failed request at ERROR, including the ones it retries
+      // (e.g. "coordinator is loading" on a fresh broker); what finally fails comes
+      // back to the caller as a BusError, so a single request's failure is a warning.
+      const busLevel = namespace === 'Connection' && level === logLevel.ERROR ? 'warn' : toBusLevel(level);
+      log(busLevel, `kafkajs ${namespace}: ${message}`, fields);
     };
 }
