@@ -54,7 +54,8 @@ export interface ConsumeOptions {
   readonly fromBeginning?: boolean;
   /**
    * Called once if the consumer stops on its own: the handler rejected
-   * (`HANDLER_FAILED`) or the broker could not be reached for good. Nothing
+   * (`HANDLER_FAILED`) or the client hit an error it does not retry (e.g.
+   * `NOT_AUTHORIZED`; a broker that is down is retried, not reported). Nothing
    * after the last commit is lost: the next consumer of the group gets it
    * again. Without it the adapter logs the error, so a worker should pass one
    * that exits the process (and lets its supervisor restart it).
