@@ -35,7 +35,7 @@ before(async () => {
   bus = createKafkaBus({ brokers, clientId: `e2e-${run}` });
   store = await createStore({ kind: 'embedded', dataDir, database: `e2e_${run}` });
   await migrate(store);
-  worker = await startRollupWorker({ bus, store, groupId: `e2e-rollup-${run}`, batchRows: 2000, flushMs: 100 });
+  worker = await startRollupWorker({ bus, store, groupId: `e2e-rollup-${run}`, partitions: 6, batchRows: 2000, flushMs: 100 });
   summary = await runFleetSim({ bus, seed: 7, orgs, gateways: 4, rate: 20_000, totalCalls: 6000, malformedEvery: 200, partitions: 6 });
 });
 

@@ -13,6 +13,7 @@ const worker = await startRollupWorker({
   bus,
   store,
   batchRows: c.batchRows,
+  partitions: c.partitions,
   flushMs: c.flushMs,
   log,
   onFatal: () => void shutdown(1),

@@ -4,9 +4,9 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { isBusError, type BusError } from './errors.ts';
+import { BusError, isBusError } from './errors.ts';
 import { partitionForKey } from './partitioner.ts';
-import type { Bus, BusProducer, IncomingMessage } from './port.ts';
+import type { Bus, BusFailure, BusProducer, IncomingMessage } from '@mcpg/pipeline';
 import { collect, delay, uniqueName } from './testing.ts';
 
 const text = (m: IncomingMessage): string => m.value.toString('utf8');
@@ -191,8 +191,8 @@ export function describeBusContract(name: string, makeBus: () => Promise<Bus>): 
       const topic = await newTopic(1);
       const groupId = uniqueName('g');
       await producer.send(topic, [{ key: 'k', value: Buffer.from('poison') }]);
-      let reported!: (e: BusError) => void;
-      const onErrorCalled = new Promise<BusError>((resolve) => (reported = resolve));
+      let reported!: (e: BusFailure) => void;
+      const onErrorCalled = new Promise<BusFailure>((resolve) => (reported = resolve));
       const failing = await bus.consumer({ groupId, topics: [topic], onError: (e) => reported(e) });
       let calls = 0;
       await failing.start(async () => {
@@ -200,6 +200,7 @@ export function describeBusContract(name: string, makeBus: () => Promise<Bus>): 
         throw new Error('sink down');
       });
       const error = await onErrorCalled;
+      assert.ok(error instanceof BusError, 'adapters report BusErrors');
       assert.equal(error.code, 'HANDLER_FAILED');
       assert.equal((error.cause as Error).message, 'sink down');
       await delay(200);

@@ -1,93 +1,14 @@
-// The bus port: what producers and consumers of mcpg events need from a log.
-// Adapters: Kafka (kafkajs) for real deployments, in-memory for unit tests and
-// `mcpg up --bus memory`. One contract suite runs against both.
-
-import type { BusError } from './errors.ts';
-
-/** A message to produce. `key` decides the partition (mcpg keys by org). */
-export interface OutgoingMessage {
-  readonly key: string | null;
-  readonly value: Buffer;
-  /** String headers; `traceparent` travels here. */
-  readonly headers?: Readonly<Record<string, string>>;
-}
-
-/** A message as read from the log, with its position. */
-export interface IncomingMessage {
-  readonly topic: string;
-  readonly partition: number;
-  /** Offset as a decimal string (Kafka offsets are int64). */
-  readonly offset: string;
-  readonly key: string | null;
-  readonly value: Buffer;
-  readonly headers: Readonly<Record<string, string>>;
-  /** Broker (log-append or create) time, epoch milliseconds. */
-  readonly timestamp: number;
-}
-
-/** Messages of one topic-partition, in offset order. */
-export interface MessageBatch {
-  readonly topic: string;
-  readonly partition: number;
-  readonly messages: readonly IncomingMessage[];
-  /** Highest offset the broker knows for this partition (for lag), as a string. */
-  readonly highWatermark: string;
-}
-
-/** The next offset to read: committing {offset: "42"} means 0..41 are done. */
-export interface CommitPosition {
-  readonly topic: string;
-  readonly partition: number;
-  readonly offset: string;
-}
-
-export interface BusProducer {
-  /** Resolves once the log has durably accepted every message (acks=all). */
-  send(topic: string, messages: readonly OutgoingMessage[]): Promise<void>;
-  close(): Promise<void>;
-}
-
-export interface ConsumeOptions {
-  readonly groupId: string;
-  readonly topics: readonly string[];
-  /** Where a group with no committed offset starts. Default: earliest. */
-  readonly fromBeginning?: boolean;
-  /**
-   * Called once if the consumer stops on its own: the handler rejected
-   * (`HANDLER_FAILED`) or the client hit an error it does not retry (e.g.
-   * `NOT_AUTHORIZED`; a broker that is down is retried, not reported). Nothing
-   * after the last commit is lost: the next consumer of the group gets it
-   * again. Without it the adapter logs the error, so a worker should pass one
-   * that exits the process (and lets its supervisor restart it).
-   */
-  readonly onError?: (error: BusError) => void;
-}
-
-/**
- * Batches are delivered one at a time per partition, in order. Nothing is
- * committed implicitly: the caller commits positions once its sink has stored
- * the messages, so a crash re-delivers (at-least-once) instead of losing.
- */
-export type BatchHandler = (batch: MessageBatch) => Promise<void>;
-
-export interface BusConsumer {
-  /** Resolves once subscribed; batches then arrive in the background. */
-  start(handler: BatchHandler): Promise<void>;
-  /** Rejects with `CLOSED` after close(): a silently dropped commit would hide redelivery. */
-  commit(positions: readonly CommitPosition[]): Promise<void>;
-  /** Stops fetching; resolves after the batch in progress returns. */
-  close(): Promise<void>;
-}
-
-export interface TopicSpec {
-  readonly name: string;
-  /** Partition count for a new topic; the adapter's `defaultPartitions` if left out. */
-  readonly partitions?: number;
-}
-
-export interface Bus {
-  ensureTopics(topics: readonly TopicSpec[]): Promise<void>;
-  producer(): Promise<BusProducer>;
-  consumer(options: ConsumeOptions): Promise<BusConsumer>;
-  close(): Promise<void>;
-}
+// The bus port is defined by the core (libs/pipeline); the adapters here
+// implement it. Re-exported so users of the adapters need one import.
+export type {
+  Bus,
+  BusProducer,
+  BusConsumer,
+  BatchHandler,
+  ConsumeOptions,
+  CommitPosition,
+  IncomingMessage,
+  MessageBatch,
+  OutgoingMessage,
+  TopicSpec,
+} from '@mcpg/pipeline';

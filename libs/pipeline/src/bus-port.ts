@@ -1,6 +1,13 @@
 // The bus port: what producers and consumers of mcpg events need from a log.
-// Adapters: Kafka (kafkajs) for real deployments, in-memory for unit tests and
-// `mcpg up --bus memory`. One contract suite runs against both.
+// It belongs to the core (the pipeline depends on it); the adapters in
+// libs/bus implement it: Kafka (kafkajs) for real deployments, in-memory for
+// unit tests and `mcpg up --bus memory`. One contract suite runs against both.
+
+/** How an adapter reports a failure; libs/bus's BusError is one. */
+export interface BusFailure extends Error {
+  readonly code: string;
+  readonly retriable: boolean;
+}
 
 /** A message to produce. `key` decides the partition (mcpg keys by org). */
 export interface OutgoingMessage {
@@ -50,6 +57,15 @@ export interface ConsumeOptions {
   readonly topics: readonly string[];
   /** Where a group with no committed offset starts. Default: earliest. */
   readonly fromBeginning?: boolean;
+  /**
+   * Called once if the consumer stops on its own: the handler rejected
+   * (`HANDLER_FAILED`) or the client hit an error it does not retry (e.g.
+   * `NOT_AUTHORIZED`; a broker that is down is retried, not reported). Nothing
+   * after the last commit is lost: the next consumer of the group gets it
+   * again. Without it the adapter logs the error, so a worker should pass one
+   * that exits the process (and lets its supervisor restart it).
+   */
+  readonly onError?: (error: BusFailure) => void;
 }
 
 /**
@@ -60,7 +76,9 @@ export interface ConsumeOptions {
 export type BatchHandler = (batch: MessageBatch) => Promise<void>;
 
 export interface BusConsumer {
+  /** Resolves once subscribed; batches then arrive in the background. */
   start(handler: BatchHandler): Promise<void>;
+  /** Rejects with `CLOSED` after close(): a silently dropped commit would hide redelivery. */
   commit(positions: readonly CommitPosition[]): Promise<void>;
   /** Stops fetching; resolves after the batch in progress returns. */
   close(): Promise<void>;
@@ -68,7 +86,8 @@ export interface BusConsumer {
 
 export interface TopicSpec {
   readonly name: string;
-  readonly partitions: number;
+  /** Partition count for a new topic; the adapter's `defaultPartitions` if left out. */
+  readonly partitions?: number;
 }
 
 export interface Bus {

@@ -10,6 +10,8 @@ export interface RollupWorkerOptions {
   readonly bus: Bus;
   readonly store: Store;
   readonly groupId?: string;
+  /** Partitions for the topics if the worker has to create them. */
+  readonly partitions?: number;
   readonly batchRows: number;
   readonly flushMs: number;
   readonly log?: SinkLog;
@@ -23,7 +25,16 @@ export interface RunningWorker {
 }
 
 export async function startRollupWorker(opts: RollupWorkerOptions): Promise<RunningWorker> {
-  const consumer = await opts.bus.consumer({ groupId: opts.groupId ?? 'mcpg-rollup', topics: [TOPICS.calls], fromBeginning: true });
+  // Topics may not exist yet when a worker starts before any gateway sent.
+  await opts.bus.ensureTopics([TOPICS.calls, TOPICS.deadletter].map((name) => ({ name, partitions: opts.partitions })));
+  const consumer = await opts.bus.consumer({
+    groupId: opts.groupId ?? 'mcpg-rollup',
+    topics: [TOPICS.calls],
+    fromBeginning: true,
+    // The consumer stopped by itself (e.g. not authorised): nothing more will
+    // arrive, so the worker must restart rather than idle.
+    onError: (e) => opts.onFatal?.(e),
+  });
   const producer = await opts.bus.producer();
   const sink = new BatchingSink<InvocationRow>({
     name: 'rollup-worker',

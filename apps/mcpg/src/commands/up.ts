@@ -77,6 +77,7 @@ export const upCommand: Command = {
         bus,
         store,
         batchRows: c.batchRows,
+    partitions: c.partitions,
         flushMs: c.flushMs,
         log,
         onFatal: (e) => {
