@@ -170,3 +170,36 @@ test('a write that keeps failing commits nothing, reports once, and refuses furt
   assert.equal(fatal.length, 1);
   await assert.rejects(c.deliver(0, ['b'], 1), /store down/);
 });
+
+test('stop writes and commits the buffer before closing the consumer; later batches stay uncommitted', async () => {
+  const c = fakeConsumer();
+  const p = fakeProducer();
+  const events: string[] = [];
+  const consumer: BusConsumer = {
+    ...c.consumer,
+    async commit(pos) {
+      events.push(`commit ${pos.map((x) => x.offset).join(',')}`);
+      await c.consumer.commit(pos);
+    },
+    async close() {
+      events.push('close');
+    },
+  };
+  const sink = new BatchingSink<string>({
+    name: 'test',
+    consumer,
+    producer: p.producer,
+    deadLetterTopic: 'dlq',
+    decode,
+    write: async (rows) => void events.push(`write ${rows.join(',')}`),
+    batchRows: 1000,
+    flushMs: 60_000,
+    retry: NO_DELAY_RETRY,
+  });
+  await sink.start();
+  await c.deliver(0, ['a', 'b']);
+  const stopped = sink.stop();
+  await c.deliver(0, ['c'], 2);
+  await stopped;
+  assert.deepEqual(events, ['write a,b', 'commit 2', 'close']);
+});

@@ -76,6 +76,7 @@ export class BatchingSink<Row> {
   private flushing: Promise<void> = Promise.resolve();
   private timer: NodeJS.Timeout | undefined;
   private failed: unknown;
+  private stopping = false;
 
   constructor(private readonly opts: SinkOptions<Row>) {}
 
@@ -87,17 +88,24 @@ export class BatchingSink<Row> {
     await this.opts.consumer.start((batch) => this.onBatch(batch));
   }
 
-  /** Stops consuming, writes what is buffered and commits it. */
+  /**
+   * Writes what is buffered and commits it, then closes the consumer. Batches
+   * that arrive meanwhile are left unprocessed and uncommitted, so the next
+   * consumer of the group gets them: commit needs an open consumer, so the
+   * last flush must come before close.
+   */
   async stop(): Promise<void> {
+    this.stopping = true;
     if (this.timer) clearInterval(this.timer);
-    await this.opts.consumer.close();
     await this.flush();
+    await this.opts.consumer.close();
   }
 
   private async onBatch(batch: MessageBatch): Promise<void> {
     // A failed flush must stop consumption: returning normally would let the
     // bus move on past messages that were never stored.
     if (this.failed) throw this.failed;
+    if (this.stopping) return;
     const p = this.pending;
     for (const msg of batch.messages) {
       p.messages.push(msg);
