@@ -29,8 +29,13 @@ export function kafkajsLogCreator(log: BusLog): logCreator {
       const { message, timestamp: _timestamp, logger: _logger, ...fields } = entry;
       // kafkajs logs every failed request at ERROR, including the ones it retries
       // (e.g. "coordinator is loading" on a fresh broker); what finally fails comes
-      // back to the caller as a BusError, so a single request's failure is a warning.
-      const busLevel = namespace === 'Connection' && level === logLevel.ERROR ? 'warn' : toBusLevel(level);
+      // back to the caller as a BusError, so a single request's failure is only
+      // worth a debug line. So is its warning that bounded retries weaken
+      // exactly-once: we bound them on purpose (a send must fail eventually) and
+      // rely on idempotent writes downstream, not on producer transactions.
+      const routine =
+        (namespace === 'Connection' && level === logLevel.ERROR) || message.startsWith('Limiting retries for the idempotent producer');
+      const busLevel = routine ? 'debug' : toBusLevel(level);
       log(busLevel, `kafkajs ${namespace}: ${message}`, fields);
     };
 }
