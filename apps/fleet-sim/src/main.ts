@@ -19,6 +19,7 @@ const summary = await runFleetSim({
   durationSec: c.simDuration,
   totalCalls: c.simTotal || undefined,
   malformedEvery: c.simMalformedEvery,
+  audit: c.simAudit,
   partitions: c.partitions,
   signal: abort.signal,
 });

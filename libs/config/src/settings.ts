@@ -1,6 +1,6 @@
 // The settings mcpg apps share, grouped by the component they configure. Each
 // app composes the groups it uses into its own spec (one typed schema per app).
-import { enumSetting, intSetting, listSetting, numberSetting, stringSetting } from './setting.ts';
+import { boolSetting, enumSetting, intSetting, listSetting, numberSetting, stringSetting } from './setting.ts';
 
 export const busSettings = {
   bus: enumSetting({
@@ -110,6 +110,12 @@ export const simSettings = {
     min: 0,
     max: 2 ** 31 - 1,
     doc: 'Send exactly this many calls, then stop (0: rate and duration decide)',
+  }),
+  simAudit: boolSetting({
+    env: 'MCPG_SIM_AUDIT',
+    flag: 'audit',
+    default: true,
+    doc: 'Also send an AuditEvent per call (to mcpg.audit.v1)',
   }),
   simMalformedEvery: intSetting({
     env: 'MCPG_SIM_MALFORMED_EVERY',

@@ -78,6 +78,7 @@ test('rows are written by size and offsets committed only after the write', asyn
   assert.equal(writes.length, 0, 'below batchRows nothing is written');
   assert.equal(c.commits.length, 0);
   await c.deliver(1, ['c']);
+  await sink.flush(); // waits for the write the full buffer started
   assert.deepEqual(writes, [['a', 'b', 'c']]);
   assert.equal(commitsAtWrite, 0, 'commit happens after the write');
   assert.deepEqual(
@@ -164,11 +165,12 @@ test('a write that keeps failing commits nothing, reports once, and refuses furt
     onFatal: (e) => fatal.push(e),
   });
   await sink.start();
-  await assert.rejects(c.deliver(0, ['a']), /store down/);
+  await c.deliver(0, ['a']); // starts the write; the batch after it learns the outcome
+  await assert.rejects(c.deliver(0, ['b'], 1), /store down/);
   assert.equal(attempts, NO_DELAY_RETRY.retries + 1);
   assert.equal(c.commits.length, 0);
   assert.equal(fatal.length, 1);
-  await assert.rejects(c.deliver(0, ['b'], 1), /store down/);
+  await assert.rejects(c.deliver(0, ['c'], 2), /store down/);
 });
 
 test('stop writes and commits the buffer before closing the consumer; later batches stay uncommitted', async () => {
@@ -202,4 +204,45 @@ test('stop writes and commits the buffer before closing the consumer; later batc
   await c.deliver(0, ['c'], 2);
   await stopped;
   assert.deepEqual(events, ['write a,b', 'commit 2', 'close']);
+});
+
+test('the next buffer fills while a write runs, but never two writes at once', async () => {
+  const c = fakeConsumer();
+  const p = fakeProducer();
+  let running = 0;
+  let maxRunning = 0;
+  let release!: () => void;
+  const writes: string[][] = [];
+  const sink = new BatchingSink<string>({
+    name: 'test',
+    consumer: c.consumer,
+    producer: p.producer,
+    deadLetterTopic: 'dlq',
+    decode,
+    write: async (rows) => {
+      running++;
+      maxRunning = Math.max(maxRunning, running);
+      await new Promise<void>((r) => (release = r));
+      writes.push(rows);
+      running--;
+    },
+    batchRows: 2,
+    flushMs: 60_000,
+    retry: NO_DELAY_RETRY,
+  });
+  await sink.start();
+  await c.deliver(0, ['a', 'b']); // full: write 1 starts, delivery returns
+  await c.deliver(0, ['c'], 2); // decoded while write 1 runs
+  const third = c.deliver(0, ['d'], 3); // full again: must wait for write 1
+  await new Promise((r) => setTimeout(r, 10));
+  assert.equal(running, 1);
+  assert.equal(c.commits.length, 0, 'nothing committed before its write');
+  release();
+  await third;
+  await new Promise((r) => setTimeout(r, 10));
+  release();
+  await sink.stop();
+  assert.deepEqual(writes, [['a', 'b'], ['c', 'd']]);
+  assert.equal(maxRunning, 1);
+  assert.deepEqual(c.commits.map((x) => x[0]?.offset), ['2', '4']);
 });

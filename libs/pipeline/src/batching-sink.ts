@@ -77,6 +77,8 @@ export class BatchingSink<Row> {
   private timer: NodeJS.Timeout | undefined;
   private failed: unknown;
   private stopping = false;
+  /** The write started by the last full buffer, still running. */
+  private inFlight: Promise<void> = Promise.resolve();
 
   constructor(private readonly opts: SinkOptions<Row>) {}
 
@@ -121,7 +123,15 @@ export class BatchingSink<Row> {
         offset: (BigInt(msg.offset) + 1n).toString(),
       });
     }
-    if (p.rows.length >= this.opts.batchRows) await this.flush();
+    if (p.rows.length >= this.opts.batchRows) {
+      // At most one write in flight: the next buffer fills (decoding on this
+      // thread) while the store works on the last one, instead of the two
+      // taking turns. Waiting for the previous write first is the backpressure.
+      await this.inFlight;
+      this.inFlight = this.flush();
+      // A failure is kept in `failed` and surfaces at the next batch.
+      this.inFlight.catch(() => undefined);
+    }
   }
 
   /** Serialised: a timer flush and a size flush never interleave. */

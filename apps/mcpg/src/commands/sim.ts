@@ -32,6 +32,7 @@ export const simCommand: Command = {
         durationSec: c.simDuration,
         totalCalls: c.simTotal || undefined,
         malformedEvery: c.simMalformedEvery,
+        audit: c.simAudit,
         partitions: c.partitions,
         signal: abort.signal,
       });

@@ -105,6 +105,7 @@ export const upCommand: Command = {
           durationSec: c.simDuration,
           totalCalls: c.simTotal || undefined,
           malformedEvery: c.simMalformedEvery,
+          audit: c.simAudit,
           partitions: c.partitions,
           signal: abort.signal,
         })
