@@ -1,13 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { trace } from '@opentelemetry/api';
-import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace';
+import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { contextFromHeaders, traceHeaders } from './trace-headers.ts';
 import { startTracing } from './tracing.ts';
 
 test('traceparent written by a producer lets the consumer continue the same trace', async () => {
   const exporter = new InMemorySpanExporter();
-  const tracing = startTracing({ serviceName: 'test', spanProcessors: [new SimpleSpanProcessor({ exporter })] });
+  const tracing = startTracing({ serviceName: 'test', spanProcessors: [new SimpleSpanProcessor(exporter)] });
   const tracer = trace.getTracer('test');
   let headers: Record<string, string> = {};
   tracer.startActiveSpan('produce', (span) => {

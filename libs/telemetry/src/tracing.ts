@@ -6,7 +6,7 @@ import {
   ParentBasedSampler,
   TraceIdRatioBasedSampler,
   type SpanProcessor,
-} from '@opentelemetry/sdk-trace';
+} from '@opentelemetry/sdk-trace-base';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 
 export interface TracingOptions {
@@ -24,7 +24,7 @@ export interface Tracing {
 
 export function startTracing(opts: TracingOptions): Tracing {
   const processors: SpanProcessor[] = [...(opts.spanProcessors ?? [])];
-  if (opts.otlpEndpoint) processors.push(new BatchSpanProcessor({ exporter: new OTLPTraceExporter({ url: opts.otlpEndpoint }) }));
+  if (opts.otlpEndpoint) processors.push(new BatchSpanProcessor(new OTLPTraceExporter({ url: opts.otlpEndpoint })));
   const sdk = new NodeSDK({
     serviceName: opts.serviceName,
     autoDetectResources: false,

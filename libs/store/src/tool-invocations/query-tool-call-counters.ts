@@ -22,7 +22,7 @@ export const ERROR_OUTCOMES = ['error', 'timeout'] as const;
 
 // FINAL makes re-delivered duplicates count once (the table folds duplicates
 // on its sorting key only when parts merge). Measured in chdb on 1M rows, 10%
-// duplicates (libs/store/bench/count-exactness.ts), FINAL vs
+// duplicates (bench/store-count-exactness.ts), FINAL vs
 // uniqExact(event_id): duplicates from re-sent batches, 11 unmerged parts,
 // 134 vs 139 ms; merged, 51 vs 186 ms. Worst case, duplicates scattered over
 // every part: 261 vs 179 ms unmerged, 65 vs 104 ms merged. Background merges

@@ -1,14 +1,14 @@
 // How to count tool calls exactly while re-delivered duplicates are not yet
 // merged away: FINAL vs counting distinct event ids, on the embedded engine.
 // Also prints the JSONEachRow insert rate (rows built in JS included).
-//   node --import tsx libs/store/bench/count-exactness.ts [rows=1000000] [dupRatio=0.1] [redelivery|scattered]
+//   node --import tsx bench/store-count-exactness.ts [rows=1000000] [dupRatio=0.1] [redelivery|scattered]
 // `redelivery` (default): each batch re-sends the tail of the previous one, as
 // a worker restarted before committing does. `scattered`: duplicates of
 // random older events (a worst case for FINAL: every part overlaps).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createStore, insertToolInvocations, migrate, type ToolInvocationRow } from '../src/index.ts';
+import { createStore, insertToolInvocations, migrate, type ToolInvocationRow } from '@mcpg/store';
 
 const total = Number(process.argv[2] ?? 1_000_000);
 const dupRatio = Number(process.argv[3] ?? 0.1);

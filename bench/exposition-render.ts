@@ -1,9 +1,9 @@
 // Renders 10,000 label sets × 6 series (60k sample lines), as DESIGN.md §10
 // measured prom-client doing (p50 217 ms, p99 331 ms), and prints p50/p99 for
 // this writer, for the same writer joining an array, and for prom-client.
-//   node --expose-gc --import tsx libs/exposition/bench/render.ts [labelSets=10000]
+//   node --expose-gc --import tsx bench/exposition-render.ts [labelSets=10000]
 import { Counter, Registry } from 'prom-client';
-import { escapeLabelValue, ExpositionWriter, labelRenderer, renderLabel } from '../src/index.ts';
+import { escapeLabelValue, ExpositionWriter, labelRenderer, renderLabel } from '@mcpg/exposition';
 
 const sets = Number(process.argv[2] ?? 10_000);
 const rows = Array.from({ length: sets }, (_, i) => ({
