@@ -7,6 +7,8 @@ import type { BusConsumer, BusProducer, IncomingMessage, MessageBatch, OutgoingM
 import { deadLetter } from './dead-letter.ts';
 import { DEFAULT_RETRY, withRetry, type RetryPolicy } from './retry.ts';
 import { LagTracker } from './lag-tracker.ts';
+import { startBatchSpan, startWriteSpan } from './batch-span.ts';
+import { SpanStatusCode } from '@opentelemetry/api';
 
 export interface SinkLog {
   info(obj: object, msg?: string): void;
@@ -108,6 +110,7 @@ export class BatchingSink<Row> {
     // bus move on past messages that were never stored.
     if (this.failed) throw this.failed;
     if (this.stopping) return;
+    const span = startBatchSpan(this.opts.name, batch);
     const p = this.pending;
     for (const msg of batch.messages) {
       p.messages.push(msg);
@@ -123,6 +126,7 @@ export class BatchingSink<Row> {
         offset: (BigInt(msg.offset) + 1n).toString(),
       });
     }
+    span.end();
     if (p.rows.length >= this.opts.batchRows) {
       // At most one write in flight: the next buffer fills (decoding on this
       // thread) while the store works on the last one, instead of the two
@@ -152,10 +156,18 @@ export class BatchingSink<Row> {
     const onRetry = (e: unknown, attempt: number) =>
       this.opts.log?.warn({ err: String(e), attempt, sink: this.opts.name }, 'store write failed, retrying');
     const t0 = performance.now();
-    if (p.deadLetters.length) {
-      await withRetry(retry, () => this.opts.producer.send(this.opts.deadLetterTopic, p.deadLetters), onRetry);
+    const span = startWriteSpan(this.opts.name, p.rows.length, p.messages.length);
+    try {
+      if (p.deadLetters.length) {
+        await withRetry(retry, () => this.opts.producer.send(this.opts.deadLetterTopic, p.deadLetters), onRetry);
+      }
+      if (p.rows.length) await withRetry(retry, () => this.opts.write(p.rows), onRetry);
+    } catch (e) {
+      span.setStatus({ code: SpanStatusCode.ERROR, message: e instanceof Error ? e.name : 'write failed' });
+      throw e;
+    } finally {
+      span.end();
     }
-    if (p.rows.length) await withRetry(retry, () => this.opts.write(p.rows), onRetry);
     const writeMs = performance.now() - t0;
     this.lag.record(
       p.messages.map((m) => m.timestamp),
