@@ -25,7 +25,7 @@ function findSpecs() {
       else if (entry.name.endsWith('.spec.ts')) out.push(p.slice(root.length));
     }
   };
-  for (const top of ['libs', 'apps', 'test', 'tools']) {
+  for (const top of ['libs', 'apps', 'infra', 'test', 'tools']) {
     try { walk(join(root, top)); } catch { /* folder may not exist yet */ }
   }
   return out.sort();
