@@ -1,0 +1,25 @@
+export { LEDGER_ERROR_CODES, LEDGER_ERROR_DOCS, LedgerError, type LedgerErrorCode, type LedgerErrorOptions } from './errors.ts';
+export { EMPTY_ROOT, HASH_SIZE, leafHash, nodeHash, sha256, type Hash } from './hashing.ts';
+export { toHex, toBase64, fromHexStrict, fromBase64Strict, bytesEqual } from './bytes.ts';
+export {
+  LEDGER_ROW_FIELDS,
+  ledgerRowFromEvent,
+  ledgerRowFromJson,
+  ledgerRowToJson,
+  type LedgerRow,
+  type LedgerRowJson,
+} from './ledger-row.ts';
+export { CANONICAL_ROW_VERSION, encodeCanonicalRow, rowLeafHash } from './canonical-row.ts';
+export { decodeCanonicalRow } from './canonical-row-decode.ts';
+export { ORIGIN_PREFIX, assertLedgerOrg, checkpointOrigin, isLedgerOrg } from './ledger-org.ts';
+export { chainHash, genesisHash } from './chain.ts';
+export {
+  subtreeHasherFromLeaves,
+  subtreeHasherFromNodes,
+  type PerfectNodeLookup,
+  type SubtreeHasher,
+} from './merkle/subtree-hasher.ts';
+export { inclusionProof, rootFromInclusionProof, verifyInclusion } from './merkle/inclusion-proof.ts';
+export { consistencyProof, verifyConsistency } from './merkle/consistency-proof.ts';
+export { CompactRange, merkleRoot, type CompactRangeState, type NodeVisitor } from './merkle/compact-range.ts';
+export { InMemoryNodeStore } from './merkle/node-store.ts';
