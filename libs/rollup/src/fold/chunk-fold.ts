@@ -1,0 +1,117 @@
+// The fold of one offset chunk of one partition. Everything here is scoped to
+// the chunk: the label-set guard starts empty with it and the accumulators
+// are dropped when it closes, so the rows of a chunk depend only on the
+// events at its offsets, which is what lets a restarted worker rebuild them
+// by re-reading the chunk from its start.
+import type { ToolCallEvent } from '@mcpg/events';
+import { LabelSetGuard, OTHER_LABEL } from '../labels/label-set-guard.ts';
+import type { LabelNormalizer } from '../labels/normalize-label.ts';
+import type { ResolvedFoldOptions } from './fold-options.ts';
+import { RollupAccumulator, type RollupLabels } from './rollup-accumulator.ts';
+import type { RollupRow } from './rollup-row.ts';
+
+const MINUTE_MS = 60_000;
+
+// One normalised, guarded label set and its rows by minute.
+interface Target {
+  readonly labels: RollupLabels;
+  readonly folded: boolean;
+  readonly minutes: Map<number, RollupAccumulator>;
+}
+
+type Nested<T> = Map<string, T>;
+
+export class ChunkFold {
+  readonly #guard: LabelSetGuard;
+  // Raw (org, workspace, plugin, tool) → target, through nested maps: no key
+  // string is built per event, and each raw name is normalised once per chunk.
+  readonly #byRaw: Nested<Nested<Nested<Nested<Target>>>> = new Map();
+  // Normalised set → target: raw names that normalise alike share rows.
+  readonly #byLabels = new Map<string, Target>();
+  readonly #dirty: RollupAccumulator[] = [];
+  foldedEvents = 0;
+
+  constructor(
+    readonly partition: number,
+    readonly start: number,
+    private readonly options: ResolvedFoldOptions,
+    private readonly normalizer: LabelNormalizer,
+  ) {
+    this.#guard = new LabelSetGuard(options.maxLabelSetsPerOrg);
+  }
+
+  add(offset: number, e: ToolCallEvent): void {
+    const target = this.#target(e);
+    if (target.folded) {
+      this.foldedEvents++;
+      this.#guard.countFolded(e.org);
+    }
+    const minute = Math.floor(e.started_at / MINUTE_MS) * MINUTE_MS;
+    let acc = target.minutes.get(minute);
+    if (acc === undefined) {
+      acc = new RollupAccumulator(target.labels, minute, this.partition, this.start, this.options.compression);
+      target.minutes.set(minute, acc);
+    }
+    acc.add(e, offset);
+    if (!acc.dirty) {
+      acc.dirty = true;
+      this.#dirty.push(acc);
+    }
+  }
+
+  /** Rows changed since the last call, in the order they were first changed. */
+  takeRows(): RollupRow[] {
+    const rows = this.#dirty.map((acc) => {
+      acc.dirty = false;
+      return acc.toRow();
+    });
+    this.#dirty.length = 0;
+    return rows;
+  }
+
+  /** Events folded into `__other__` in this chunk, per org. */
+  foldedByOrg(): ReadonlyMap<string, number> {
+    return this.#guard.foldedEvents();
+  }
+
+  #target(e: ToolCallEvent): Target {
+    const byWorkspace = getOrCreate(this.#byRaw, e.org);
+    const byPlugin = getOrCreate(byWorkspace, e.workspace);
+    const byTool = getOrCreate(byPlugin, e.plugin);
+    let target = byTool.get(e.tool);
+    if (target === undefined) {
+      target = this.#resolve(e);
+      byTool.set(e.tool, target);
+    }
+    return target;
+  }
+
+  // First sight of a raw label set in this chunk: normalise, then admit or fold.
+  #resolve(e: ToolCallEvent): Target {
+    const plugin = this.normalizer.normalize(e.plugin);
+    const tool = this.normalizer.normalize(e.tool);
+    // JSON so that no label value can make two sets collide; this runs once
+    // per raw set and chunk, not per event.
+    const setKey = JSON.stringify([e.workspace, plugin, tool]);
+    const admitted = this.#guard.admit(e.org, setKey);
+    const key = JSON.stringify([e.org, admitted ? setKey : OTHER_LABEL]);
+    let target = this.#byLabels.get(key);
+    if (target === undefined) {
+      const labels = admitted
+        ? { org: e.org, workspace: e.workspace, plugin, tool }
+        : { org: e.org, workspace: OTHER_LABEL, plugin: OTHER_LABEL, tool: OTHER_LABEL };
+      target = { labels, folded: !admitted, minutes: new Map() };
+      this.#byLabels.set(key, target);
+    }
+    return target;
+  }
+}
+
+function getOrCreate<T>(map: Map<string, Map<string, T>>, key: string): Map<string, T> {
+  let inner = map.get(key);
+  if (inner === undefined) {
+    inner = new Map();
+    map.set(key, inner);
+  }
+  return inner;
+}
