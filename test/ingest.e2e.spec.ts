@@ -111,7 +111,20 @@ test('every malformed message is on the dead-letter topic with its reason', asyn
   assert.equal(byKind.size, 4);
 });
 
+test('the fleet endpoint reports the pipeline: messages processed, dead letters, no backlog once drained', async () => {
+  const samples = await waitFor('the worker to drain', async () => {
+    const s = await scrape(orgs[0]!);
+    const backlog = s.filter((x) => x.name === 'mcpg_pipeline_partition_backlog_messages').reduce((a, x) => a + x.value, 0);
+    return backlog === 0 ? s : undefined;
+  });
+  const one = (name: string) => samples.find((x) => x.name === name && x.labels.consumer === 'rollup-worker');
+  // The broker may hold other runs' events too (the worker reads from the start), so at least ours.
+  assert.ok((one('mcpg_pipeline_events_processed_total')?.value ?? 0) >= 6030);
+  assert.ok((one('mcpg_pipeline_dead_letters_total')?.value ?? 0) >= 30);
+  assert.ok((one('mcpg_pipeline_ingest_lag_seconds')?.value ?? -1) >= 0);
+});
+
 test('an org with no traffic gets an empty exposition, not an error', async () => {
   const samples = await scrape(`nobody-${run}`);
-  assert.equal(samples.length, 0);
+  assert.equal(samples.filter((x) => x.name.startsWith('mcpg_tool_')).length, 0);
 });

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { createStore, insertToolInvocations, migrate, type Store, type ToolInvocationRow } from '@mcpg/store';
+import { createStore, insertToolInvocations, migrate, recordFlush, type Store, type ToolInvocationRow } from '@mcpg/store';
 import { buildApi } from './app.ts';
 
 // One chdb data directory per process; this file's stores use their own databases in it.
@@ -107,8 +107,9 @@ test('GET /v1/orgs/:org/metrics: counters from stored calls, duplicates once, la
   const res = await app.inject({ method: 'GET', url: '/v1/orgs/acme/metrics?granularity=minute' });
   assert.equal(res.statusCode, 200);
   assert.equal(res.headers['content-type'], 'text/plain; version=0.0.4; charset=utf-8');
+  // The tool families first; pipeline health follows (tested below).
   assert.equal(
-    res.body,
+    toolSection(res.body),
     [
       ...HEADER_CALLS,
       'mcpg_tool_calls_total{org="acme",workspace="dev",plugin="slack",tool="post"} 1',
@@ -129,8 +130,46 @@ test('GET /v1/orgs/:org/metrics: counters from stored calls, duplicates once, la
 test('an unknown org is 200 with HELP/TYPE and no samples', async () => {
   const res = await app.inject({ method: 'GET', url: '/v1/orgs/nobody.here/metrics?granularity=day' });
   assert.equal(res.statusCode, 200);
-  assert.equal(res.body, [...HEADER_CALLS, ...HEADER_ERRORS, ''].join('\n'));
+  assert.equal(toolSection(res.body), [...HEADER_CALLS, ...HEADER_ERRORS, ''].join('\n'));
+  assert.ok(
+    res.body.split('\n').every((l) => l === '' || l.startsWith('#') || l.startsWith('mcpg_pipeline_')),
+    'no tool samples for an unknown org',
+  );
 });
+
+test('pipeline health: position, backlog, lag and dead letters of each worker group, counted once per message', async () => {
+  const flush = {
+    consumer: 'rollup-worker',
+    storedAt: Date.UTC(2026, 10, 22, 12, 0, 0),
+    partitions: [
+      { topic: 'mcpg.calls.v1', partition: 0, committedOffset: '120', highWatermark: '150', ingestLagMs: 1500 },
+      { topic: 'mcpg.calls.v1', partition: 1, committedOffset: '80', highWatermark: '80', ingestLagMs: 250 },
+    ],
+    deadLetters: [{ topic: 'mcpg.calls.v1', partition: 0, offset: '7', code: 'BAD_MAGIC', reason: 'not an mcpg event' }],
+  };
+  await recordFlush(store, flush);
+  await recordFlush(store, flush); // a replayed flush rewrites the same keys
+  // An older position arriving late (a zombie worker) never moves a partition back.
+  await recordFlush(store, { ...flush, partitions: [{ ...flush.partitions[1]!, committedOffset: '10' }], deadLetters: [] });
+  const res = await app.inject({ method: 'GET', url: '/v1/orgs/acme/metrics' });
+  const lines = res.body.split('\n');
+  for (const expected of [
+    'mcpg_pipeline_events_processed_total{consumer="rollup-worker",topic="mcpg.calls.v1"} 200',
+    'mcpg_pipeline_dead_letters_total{consumer="rollup-worker",topic="mcpg.calls.v1"} 1',
+    'mcpg_pipeline_partition_backlog_messages{consumer="rollup-worker",topic="mcpg.calls.v1",partition="0"} 30',
+    'mcpg_pipeline_partition_backlog_messages{consumer="rollup-worker",topic="mcpg.calls.v1",partition="1"} 0',
+    `mcpg_pipeline_last_processed_timestamp_seconds{consumer="rollup-worker",topic="mcpg.calls.v1",partition="0"} ${flush.storedAt / 1000}`,
+    'mcpg_pipeline_ingest_lag_seconds{consumer="rollup-worker"} 1.5',
+  ]) {
+    assert.ok(lines.includes(expected), `missing: ${expected}\n${res.body}`);
+  }
+});
+
+/** The exposition up to the first pipeline family. */
+function toolSection(body: string): string {
+  const i = body.indexOf('# HELP mcpg_pipeline_');
+  return i === -1 ? body : body.slice(0, i);
+}
 
 test('bad granularity or org is 400 naming the parameter', async () => {
   const g = await app.inject({ method: 'GET', url: '/v1/orgs/acme/metrics?granularity=week' });

@@ -246,3 +246,47 @@ test('the next buffer fills while a write runs, but never two writes at once', a
   assert.equal(maxRunning, 1);
   assert.deepEqual(c.commits.map((x) => x[0]?.offset), ['2', '4']);
 });
+
+test('each flush is recorded after the write and before the commit: positions, backlog, lag and dead letters', async () => {
+  const c = fakeConsumer();
+  const p = fakeProducer();
+  const order: string[] = [];
+  const reports: import('./batching-sink.ts').FlushReport[] = [];
+  const consumer: BusConsumer = {
+    ...c.consumer,
+    async commit(pos) {
+      order.push('commit');
+      await c.consumer.commit(pos);
+    },
+  };
+  const sink = new BatchingSink<string>({
+    name: 'rollup-worker',
+    consumer,
+    producer: p.producer,
+    deadLetterTopic: 'dlq',
+    decode,
+    write: async () => void order.push('write'),
+    record: async (r) => {
+      order.push('record');
+      reports.push(r);
+    },
+    batchRows: 1000,
+    flushMs: 60_000,
+    retry: NO_DELAY_RETRY,
+  });
+  await sink.start();
+  await c.deliver(4, ['a', 'bad-x', 'b'], 100);
+  await sink.stop();
+  assert.deepEqual(order, ['write', 'record', 'commit']);
+  const [r] = reports;
+  assert.equal(r?.consumer, 'rollup-worker');
+  assert.deepEqual(
+    r?.partitions.map(({ topic, partition, committedOffset, highWatermark }) => ({ topic, partition, committedOffset, highWatermark })),
+    [{ topic: 't', partition: 4, committedOffset: '103', highWatermark: '103' }],
+  );
+  assert.ok((r?.partitions[0]?.ingestLagMs ?? -1) >= 0);
+  assert.deepEqual(
+    r?.deadLetters.map(({ offset, code }) => ({ offset, code })),
+    [{ offset: '101', code: 'CORRUPT' }],
+  );
+});

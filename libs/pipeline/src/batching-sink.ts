@@ -4,7 +4,7 @@
 // committed; since every write is idempotent, nothing is lost and nothing is
 // counted twice.
 import type { BusConsumer, BusProducer, IncomingMessage, MessageBatch, OutgoingMessage } from './bus-port.ts';
-import { deadLetter } from './dead-letter.ts';
+import { DLQ_HEADERS, deadLetter } from './dead-letter.ts';
 import { DEFAULT_RETRY, withRetry, type RetryPolicy } from './retry.ts';
 import { LagTracker } from './lag-tracker.ts';
 import { startBatchSpan, startWriteSpan } from './batch-span.ts';
@@ -37,6 +37,11 @@ export interface SinkOptions<Row> {
   readonly flushMs: number;
   readonly retry?: RetryPolicy;
   readonly log?: SinkLog;
+  /**
+   * Records the flush (positions, backlog, lag, dead letters) for pipeline
+   * health. Runs after `write` and before the commit, retried like it.
+   */
+  readonly record?: (report: FlushReport) => Promise<void>;
   /** Called after each successful flush, e.g. for metrics. */
   readonly onFlush?: (stats: FlushStats) => void;
   /**
@@ -45,6 +50,27 @@ export interface SinkOptions<Row> {
    * exit and restart, resuming from the last committed offsets.
    */
   readonly onFatal?: (e: unknown) => void;
+}
+
+export interface FlushReport {
+  readonly consumer: string;
+  /** Epoch ms when the rows were stored. */
+  readonly storedAt: number;
+  readonly partitions: readonly {
+    readonly topic: string;
+    readonly partition: number;
+    readonly committedOffset: string;
+    readonly highWatermark: string;
+    /** storedAt minus the produce time of the flush's oldest message of the partition. */
+    readonly ingestLagMs: number;
+  }[];
+  readonly deadLetters: readonly {
+    readonly topic: string;
+    readonly partition: number;
+    readonly offset: string;
+    readonly code: string;
+    readonly reason: string;
+  }[];
 }
 
 export interface FlushStats {
@@ -62,12 +88,21 @@ export interface SinkTotals {
   commitFailures: number;
 }
 
+interface PartitionState {
+  topic: string;
+  partition: number;
+  /** Next offset to read. */
+  offset: string;
+  highWatermark: string;
+  oldestTimestamp: number;
+}
+
 interface Pending<Row> {
   rows: Row[];
   messages: IncomingMessage[];
   deadLetters: OutgoingMessage[];
-  /** Next offset per topic-partition. */
-  positions: Map<string, { topic: string; partition: number; offset: string }>;
+  deadRecords: FlushReport['deadLetters'][number][];
+  positions: Map<string, PartitionState>;
 }
 
 export class BatchingSink<Row> {
@@ -118,12 +153,22 @@ export class BatchingSink<Row> {
         for (const row of this.opts.decode(msg)) p.rows.push(row);
       } catch (e) {
         const f = asFailure(e);
-        p.deadLetters.push(deadLetter(msg, f.code, f.message, this.opts.name));
+        const dead = deadLetter(msg, f.code, f.message, this.opts.name);
+        p.deadLetters.push(dead);
+        p.deadRecords.push({ topic: msg.topic, partition: msg.partition, offset: msg.offset, code: f.code, reason: dead.headers?.[DLQ_HEADERS.reason] ?? '' });
       }
-      p.positions.set(`${msg.topic}\u0000${msg.partition}`, {
-        topic: msg.topic,
-        partition: msg.partition,
-        offset: (BigInt(msg.offset) + 1n).toString(),
+    }
+    const last = batch.messages.at(-1);
+    if (last) {
+      const key = `${batch.topic}\u0000${batch.partition}`;
+      let oldest = p.positions.get(key)?.oldestTimestamp ?? Infinity;
+      for (const m of batch.messages) if (m.timestamp < oldest) oldest = m.timestamp;
+      p.positions.set(key, {
+        topic: batch.topic,
+        partition: batch.partition,
+        offset: (BigInt(last.offset) + 1n).toString(),
+        highWatermark: batch.highWatermark,
+        oldestTimestamp: oldest,
       });
     }
     span.end();
@@ -136,6 +181,22 @@ export class BatchingSink<Row> {
       // A failure is kept in `failed` and surfaces at the next batch.
       this.inFlight.catch(() => undefined);
     }
+  }
+
+  private report(p: Pending<Row>): FlushReport {
+    const storedAt = Date.now();
+    return {
+      consumer: this.opts.name,
+      storedAt,
+      partitions: [...p.positions.values()].map((x) => ({
+        topic: x.topic,
+        partition: x.partition,
+        committedOffset: x.offset,
+        highWatermark: x.highWatermark,
+        ingestLagMs: Math.max(0, storedAt - x.oldestTimestamp),
+      })),
+      deadLetters: p.deadRecords,
+    };
   }
 
   /** Serialised: a timer flush and a size flush never interleave. */
@@ -162,6 +223,10 @@ export class BatchingSink<Row> {
         await withRetry(retry, () => this.opts.producer.send(this.opts.deadLetterTopic, p.deadLetters), onRetry);
       }
       if (p.rows.length) await withRetry(retry, () => this.opts.write(p.rows), onRetry);
+      if (this.opts.record) {
+        const report = this.report(p);
+        await withRetry(retry, () => this.opts.record!(report), onRetry);
+      }
     } catch (e) {
       span.setStatus({ code: SpanStatusCode.ERROR, message: e instanceof Error ? e.name : 'write failed' });
       throw e;
@@ -174,7 +239,7 @@ export class BatchingSink<Row> {
       Date.now(),
     );
     try {
-      await this.opts.consumer.commit([...p.positions.values()]);
+      await this.opts.consumer.commit([...p.positions.values()].map(({ topic, partition, offset }) => ({ topic, partition, offset })));
     } catch (e) {
       // Rows are stored; a lost commit (e.g. during a rebalance) only means
       // re-delivery, which idempotent writes absorb.
@@ -190,7 +255,7 @@ export class BatchingSink<Row> {
 }
 
 function empty<Row>(): Pending<Row> {
-  return { rows: [], messages: [], deadLetters: [], positions: new Map() };
+  return { rows: [], messages: [], deadLetters: [], deadRecords: [], positions: new Map() };
 }
 
 function asFailure(e: unknown): DecodeFailure {

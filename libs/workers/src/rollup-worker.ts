@@ -4,7 +4,7 @@
 import { TOPICS, toolCallCodec } from '@mcpg/events';
 import { BatchingSink, type Bus, type LagTracker, type SinkLog, type SinkTotals } from '@mcpg/pipeline';
 import { toInvocationRow, validateCall, type InvocationRow } from '@mcpg/rollup';
-import { insertToolInvocations, type Store } from '@mcpg/store';
+import { insertToolInvocations, recordFlush, type Store } from '@mcpg/store';
 
 export interface RollupWorkerOptions {
   readonly bus: Bus;
@@ -43,6 +43,7 @@ export async function startRollupWorker(opts: RollupWorkerOptions): Promise<Runn
     deadLetterTopic: TOPICS.deadletter,
     decode: (msg) => [toInvocationRow(validateCall(toolCallCodec.decode(msg.value)), msg.partition, msg.offset)],
     write: (rows) => insertToolInvocations(opts.store, rows),
+    record: (report) => recordFlush(opts.store, report),
     batchRows: opts.batchRows,
     flushMs: opts.flushMs,
     log: opts.log,

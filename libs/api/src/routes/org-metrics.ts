@@ -1,9 +1,10 @@
 // GET /v1/orgs/:org/metrics — the fleet's Prometheus exposition for one org.
 import type { FastifyInstance } from 'fastify';
 import { PROMETHEUS_TEXT_CONTENT_TYPE } from '@mcpg/exposition';
-import { queryToolCallCounters, type Store } from '@mcpg/store';
+import { queryPipelineHealth, queryToolCallCounters, type Store } from '@mcpg/store';
 import { errorBodySchema } from '../api-errors.ts';
 import { renderToolCounters } from '../metrics/render-tool-counters.ts';
+import { renderPipelineHealth } from '../metrics/render-pipeline-health.ts';
 
 /** Org ids as they appear in URLs and labels: no leading punctuation, no slashes or spaces. */
 export const ORG_PATTERN = '^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$';
@@ -37,10 +38,10 @@ export function orgMetricsRoutes(app: FastifyInstance, store: Store): void {
   app.get<OrgMetricsRoute>('/v1/orgs/:org/metrics', { schema }, async (request, reply) => {
     // `granularity` is the window of the latency quantiles (not served yet);
     // counters are totals and do not depend on it.
-    const counters = await queryToolCallCounters(store, { org: request.params.org });
+    const [counters, health] = await Promise.all([queryToolCallCounters(store, { org: request.params.org }), queryPipelineHealth(store)]);
     return reply
       .header('content-type', PROMETHEUS_TEXT_CONTENT_TYPE)
       .header('cache-control', 'no-store')
-      .send(renderToolCounters(request.params.org, counters));
+      .send(renderToolCounters(request.params.org, counters) + renderPipelineHealth(health));
   });
 }
