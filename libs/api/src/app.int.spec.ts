@@ -156,6 +156,7 @@ test('pipeline health: position, backlog, lag and dead letters of each worker gr
   for (const expected of [
     'mcpg_pipeline_events_processed_total{consumer="rollup-worker",topic="mcpg.calls.v1"} 200',
     'mcpg_pipeline_dead_letters_total{consumer="rollup-worker",topic="mcpg.calls.v1"} 1',
+    'mcpg_rejected_events_total{consumer="rollup-worker",topic="mcpg.calls.v1",reason="BAD_MAGIC"} 1',
     'mcpg_pipeline_partition_backlog_messages{consumer="rollup-worker",topic="mcpg.calls.v1",partition="0"} 30',
     'mcpg_pipeline_partition_backlog_messages{consumer="rollup-worker",topic="mcpg.calls.v1",partition="1"} 0',
     `mcpg_pipeline_last_processed_timestamp_seconds{consumer="rollup-worker",topic="mcpg.calls.v1",partition="0"} ${flush.storedAt / 1000}`,

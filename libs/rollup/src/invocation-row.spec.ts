@@ -48,9 +48,14 @@ test('rows are a pure function of event and position', () => {
 });
 
 test('events that decode but make no sense are refused with a reason', () => {
-  assert.throws(() => validateCall({ ...call, org: '' }), (e: unknown) => e instanceof InvalidCallError && /org is empty/.test(e.message));
-  assert.throws(() => validateCall({ ...call, duration_us: -1 }), /duration_us is negative/);
-  assert.throws(() => validateCall({ ...call, started_at: 5 }), /started_at/);
-  assert.throws(() => validateCall({ ...call, tool: 'x'.repeat(300) }), /tool is longer/);
-  assert.equal(validateCall(call), call);
+  const produced = call.started_at + 50;
+  assert.throws(() => validateCall({ ...call, org: '' }, produced), (e: unknown) => e instanceof InvalidCallError && /org is empty/.test(e.message));
+  assert.throws(() => validateCall({ ...call, duration_us: -1 }, produced), /duration_us is negative/);
+  assert.throws(() => validateCall({ ...call, duration_us: 90_000_000_000 }, produced), /longer than a day/);
+  assert.throws(() => validateCall({ ...call, started_at: 5 }, produced), /7 days before/);
+  assert.throws(() => validateCall({ ...call, started_at: produced + 2 * 86_400_000 }, produced), /a day after/);
+  assert.throws(() => validateCall({ ...call, tool: 'x'.repeat(300) }, produced), /tool is longer/);
+  assert.equal(validateCall(call, produced), call);
+  // A gateway that spooled for a few days is still in range.
+  assert.equal(validateCall(call, produced + 3 * 86_400_000), call);
 });

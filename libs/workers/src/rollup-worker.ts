@@ -41,7 +41,7 @@ export async function startRollupWorker(opts: RollupWorkerOptions): Promise<Runn
     consumer,
     producer,
     deadLetterTopic: TOPICS.deadletter,
-    decode: (msg) => [toInvocationRow(validateCall(toolCallCodec.decode(msg.value)), msg.partition, msg.offset)],
+    decode: (msg) => [toInvocationRow(validateCall(toolCallCodec.decode(msg.value), msg.timestamp), msg.partition, msg.offset)],
     write: (rows) => insertToolInvocations(opts.store, rows),
     record: (report) => recordFlush(opts.store, report),
     batchRows: opts.batchRows,

@@ -8,6 +8,7 @@ import type { PipelineHealth } from '@mcpg/store';
 const byTopic = labelRenderer(['consumer', 'topic']);
 const byPartition = labelRenderer(['consumer', 'topic', 'partition']);
 const byConsumer = labelRenderer(['consumer']);
+const byReason = labelRenderer(['consumer', 'topic', 'reason']);
 
 export function renderPipelineHealth(h: PipelineHealth): string {
   const w = new ExpositionWriter();
@@ -34,7 +35,21 @@ export function renderPipelineHealth(h: PipelineHealth): string {
     help: 'Messages a worker group could not read and sent to mcpg.deadletter.v1 (see the dead_letters table for reasons).',
     type: 'counter',
   });
-  for (const d of h.deadLetters) w.sample(byTopic([d.consumer, d.topic]), d.count);
+  const deadByTopic = new Map<string, { consumer: string; topic: string; n: number }>();
+  for (const d of h.deadLetters) {
+    const k = `${d.consumer}\u0000${d.topic}`;
+    const t = deadByTopic.get(k) ?? { consumer: d.consumer, topic: d.topic, n: 0 };
+    t.n += d.count;
+    deadByTopic.set(k, t);
+  }
+  for (const t of deadByTopic.values()) w.sample(byTopic([t.consumer, t.topic]), t.n);
+
+  w.family({
+    name: 'mcpg_rejected_events_total',
+    help: 'Dead-lettered messages by reason (error code): undecodable bytes, unknown schemas, events that fail validation.',
+    type: 'counter',
+  });
+  for (const d of h.deadLetters) w.sample(byReason([d.consumer, d.topic, d.code]), d.count);
 
   w.family({
     name: 'mcpg_pipeline_partition_backlog_messages',

@@ -17,6 +17,8 @@ export interface PartitionHealth {
 export interface DeadLetterCount {
   readonly consumer: string;
   readonly topic: string;
+  /** Why: the error code the worker gave (BAD_MAGIC, INVALID_CALL, …). */
+  readonly code: string;
   readonly count: number;
 }
 
@@ -33,10 +35,10 @@ FROM pipeline_progress FINAL
 ORDER BY consumer, topic, partition`;
 
 const DEAD_SQL = `
-SELECT consumer, topic, count() AS n
+SELECT consumer, topic, code, count() AS n
 FROM dead_letters FINAL
-GROUP BY consumer, topic
-ORDER BY consumer, topic`;
+GROUP BY consumer, topic, code
+ORDER BY consumer, topic, code`;
 
 type Num = string | number;
 
@@ -46,7 +48,7 @@ export async function queryPipelineHealth(store: Store): Promise<PipelineHealth>
       store.client.query({ query: PROGRESS_SQL, format: 'JSONEachRow' }).then((rs) =>
         rs.json<{ consumer: string; topic: string; partition: Num; committed_offset: Num; backlog: Num; ingest_lag_ms: Num; updated_at: Num }>(),
       ),
-      store.client.query({ query: DEAD_SQL, format: 'JSONEachRow' }).then((rs) => rs.json<{ consumer: string; topic: string; n: Num }>()),
+      store.client.query({ query: DEAD_SQL, format: 'JSONEachRow' }).then((rs) => rs.json<{ consumer: string; topic: string; code: string; n: Num }>()),
     ]);
     return {
       partitions: progress.map((r) => ({
@@ -58,7 +60,7 @@ export async function queryPipelineHealth(store: Store): Promise<PipelineHealth>
         ingestLagMs: Number(r.ingest_lag_ms),
         updatedAt: Number(r.updated_at),
       })),
-      deadLetters: dead.map((r) => ({ consumer: r.consumer, topic: r.topic, count: Number(r.n) })),
+      deadLetters: dead.map((r) => ({ consumer: r.consumer, topic: r.topic, code: r.code, count: Number(r.n) })),
     };
   } catch (err) {
     throw toStoreError(err, 'querying pipeline health');
