@@ -1,0 +1,83 @@
+// The backstop for secrets of no known format: a long random-looking token
+// whose nearest preceding words name a secret ("my api key is Xq…",
+// "token Xq…"), and the AWS secret access key (40 base64 characters with no
+// prefix of its own) when "aws", "secret" or an access key id comes shortly
+// before it.
+//
+// Only tokens are candidates (a run of base64/base64url/path characters at a
+// run start, 20–512 long), so the entropy test and the context lookup run per
+// token, not per character.
+import { placeholder, type SecretKind } from '../secret-kinds.ts';
+import type { KeyVerdict } from '../key-classifier.ts';
+import type { TextRule } from '../text-rule.ts';
+
+export interface ContextDeps {
+  readonly classify: (key: string) => KeyVerdict;
+  readonly looksRandom: (token: string) => boolean;
+}
+
+const TOKEN = String.raw`(?<![A-Za-z0-9_/+=.~\-])[A-Za-z0-9_/+=.~\-]{20,512}(?![A-Za-z0-9_/+=.~\-])`;
+
+const AWS_SECRET_SHAPE = /^[A-Za-z0-9/+]{40}$/;
+const AWS_CONTEXT = /aws|secret|(?:AKIA|ASIA)[A-Z0-9]{16}/i;
+/** How far back "aws", "secret" or a key id may be: a credentials CSV has them on the line above. */
+const AWS_WINDOW = 160;
+/** How far back on the same line the naming words are looked for. */
+const NAME_WINDOW = 64;
+
+/** Words that sit between a name and its value in prose: "the api key is …", "your new token: …". */
+const FILLER: ReadonlySet<string> = new Set([
+  'is', 'was', 'are', 'be', 'been', 'the', 'a', 'an', 'my', 'your', 'our', 'their', 'his', 'her', 'its', 'this',
+  'that', 'here', 'new', 'of', 'for', 'to', 'as', 'with', 'use', 'using', 'set', 'and', 'it', 'has', 'have', 'got',
+  'you', 'we', 'i', 'please', 'following', 'below', 'generated', 'rotated', 'created', 'equals', 'value',
+]);
+
+const WORD = /[A-Za-z][A-Za-z0-9_-]*/g;
+
+/** The verdict of the last one or two non-filler words before `start` on its line. */
+function nearestName(classify: ContextDeps['classify'], input: string, start: number): KeyVerdict {
+  let window = input.slice(Math.max(0, start - NAME_WINDOW), start);
+  const nl = window.lastIndexOf('\n');
+  if (nl >= 0) window = window.slice(nl + 1);
+  const words = (window.match(WORD) ?? []).filter((w) => !FILLER.has(w.toLowerCase()));
+  const last = words[words.length - 1];
+  if (last === undefined) return null;
+  const prev = words[words.length - 2];
+  if (prev !== undefined) {
+    const pair = classify(`${prev}_${last}`);
+    if (pair !== null) return pair;
+  }
+  return classify(last);
+}
+
+function looksLikeAwsSecret(token: string, input: string, start: number): boolean {
+  return (
+    AWS_SECRET_SHAPE.test(token) &&
+    /[A-Z]/.test(token) &&
+    /[a-z]/.test(token) &&
+    /[0-9]/.test(token) &&
+    AWS_CONTEXT.test(input.slice(Math.max(0, start - AWS_WINDOW), start))
+  );
+}
+
+export function contextEntropyRule(deps: ContextDeps): TextRule {
+  return {
+    name: 'context-entropy',
+    source: TOKEN,
+    decide(g, start, input) {
+      const whole = g[0]!;
+      // A sentence's full stop is not part of the token.
+      let token = whole;
+      while (token.endsWith('.')) token = token.slice(0, -1);
+      const end = start + token.length;
+      if (looksLikeAwsSecret(token, input, start)) {
+        return { kind: 'aws_secret_access_key', text: placeholder('aws_secret_access_key'), end };
+      }
+      if (!deps.looksRandom(token)) return null;
+      const verdict = nearestName(deps.classify, input, start);
+      if (verdict === null) return null;
+      const kind: SecretKind = verdict === 'weak' ? 'high_entropy' : verdict;
+      return { kind, text: placeholder(kind), end };
+    },
+  };
+}
