@@ -62,7 +62,8 @@ function decodeAndFold(): number {
   let rows = 0;
   for (let i = 0; i < messages.length; i++) {
     const m = messages[i]!;
-    fold.add(m.partition, m.offset, validateCall(toolCallCodec.decode(m.value)));
+    const e = toolCallCodec.decode(m.value);
+    fold.add(m.partition, m.offset, validateCall(e, e.emitted_at)); // the produce time, in the simulation
     if (i % BATCH === BATCH - 1) rows += fold.takeRows().length;
   }
   return rows + fold.takeRows().length;
