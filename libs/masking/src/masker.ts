@@ -4,7 +4,7 @@
 import { randomnessTest, type EntropyOptions } from './entropy.ts';
 import { MaskingError } from './errors.ts';
 import { jsonWalker } from './json-walker.ts';
-import { keyClassifier, type KeyVerdict } from './key-classifier.ts';
+import { keyClassifier, stemSource, type KeyVerdict } from './key-classifier.ts';
 import { assignmentRules } from './rules/assignment-rules.ts';
 import { contextEntropyRule } from './rules/context-entropy-rule.ts';
 import { structureRules } from './rules/structure-rules.ts';
@@ -82,7 +82,8 @@ const KEY_CACHE_LIMIT = 4096;
 
 export function createMasker(options: MaskerOptions = {}): Masker {
   const { maxLength, maxDepth } = validate(options);
-  const classify = keyClassifier({ secretKeys: options.secretKeys, safeKeys: options.safeKeys });
+  const keyRules = { secretKeys: options.secretKeys, safeKeys: options.safeKeys };
+  const classify = keyClassifier(keyRules);
   const looksRandom = randomnessTest(options.entropy);
 
   const counts = new Float64Array(SECRET_KINDS.length);
@@ -108,7 +109,7 @@ export function createMasker(options: MaskerOptions = {}): Masker {
 
   const scanner = new TextScanner([
     ...formatRules,
-    ...assignmentRules({ classify, looksRandom, formatKind }),
+    ...assignmentRules({ classify, looksRandom, formatKind, stems: stemSource(keyRules) }),
     contextEntropyRule({ classify, looksRandom }),
   ]);
 

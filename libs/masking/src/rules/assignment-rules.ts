@@ -15,6 +15,8 @@ export interface AssignmentDeps {
   readonly classify: (key: string) => KeyVerdict;
   readonly looksRandom: (token: string) => boolean;
   readonly formatKind: FormatKind;
+  /** Source of an alternation of substrings every secret key contains (key-classifier.ts). */
+  readonly stems: string;
 }
 
 /** Longest value read after a key; the text itself is capped before masking (truncate.ts). */
@@ -76,12 +78,18 @@ function maskValue(deps: AssignmentDeps, input: string, start: number, verdict: 
 
 const KEY = String.raw`(?:-{1,2}|[$@:])?[A-Za-z_][A-Za-z0-9_.\-]{0,63}`;
 
+const SEP = String.raw`[ \t]{0,4}(?::=|=>|={1,3}|:)[ \t]{0,4}`;
+
 export function assignmentRules(deps: AssignmentDeps): TextRule[] {
+  // Checked by look-behind once key and separator have matched: a stem inside the key.
+  const stem = (keyChars: string, after: string) => String.raw`(?<=${deps.stems}${keyChars}{0,63}${after})`;
   return [
     {
       name: 'assignment',
       // quote? key quote? separator — `=`, `:`, `:=`, `=>`, `==`
-      source: String.raw`(?<![A-Za-z0-9_.\-])(\\?["'\x60]?)(${KEY})(\\?["'\x60]?)([ \t]{0,4}(?::=|=>|={1,3}|:)[ \t]{0,4})`,
+      source:
+        String.raw`(?<![A-Za-z0-9_.\-])(\\?["'\x60]?)(${KEY})(?![A-Za-z0-9_.\-])(\\?["'\x60]?)(${SEP})` +
+        stem(String.raw`[A-Za-z0-9_.\-]`, String.raw`\\?["'\x60]?${SEP}`),
       decide(g, start, input) {
         const key = bareKey(g[2]!);
         // `arn:aws:secretsmanager:…:secret:name` is a colon path, not `secret: name`.
@@ -95,7 +103,9 @@ export function assignmentRules(deps: AssignmentDeps): TextRule[] {
     {
       name: 'cli-flag',
       // `--password hunter2`: only names the classifier calls secret outright (not "weak").
-      source: String.raw`(?<![A-Za-z0-9_.\-])--([A-Za-z][A-Za-z0-9_\-]{1,63})[ \t]{1,3}(?=[^\s-])`,
+      source:
+        String.raw`(?<![A-Za-z0-9_.\-])--([A-Za-z][A-Za-z0-9_\-]{1,63})[ \t]{1,3}(?=[^\s-])` +
+        stem(String.raw`[A-Za-z0-9_\-]`, String.raw`[ \t]{1,3}`),
       decide(g, start, input) {
         const verdict = deps.classify(g[1]!);
         if (verdict === null || verdict === 'weak') return null;
@@ -105,7 +115,7 @@ export function assignmentRules(deps: AssignmentDeps): TextRule[] {
     },
     {
       name: 'xml-element',
-      source: String.raw`<([A-Za-z_][A-Za-z0-9_.:\-]{0,63})>`,
+      source: String.raw`<([A-Za-z_][A-Za-z0-9_.:\-]{0,63})>` + stem(String.raw`[A-Za-z0-9_.:\-]`, '>'),
       decide(g, start, input) {
         const verdict = deps.classify(g[1]!);
         if (verdict === null) return null;
