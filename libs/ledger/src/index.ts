@@ -6,6 +6,7 @@ export {
   ledgerRowFromEvent,
   ledgerRowFromJson,
   ledgerRowToJson,
+  type LedgerEvent,
   type LedgerRow,
   type LedgerRowJson,
 } from './ledger-row.ts';
@@ -23,3 +24,33 @@ export { inclusionProof, rootFromInclusionProof, verifyInclusion } from './merkl
 export { consistencyProof, verifyConsistency } from './merkle/consistency-proof.ts';
 export { CompactRange, merkleRoot, type CompactRangeState, type NodeVisitor } from './merkle/compact-range.ts';
 export { InMemoryNodeStore } from './merkle/node-store.ts';
+export { ed25519VerifyStrict } from './note/ed25519.ts';
+export {
+  NOTE_ALG_ED25519,
+  formatSignerKey,
+  formatVerifierKey,
+  generateSignerKey,
+  isValidKeyName,
+  keyIdHex,
+  noteKeyId,
+  parseSignerKey,
+  parseVerifierKey,
+  signerKeyFromSeed,
+  verifierKeyOf,
+  type NoteSignerKey,
+  type NoteVerifierKey,
+} from './note/note-keys.ts';
+export {
+  formatSignatureLine,
+  parseNote,
+  signNote,
+  verifyNote,
+  type KeyLookup,
+  type NoteSignature,
+  type ParsedNote,
+  type VerifiedNote,
+} from './note/signed-note.ts';
+export { ALWAYS, Keyring, SigningKeys, windowContains, type KeyWindow, type KeyringEntry } from './note/keyring.ts';
+export { formatCheckpoint, parseCheckpoint, type Checkpoint } from './checkpoint/checkpoint.ts';
+export { openCheckpoint, signCheckpoint, type OpenedCheckpoint } from './checkpoint/signed-checkpoint.ts';
+export { LedgerFold, type AppendedRow, type LedgerFoldState } from './ledger-fold.ts';

@@ -54,7 +54,11 @@ export const LEDGER_ROW_FIELDS = [
   'trace_id',
 ] as const satisfies readonly (keyof LedgerRow)[];
 
-export function ledgerRowFromEvent(event: AuditEvent, seq: bigint): LedgerRow {
+/** A row before it has its place: what the ledger-worker appends (an AuditEvent is one). */
+export type LedgerEvent = Omit<LedgerRow, 'seq'>;
+
+/** The row for an event at `seq`, copying exactly the hashed fields (extra properties are dropped). */
+export function ledgerRowFromEvent(event: LedgerEvent, seq: bigint): LedgerRow {
   return {
     org: event.org,
     seq,
