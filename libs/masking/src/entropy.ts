@@ -73,11 +73,21 @@ export interface EntropyOptions {
   readonly maxNaturalness?: number;
 }
 
-/** Build the test once, with its thresholds fixed. */
-export function randomnessTest(options: EntropyOptions = {}): (token: string) => boolean {
+/**
+ * How much more word-like a token may be when the name before it is an
+ * outright secret name ("api key is …") rather than a weak one (`key=…`):
+ * the stronger the context, the less the value itself has to prove.
+ */
+const STRONG_CONTEXT_SLACK = 0.1;
+
+/**
+ * Build the test once, with its thresholds fixed. `strongContext` relaxes the
+ * word test by STRONG_CONTEXT_SLACK.
+ */
+export function randomnessTest(options: EntropyOptions = {}): (token: string, strongContext?: boolean) => boolean {
   const minLength = options.minLength ?? 20;
   const maxNaturalness = options.maxNaturalness ?? 0.65;
-  return (token) => {
+  return (token, strongContext = false) => {
     const n = token.length;
     if (n < minLength || HEX.test(token) || UUID.test(token)) return false;
     let lower = 0;
@@ -94,6 +104,6 @@ export function randomnessTest(options: EntropyOptions = {}): (token: string) =>
     const nat = naturalness(token);
     // Too few letter pairs to judge by words: accept unless it is mostly a number or a date.
     if (nat.pairs < 6) return digit / n <= 0.5;
-    return nat.ratio <= maxNaturalness;
+    return nat.ratio <= maxNaturalness + (strongContext ? STRONG_CONTEXT_SLACK : 0);
   };
 }

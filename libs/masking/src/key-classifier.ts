@@ -74,7 +74,7 @@ const SECRET_KEY_QUALIFIERS: ReadonlyMap<string, SecretKind> = new Map<string, S
 
 /** Words that make `key` plainly not a secret (the rest of `*_key` stays weak). */
 const PUBLIC_KEY_QUALIFIERS: ReadonlySet<string> = new Set([
-  'public', 'pub', 'primary', 'foreign', 'partition', 'sort', 'routing', 'cache', 'object', 'hash', 'row',
+  'public', 'pub', 'publishable', 'primary', 'foreign', 'partition', 'sort', 'routing', 'cache', 'object', 'hash', 'row',
   'idempotency', 'dedup', 'dedupe', 'lookup', 'map', 'group', 'message', 'sharding', 'shard', 'index',
 ]);
 

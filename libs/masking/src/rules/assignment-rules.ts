@@ -102,9 +102,10 @@ export function assignmentRules(deps: AssignmentDeps): TextRule[] {
     },
     {
       name: 'cli-flag',
-      // `--password hunter2`: only names the classifier calls secret outright (not "weak").
+      // `--password hunter2`: only names the classifier calls secret outright (not "weak"). The
+      // value may start with one dash (getopt takes the next word whatever it is), not with two.
       source:
-        String.raw`(?<![A-Za-z0-9_.\-])--([A-Za-z][A-Za-z0-9_\-]{1,63})[ \t]{1,3}(?=[^\s-])` +
+        String.raw`(?<![A-Za-z0-9_.\-])--([A-Za-z][A-Za-z0-9_\-]{1,63})[ \t]{1,3}(?=\S)(?!--)` +
         stem(String.raw`[A-Za-z0-9_\-]`, String.raw`[ \t]{1,3}`),
       decide(g, start, input) {
         const verdict = deps.classify(g[1]!);

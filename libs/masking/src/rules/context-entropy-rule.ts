@@ -13,7 +13,7 @@ import type { TextRule } from '../text-rule.ts';
 
 export interface ContextDeps {
   readonly classify: (key: string) => KeyVerdict;
-  readonly looksRandom: (token: string) => boolean;
+  readonly looksRandom: (token: string, strongContext?: boolean) => boolean;
 }
 
 const TOKEN = String.raw`(?<![A-Za-z0-9_/+=.~\-])[A-Za-z0-9_/+=.~\-]{20,512}(?![A-Za-z0-9_/+=.~\-])`;
@@ -34,6 +34,9 @@ const FILLER: ReadonlySet<string> = new Set([
 
 const WORD = /[A-Za-z][A-Za-z0-9_-]*/g;
 
+/** Letters of JSON string escapes (`\n`, `\t`, `\u00e9`…). */
+const ESCAPE_LETTERS = 'nrtbfu';
+
 /** The verdict of the last one or two non-filler words before `start` on its line. */
 function nearestName(classify: ContextDeps['classify'], input: string, start: number): KeyVerdict {
   let window = input.slice(Math.max(0, start - NAME_WINDOW), start);
@@ -43,11 +46,9 @@ function nearestName(classify: ContextDeps['classify'], input: string, start: nu
   const last = words[words.length - 1];
   if (last === undefined) return null;
   const prev = words[words.length - 2];
-  if (prev !== undefined) {
-    const pair = classify(`${prev}_${last}`);
-    if (pair !== null) return pair;
-  }
-  return classify(last);
+  // The pair decides when there is one: its head is `last` anyway, and a
+  // qualifier may clear it ("public key", "page token").
+  return classify(prev === undefined ? last : `${prev}_${last}`);
 }
 
 function looksLikeAwsSecret(token: string, input: string, start: number): boolean {
@@ -70,14 +71,18 @@ export function contextEntropyRule(deps: ContextDeps): TextRule {
       let token = whole;
       while (token.endsWith('.')) token = token.slice(0, -1);
       const end = start + token.length;
-      if (looksLikeAwsSecret(token, input, start)) {
-        return { kind: 'aws_secret_access_key', text: placeholder('aws_secret_access_key'), end };
+      // In JSON text a token may start right after an escape (`\nMIIB…`): the escape's letter stays.
+      const keep = input.charCodeAt(start - 1) === 0x5c && ESCAPE_LETTERS.includes(token[0]!) ? token[0]! : '';
+      if (keep !== '') token = token.slice(1);
+      if (looksLikeAwsSecret(token, input, start + keep.length)) {
+        return { kind: 'aws_secret_access_key', text: keep + placeholder('aws_secret_access_key'), end };
       }
-      if (!deps.looksRandom(token)) return null;
+      // Cheap shape checks first: most candidates (paths, ids, hashes) fail here without a context lookup.
+      if (!deps.looksRandom(token, true)) return null;
       const verdict = nearestName(deps.classify, input, start);
-      if (verdict === null) return null;
+      if (verdict === null || (verdict === 'weak' && !deps.looksRandom(token))) return null;
       const kind: SecretKind = verdict === 'weak' ? 'high_entropy' : verdict;
-      return { kind, text: placeholder(kind), end };
+      return { kind, text: keep + placeholder(kind), end };
     },
   };
 }

@@ -24,13 +24,15 @@ const URL_PASSWORD = String.raw`(?<![A-Za-z0-9+.-])([A-Za-z][A-Za-z0-9+.-]{1,30}
 
 const SLACK_WEBHOOK = String.raw`(https://hooks\.slack\.com/(?:services|workflows|triggers)/)[A-Za-z0-9_/-]{16,256}`;
 
-const BEARER = String.raw`(?<![A-Za-z0-9_-])([Bb]earer[ \t]{1,4})([A-Za-z0-9._~+/=-]{8,8192})`;
+/** RFC 6750 b64token: the token chars, then only `=` padding, then a boundary (`Bearer duration_ms=41` is not one). */
+const BEARER = String.raw`(?<![A-Za-z0-9_-])([Bb]earer[ \t]{1,4})([A-Za-z0-9._~+/-]{8,8192}={0,2})(?![A-Za-z0-9._~+/=-])`;
 
 const BASIC = String.raw`(?<![A-Za-z0-9_-])([Bb]asic[ \t]{1,4})([A-Za-z0-9+/]{4,1024}={0,2})`;
 
-/** Prose says "bearer token"; a credential has a digit, a symbol, or both cases. */
+/** Prose says "bearer token"; a credential mixes letters with digits, or both cases over 16+ characters. */
 function credentialShaped(token: string): boolean {
-  return /[0-9._~+/=-]/.test(token) || (/[A-Z]/.test(token) && /[a-z]/.test(token) && token.length >= 16);
+  const letters = /[A-Za-z]/.test(token);
+  return (letters && /[0-9]/.test(token)) || (/[A-Z]/.test(token) && /[a-z]/.test(token) && token.length >= 16);
 }
 
 /** "Basic authentication" is prose; `Basic dXNlcjpwYXNz` decodes to `user:pass`. */
