@@ -54,3 +54,6 @@ export { ALWAYS, Keyring, SigningKeys, windowContains, type KeyWindow, type Keyr
 export { formatCheckpoint, parseCheckpoint, type Checkpoint } from './checkpoint/checkpoint.ts';
 export { openCheckpoint, signCheckpoint, type OpenedCheckpoint } from './checkpoint/signed-checkpoint.ts';
 export { LedgerFold, type AppendedRow, type LedgerFoldState } from './ledger-fold.ts';
+export { exportedRowFromJson, exportedRowToJson, type ExportedRow, type ExportedRowJson } from './verify/exported-row.ts';
+export { verifyLedger, type LedgerVerdict, type VerifyLedgerInput, type VerifyResult } from './verify/verify-ledger.ts';
+export { checkTrustedAdvance } from './verify/trusted-state.ts';
