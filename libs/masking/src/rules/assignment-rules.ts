@@ -24,12 +24,18 @@ const MAX_VALUE = 65_536;
 
 // Each reads one value form at the sticky position; group 1 is the content.
 const DOUBLE_QUOTED = new RegExp(String.raw`"((?:[^"\\\r\n]|\\.){0,${MAX_VALUE}})`, 'y');
-const ESCAPED_QUOTED = new RegExp(String.raw`\\"((?:[^"\\\r\n]|\\[^"\r\n]){0,${MAX_VALUE}})`, 'y');
+// JSON inside a JSON string: `\"` closes; `\\\"` (an escaped quote one level down) and `\\\\` do not.
+const ESCAPED_QUOTED = new RegExp(
+  String.raw`\\"((?:[^"\\\r\n]|\\\\(?:\\"|\\\\|[^"\\\r\n])|\\[^"\\\r\n]){0,${MAX_VALUE}})`,
+  'y',
+);
 const SINGLE_QUOTED = new RegExp(String.raw`'((?:[^'\\\r\n]|\\.){0,${MAX_VALUE}})`, 'y');
 // Unquoted values end where key=value lists, URLs and code end them.
 const BARE = /([^\s"'`,;&<>(){}[\]\\]{1,4096})/y;
-// Header-like values (Authorization, Cookie) run to the end of the line: `Digest a="1", b="2"`.
-const TO_LINE_END = /([^\r\n"\\]{1,8192})/y;
+// Header-like values (Authorization, Cookie) run to the end of the line, quotes included
+// (`Digest a="1", b="2"`), but stop at a backslash (an escaped line end inside a JSON string)
+// and at a quote that ends a JSON string (`", "` or `"}`).
+const TO_LINE_END = /((?:[^\r\n"\\]|"(?![ \t]{0,4}(?:[}\]]|,[ \t]{0,4}"))){1,8192})/y;
 const XML_TEXT = /([^<\r\n]{1,8192})/y;
 
 interface Value {
