@@ -5,10 +5,14 @@
 // length + the exact UTF-8 bytes (no Unicode normalisation); integers as
 // fixed-width big-endian; nullable fields behind a 0x00/0x01 presence byte so
 // null and "" differ; enum symbols as text; no floats anywhere.
+//
+// This is the ledger's hot path (every audit event passes through it), so it
+// writes into one reusable scratch buffer, copies ASCII in JS (the common
+// case) and leaves only non-ASCII strings to the native UTF-8 encoder.
 import { LedgerError } from './errors.ts';
 import { leafHashOfPrefixed, type Hash } from './hashing.ts';
 import type { LedgerRow } from './ledger-row.ts';
-import { uvarintSize, writeUvarint } from './uvarint.ts';
+import { writeUvarint } from './uvarint.ts';
 
 export const CANONICAL_ROW_VERSION = 0x01;
 
@@ -16,85 +20,97 @@ const STRING_FIELDS_BEFORE_TIME = ['org', 'event_id', 'workspace', 'instance'] a
 const STRING_FIELDS_AFTER_TIME = ['action', 'actor', 'resource', 'decision', 'outcome'] as const;
 const NULLABLE_STRING_FIELDS = ['arguments', 'response', 'error', 'trace_id'] as const;
 const U64_LIMIT = 1n << 64n;
+const TWO_32 = 2 ** 32;
 // A lone UTF-16 surrogate has no UTF-8 form: encoders silently replace it with
 // U+FFFD, which would make two different strings hash the same. Refuse it.
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+// Byte 0 is left free for the leaf-hash prefix, so hashing needs no copy.
+let scratch = Buffer.alloc(4096);
 
 function invalid(row: LedgerRow, message: string): LedgerError {
   const seq = typeof row.seq === 'bigint' ? row.seq : undefined;
   return new LedgerError('INVALID_ROW', message, seq === undefined ? {} : { seq });
 }
 
-function stringSize(row: LedgerRow, field: keyof LedgerRow, value: unknown): number {
-  if (typeof value !== 'string') throw invalid(row, `field "${field}" must be a string`);
-  if (LONE_SURROGATE.test(value)) throw invalid(row, `field "${field}" is not well-formed Unicode`);
-  const n = Buffer.byteLength(value, 'utf8');
-  return uvarintSize(n) + n;
+function ensure(at: number, more: number): void {
+  if (at + more <= scratch.length) return;
+  const grown = Buffer.alloc(Math.max(scratch.length * 2, at + more));
+  scratch.copy(grown, 0, 0, at);
+  scratch = grown;
 }
 
-function checkInteger(row: LedgerRow, field: keyof LedgerRow, value: unknown): number {
+function writeString(row: LedgerRow, field: keyof LedgerRow, value: unknown, at: number): number {
+  if (typeof value !== 'string') throw invalid(row, `field "${field}" must be a string`);
+  let ascii = true;
+  for (let i = 0; i < value.length; i++) {
+    if (value.charCodeAt(i) >= 0x80) {
+      ascii = false;
+      break;
+    }
+  }
+  if (ascii) {
+    ensure(at, 10 + value.length);
+    at = writeUvarint(scratch, at, value.length);
+    for (let i = 0; i < value.length; i++) scratch[at + i] = value.charCodeAt(i);
+    return at + value.length;
+  }
+  if (LONE_SURROGATE.test(value)) throw invalid(row, `field "${field}" is not well-formed Unicode`);
+  const n = Buffer.byteLength(value, 'utf8');
+  ensure(at, 10 + n);
+  at = writeUvarint(scratch, at, n);
+  return at + scratch.write(value, at, 'utf8');
+}
+
+/** Signed 64-bit big-endian from a safe integer, without going through BigInt. */
+function writeInt64(row: LedgerRow, field: keyof LedgerRow, value: unknown, at: number): number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value)) {
     throw invalid(row, `field "${field}" must be an integer within ±(2^53 - 1)`);
   }
-  return value;
+  ensure(at, 8);
+  const high = Math.floor(value / TWO_32);
+  scratch.writeInt32BE(high, at);
+  scratch.writeUInt32BE(value - high * TWO_32, at + 4);
+  return at + 8;
 }
 
-function encodedSize(row: LedgerRow): number {
+/** Writes the canonical bytes at scratch[1..]; returns the end offset. */
+function encode(row: LedgerRow): number {
   if (typeof row.seq !== 'bigint' || row.seq < 0n || row.seq >= U64_LIMIT) {
     throw invalid(row, 'field "seq" must be a bigint in [0, 2^64)');
   }
-  let size = 1 + 8 + 8; // version, seq, occurred_at
-  for (const f of STRING_FIELDS_BEFORE_TIME) size += stringSize(row, f, row[f]);
-  checkInteger(row, 'occurred_at', row.occurred_at);
-  for (const f of STRING_FIELDS_AFTER_TIME) size += stringSize(row, f, row[f]);
-  size += 1;
-  if (row.latency_us !== null) {
-    checkInteger(row, 'latency_us', row.latency_us);
-    size += 8;
-  }
-  for (const f of NULLABLE_STRING_FIELDS) {
-    size += 1;
-    if (row[f] !== null) size += stringSize(row, f, row[f]);
-  }
-  return size;
-}
-
-/** Writes the row after `spare` leading bytes (left for a hash prefix); every byte after them is written. */
-function encodeInto(row: LedgerRow, spare: number): Buffer {
-  const buf = Buffer.alloc(spare + encodedSize(row));
-  let at = spare;
-  const str = (value: string): void => {
-    at = writeUvarint(buf, at, Buffer.byteLength(value, 'utf8'));
-    at += buf.write(value, at, 'utf8');
-  };
-  buf[at++] = CANONICAL_ROW_VERSION;
-  at = buf.writeBigUInt64BE(row.seq, at);
-  for (const f of STRING_FIELDS_BEFORE_TIME) str(row[f]);
-  at = buf.writeBigInt64BE(BigInt(row.occurred_at), at);
-  for (const f of STRING_FIELDS_AFTER_TIME) str(row[f]);
-  if (row.latency_us === null) buf[at++] = 0x00;
+  let at = 1;
+  scratch[at++] = CANONICAL_ROW_VERSION;
+  at = scratch.writeBigUInt64BE(row.seq, at);
+  for (const f of STRING_FIELDS_BEFORE_TIME) at = writeString(row, f, row[f], at);
+  at = writeInt64(row, 'occurred_at', row.occurred_at, at);
+  for (const f of STRING_FIELDS_AFTER_TIME) at = writeString(row, f, row[f], at);
+  ensure(at, 1);
+  if (row.latency_us === null) scratch[at++] = 0x00;
   else {
-    buf[at++] = 0x01;
-    at = buf.writeBigInt64BE(BigInt(row.latency_us), at);
+    scratch[at++] = 0x01;
+    at = writeInt64(row, 'latency_us', row.latency_us, at);
   }
   for (const f of NULLABLE_STRING_FIELDS) {
     const value = row[f];
-    if (value === null) buf[at++] = 0x00;
+    ensure(at, 1);
+    if (value === null) scratch[at++] = 0x00;
     else {
-      buf[at++] = 0x01;
-      str(value);
+      scratch[at++] = 0x01;
+      at = writeString(row, f, value, at);
     }
   }
-  if (at !== buf.length) throw new Error(`canonical row size mismatch: wrote ${at} of ${buf.length}`);
-  return buf;
+  return at;
 }
 
 /** The canonical bytes of a row (version byte first). Throws INVALID_ROW. */
 export function encodeCanonicalRow(row: LedgerRow): Uint8Array {
-  return new Uint8Array(encodeInto(row, 0));
+  const end = encode(row);
+  return new Uint8Array(scratch.subarray(1, end));
 }
 
 /** SHA-256(0x00 || canonical bytes): the row's Merkle leaf hash. Throws INVALID_ROW. */
 export function rowLeafHash(row: LedgerRow): Hash {
-  return leafHashOfPrefixed(encodeInto(row, 1));
+  const end = encode(row);
+  return leafHashOfPrefixed(scratch.subarray(0, end));
 }
