@@ -50,6 +50,8 @@ test('ids, digests, words and dates do not look random', () => {
     '2025-01-15T09:26:53.589Z',
     'aaaaaaaaaaaaaaaaaaaaaaaa1',
     'short1A',
+    'pg-replica-2.eu-west-1.rds.amazonaws.com/analytics',
+    'Xq7vB2mN9pL4.sT8wR3yK6zH1', // dotted: judged by its longest segment (12 chars)
   ]) {
     assert.equal(looksRandom(s), false, s);
   }

@@ -8,7 +8,8 @@
 //      pure hex of any length (SHA-1/256, git ids, trace ids, MD5 ETags) and
 //      UUIDs — a deliberate blind spot (README, "Known limits");
 //   2. at least two of lower / upper / digit, and ≥ 3 bits/char of entropy;
-//   3. letters that do not read as words: the share of adjacent letter pairs
+//   3. a dotted token (host, file name) is judged by its longest segment;
+//   4. letters that do not read as words: the share of adjacent letter pairs
 //      that are common English bigrams. Random letters hit the 212-bigram table
 //      ~31% of the time; identifiers, paths and model names made of words hit
 //      it 70–100% of the time (measured in entropy.spec.ts).
@@ -87,7 +88,14 @@ const STRONG_CONTEXT_SLACK = 0.1;
 export function randomnessTest(options: EntropyOptions = {}): (token: string, strongContext?: boolean) => boolean {
   const minLength = options.minLength ?? 20;
   const maxNaturalness = options.maxNaturalness ?? 0.65;
-  return (token, strongContext = false) => {
+  const test = (token: string, strongContext = false): boolean => {
+    // Raw keys (base64, base64url, hex) have no dots; dotted random tokens have
+    // formats of their own (JWT, ya29., SG.). A dotted token is judged by its
+    // longest segment, so host names and file names do not pass as random.
+    if (token.includes('.')) {
+      const longest = token.split('.').reduce((a, b) => (b.length > a.length ? b : a));
+      return longest.length < token.length && test(longest, strongContext);
+    }
     const n = token.length;
     if (n < minLength || HEX.test(token) || UUID.test(token)) return false;
     let lower = 0;
@@ -106,4 +114,5 @@ export function randomnessTest(options: EntropyOptions = {}): (token: string, st
     if (nat.pairs < 6) return digit / n <= 0.5;
     return nat.ratio <= maxNaturalness + (strongContext ? STRONG_CONTEXT_SLACK : 0);
   };
+  return test;
 }

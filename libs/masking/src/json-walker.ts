@@ -3,7 +3,8 @@
 // a random-looking value under a "weak" key (`key`, `signature`) is masked,
 // and every other string goes through the text rules. Also the
 // `{"name": "DB_PASSWORD", "value": "…"}` shape (Kubernetes env, ECS task
-// definitions, GitHub Actions) takes its secret-ness from `name`.
+// definitions, AWS `{Key, Value}` tags and parameters) takes its secret-ness
+// from the name.
 //
 // Copy-on-write: an unchanged subtree is returned as the same object, so the
 // common case (no secret) allocates nothing; the input is never mutated.
@@ -61,7 +62,7 @@ export function jsonWalker(deps: WalkDeps): (value: unknown) => unknown {
       const item = obj[key];
       const own = deps.classify(key);
       let verdict = childVerdict(own, inherited);
-      if (pairVerdict !== null && key === 'value') verdict = pairVerdict;
+      if (pairVerdict !== null && (key === 'value' || key === 'Value')) verdict = childVerdict(pairVerdict, verdict);
       const masked = walk(item, verdict, depth + 1);
       const maskedKey = deps.key(key);
       if ((masked !== item || maskedKey !== key) && out === undefined) {
@@ -74,7 +75,7 @@ export function jsonWalker(deps: WalkDeps): (value: unknown) => unknown {
   };
 
   const namedValueVerdict = (obj: Record<string, unknown>): KeyVerdict => {
-    if (!Object.hasOwn(obj, 'value')) return null;
+    if (!Object.hasOwn(obj, 'value') && !Object.hasOwn(obj, 'Value')) return null;
     for (const f of NAME_FIELDS) {
       const name = obj[f];
       if (typeof name === 'string') return deps.classify(name);

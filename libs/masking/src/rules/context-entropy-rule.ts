@@ -34,6 +34,8 @@ const FILLER: ReadonlySet<string> = new Set([
 
 const WORD = /[A-Za-z][A-Za-z0-9_-]*/g;
 
+const PLACEHOLDER_IN_TEXT = /\[REDACTED:[a-z_]{1,40}\]/g;
+
 /** Letters of JSON string escapes (`\n`, `\t`, `\u00e9`…). */
 const ESCAPE_LETTERS = 'nrtbfu';
 
@@ -42,6 +44,8 @@ function nearestName(classify: ContextDeps['classify'], input: string, start: nu
   let window = input.slice(Math.max(0, start - NAME_WINDOW), start);
   const nl = window.lastIndexOf('\n');
   if (nl >= 0) window = window.slice(nl + 1);
+  // An earlier placeholder names a masked secret, not this token ("…:[REDACTED:password]@host").
+  window = window.replace(PLACEHOLDER_IN_TEXT, ' ');
   const words = (window.match(WORD) ?? []).filter((w) => !FILLER.has(w.toLowerCase()));
   const last = words[words.length - 1];
   if (last === undefined) return null;

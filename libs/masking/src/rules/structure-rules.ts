@@ -39,7 +39,6 @@ function credentialShaped(token: string): boolean {
 function decodesToUserPass(b64: string): boolean {
   if (b64.length % 4 !== 0) return false;
   const decoded = Buffer.from(b64, 'base64').toString('latin1');
-  // eslint-disable-next-line no-control-regex
   return decoded.includes(':') && !/[\x00-\x08\x0e-\x1f\x7f]/.test(decoded);
 }
 
