@@ -63,7 +63,7 @@ async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeou
   }
 }
 
-test('the API counts exactly the calls and errors the simulator sent, per series', async () => {
+test('the API counts exactly the calls, errors and tokens the simulator sent, per series', async () => {
   assert.equal(summary.tally.calls, 6000);
   for (const org of orgs) {
     const expected = [...summary.tally.series.values()].filter((s) => s.org === org);
@@ -79,6 +79,15 @@ test('the API counts exactly the calls and errors the simulator sent, per series
       const errors = samples.find((x) => x.name === 'mcpg_tool_errors_total' && sameLabels(x.labels, labels));
       assert.equal(calls?.value, series.calls, `calls of ${JSON.stringify(labels)}`);
       assert.equal(errors?.value, series.outcomes.error + series.outcomes.timeout, `errors of ${JSON.stringify(labels)}`);
+      const tokens = (direction: string) =>
+        samples.find((x) => x.name === 'mcpg_tool_tokens_total' && sameLabels(x.labels, { ...labels, direction }))?.value;
+      assert.equal(tokens('in'), series.tokensIn, `tokens in of ${JSON.stringify(labels)}`);
+      assert.equal(tokens('out'), series.tokensOut, `tokens out of ${JSON.stringify(labels)}`);
+      // Latency quantiles for the last hour, ordered.
+      const q = ['0.5', '0.9', '0.95', '0.99'].map(
+        (quantile) => samples.find((x) => x.name === 'mcpg_tool_latency_ms' && sameLabels(x.labels, { ...labels, quantile }))?.value ?? NaN,
+      );
+      assert.ok(q.every((v, i) => v >= 0 && (i === 0 || v >= q[i - 1]!)), `quantiles of ${JSON.stringify(labels)}: ${q}`);
     }
   }
 });

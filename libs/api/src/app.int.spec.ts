@@ -5,7 +5,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { createStore, insertToolInvocations, migrate, recordFlush, type Store, type ToolInvocationRow } from '@mcpg/store';
+import { createStore, insertRollups, migrate, recordFlush, type Store } from '@mcpg/store';
+import type { ToolCallEvent } from '@mcpg/events';
+import { foldBatch, type PositionedCall } from '@mcpg/rollup';
 import { buildApi } from './app.ts';
 
 // One chdb data directory per process; this file's stores use their own databases in it.
@@ -29,38 +31,46 @@ after(async () => {
 });
 
 let seq = 0;
-function call(over: Partial<ToolInvocationRow>): ToolInvocationRow {
+const now = Date.now();
+/** A call event `ago` ms before now, at the next offset of partition 0. */
+function call(over: Partial<ToolCallEvent>, ago = 60_000): PositionedCall {
   seq++;
   return {
-    event_id: `evt-${seq}`,
-    org: 'acme',
-    workspace: 'prod',
-    instance: 'gw-1',
-    plugin: 'github',
-    tool: 'search',
-    actor: 'alice',
-    source: 'mcp',
-    started_at: Date.UTC(2026, 10, 20) + seq,
-    emitted_at: Date.UTC(2026, 10, 20) + seq + 2,
-    duration_us: 800,
-    outcome: 'ok',
-    error_code: '',
-    error_hash: '',
-    tokens_in: 1,
-    tokens_out: 2,
-    trace_id: '',
-    span_id: '',
-    policy_decision: 'permit',
-    policy_rule_id: '',
-    source_partition: 0,
-    source_offset: String(seq),
-    ...over,
+    partition: 0,
+    offset: seq,
+    event: {
+      event_id: `evt-${seq}`,
+      org: 'acme',
+      workspace: 'prod',
+      instance: 'gw-1',
+      plugin: 'github',
+      tool: 'search',
+      actor: 'alice',
+      source: 'mcp',
+      started_at: now - ago,
+      emitted_at: now - ago + 2,
+      duration_us: 800 * seq,
+      outcome: 'ok',
+      error_code: null,
+      error_message: null,
+      tokens_in: 1,
+      tokens_out: 2,
+      trace_id: null,
+      span_id: null,
+      policy_decision: 'permit',
+      policy_rule_id: null,
+      ...over,
+    },
   };
 }
 
 const HEADER_CALLS = [
   '# HELP mcpg_tool_calls_total Tool calls handled by the gateways of the fleet.',
   '# TYPE mcpg_tool_calls_total counter',
+];
+const HEADER_TOKENS = [
+  '# HELP mcpg_tool_tokens_total Tokens of tool arguments (direction="in") and results (direction="out").',
+  '# TYPE mcpg_tool_tokens_total counter',
 ];
 const HEADER_ERRORS = [
   '# HELP mcpg_tool_errors_total Tool calls that failed: outcome error or timeout (policy denials and client cancellations are not errors).',
@@ -92,24 +102,24 @@ test('GET /readyz: 200 when ClickHouse answers, 503 with the reason when not', a
   await down.close();
 });
 
-test('GET /v1/orgs/:org/metrics: counters from stored calls, duplicates once, labels escaped', async () => {
+test('GET /v1/orgs/:org/metrics: counters and tokens from the rollups, replays once, labels escaped', async () => {
   const batch = [
     call({}),
     call({ outcome: 'error' }),
-    call({ outcome: 'timeout' }),
-    call({ outcome: 'denied' }),
+    call({ outcome: 'timeout', tokens_out: 0 }),
+    call({ outcome: 'denied', tokens_in: 0, tokens_out: 0 }),
     call({ tool: 'create "issue"' }),
     call({ workspace: 'dev', plugin: 'slack', tool: 'post' }),
     call({ org: 'other' }),
   ];
-  await insertToolInvocations(store, batch);
-  await insertToolInvocations(store, batch.slice(0, 3)); // redelivered
-  const res = await app.inject({ method: 'GET', url: '/v1/orgs/acme/metrics?granularity=minute' });
+  await insertRollups(store, foldBatch(batch));
+  await insertRollups(store, foldBatch(batch.slice(0, 3))); // a replay that got less far: an older version
+  await insertRollups(store, foldBatch(batch)); // and one that got as far: the same rows again
+  const res = await app.inject({ method: 'GET', url: '/v1/orgs/acme/metrics?granularity=hour' });
   assert.equal(res.statusCode, 200);
   assert.equal(res.headers['content-type'], 'text/plain; version=0.0.4; charset=utf-8');
-  // The tool families first; pipeline health follows (tested below).
   assert.equal(
-    toolSection(res.body),
+    section(res.body, 'mcpg_tool_calls_total', 'mcpg_tool_latency_ms'),
     [
       ...HEADER_CALLS,
       'mcpg_tool_calls_total{org="acme",workspace="dev",plugin="slack",tool="post"} 1',
@@ -119,18 +129,44 @@ test('GET /v1/orgs/:org/metrics: counters from stored calls, duplicates once, la
       'mcpg_tool_errors_total{org="acme",workspace="dev",plugin="slack",tool="post"} 0',
       'mcpg_tool_errors_total{org="acme",workspace="prod",plugin="github",tool="create \\"issue\\""} 0',
       'mcpg_tool_errors_total{org="acme",workspace="prod",plugin="github",tool="search"} 2',
+      ...HEADER_TOKENS,
+      'mcpg_tool_tokens_total{org="acme",workspace="dev",plugin="slack",tool="post",direction="in"} 1',
+      'mcpg_tool_tokens_total{org="acme",workspace="dev",plugin="slack",tool="post",direction="out"} 2',
+      'mcpg_tool_tokens_total{org="acme",workspace="prod",plugin="github",tool="create \\"issue\\"",direction="in"} 1',
+      'mcpg_tool_tokens_total{org="acme",workspace="prod",plugin="github",tool="create \\"issue\\"",direction="out"} 2',
+      'mcpg_tool_tokens_total{org="acme",workspace="prod",plugin="github",tool="search",direction="in"} 3',
+      'mcpg_tool_tokens_total{org="acme",workspace="prod",plugin="github",tool="search",direction="out"} 4',
       '',
     ].join('\n'),
   );
-  // granularity defaults to hour; counters do not depend on it.
-  const byDefault = await app.inject({ method: 'GET', url: '/v1/orgs/acme/metrics' });
-  assert.equal(byDefault.body, res.body);
+});
+
+test('latency quantiles cover the trailing window of the granularity', async () => {
+  const recent = [1, 2, 3, 4].map((ms) => call({ org: 'lat', duration_us: ms * 1000 }, 10_000));
+  const old = [call({ org: 'lat', duration_us: 900_000 }, 2 * 3_600_000)];
+  await insertRollups(store, foldBatch([...recent, ...old]));
+  const quantiles = async (granularity: string) => {
+    const res = await app.inject({ method: 'GET', url: `/v1/orgs/lat/metrics?granularity=${granularity}` });
+    return res.body.split('\n').filter((l) => l.startsWith('mcpg_tool_latency_ms{'));
+  };
+  const hour = await quantiles('hour');
+  assert.deepEqual(
+    hour.map((l) => l.replace(/^.*quantile="([^"]+)"} (.*)$/, '$1 $2')).map((x) => x.split(' ')[0]),
+    ['0.5', '0.9', '0.95', '0.99'],
+  );
+  const p99hour = Number(hour[3]!.split(' ')[1]);
+  assert.ok(p99hour >= 3 && p99hour <= 4, `p99 over the last hour is among the recent calls: ${p99hour}`);
+  const day = await quantiles('day');
+  assert.ok(Number(day[3]!.split(' ')[1]) > 100, 'the day window includes the slow call two hours ago');
+  // Counters are lifetime totals whatever the window.
+  const res = await app.inject({ method: 'GET', url: '/v1/orgs/lat/metrics?granularity=minute' });
+  assert.ok(res.body.includes('mcpg_tool_calls_total{org="lat",workspace="prod",plugin="github",tool="search"} 5'));
 });
 
 test('an unknown org is 200 with HELP/TYPE and no samples', async () => {
   const res = await app.inject({ method: 'GET', url: '/v1/orgs/nobody.here/metrics?granularity=day' });
   assert.equal(res.statusCode, 200);
-  assert.equal(toolSection(res.body), [...HEADER_CALLS, ...HEADER_ERRORS, ''].join('\n'));
+  assert.equal(section(res.body, 'mcpg_tool_calls_total', 'mcpg_tool_latency_ms'), [...HEADER_CALLS, ...HEADER_ERRORS, ...HEADER_TOKENS, ''].join('\n'));
   assert.ok(
     res.body.split('\n').every((l) => l === '' || l.startsWith('#') || l.startsWith('mcpg_pipeline_')),
     'no tool samples for an unknown org',
@@ -166,10 +202,9 @@ test('pipeline health: position, backlog, lag and dead letters of each worker gr
   }
 });
 
-/** The exposition up to the first pipeline family. */
-function toolSection(body: string): string {
-  const i = body.indexOf('# HELP mcpg_pipeline_');
-  return i === -1 ? body : body.slice(0, i);
+/** The exposition from one family's HELP line up to another's. */
+function section(body: string, from: string, to: string): string {
+  return body.slice(body.indexOf(`# HELP ${from} `), body.indexOf(`# HELP ${to} `));
 }
 
 test('bad granularity or org is 400 naming the parameter', async () => {

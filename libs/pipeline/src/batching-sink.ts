@@ -33,6 +33,12 @@ export interface SinkOptions<Row> {
   readonly decode: (msg: IncomingMessage) => Row[];
   /** Stores rows. Must be idempotent: the same message may arrive again after a crash. */
   readonly write: (rows: Row[]) => Promise<void>;
+  /**
+   * The offset to commit for a partition whose messages before `next` are all
+   * stored. Default: `next`. A fold that must re-read part of the log after a
+   * restart (to rebuild the state it writes) commits less.
+   */
+  readonly commitOffset?: (topic: string, partition: number, next: string) => string;
   readonly batchRows: number;
   readonly flushMs: number;
   readonly retry?: RetryPolicy;
@@ -239,7 +245,10 @@ export class BatchingSink<Row> {
       Date.now(),
     );
     try {
-      await this.opts.consumer.commit([...p.positions.values()].map(({ topic, partition, offset }) => ({ topic, partition, offset })));
+      const commitOffset = this.opts.commitOffset ?? ((_t: string, _p: number, next: string) => next);
+      await this.opts.consumer.commit(
+        [...p.positions.values()].map(({ topic, partition, offset }) => ({ topic, partition, offset: commitOffset(topic, partition, offset) })),
+      );
     } catch (e) {
       // Rows are stored; a lost commit (e.g. during a rebalance) only means
       // re-delivery, which idempotent writes absorb.

@@ -6,3 +6,5 @@ export * from './tool-invocations/insert-tool-invocations.ts';
 export * from './tool-invocations/query-tool-call-counters.ts';
 export * from './pipeline/record-flush.ts';
 export * from './pipeline/query-pipeline-health.ts';
+export * from './rollups/insert-rollups.ts';
+export * from './rollups/query-rollups.ts';

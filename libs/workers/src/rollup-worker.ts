@@ -1,10 +1,15 @@
 // The rollup worker as a service: consumes mcpg.calls.v1, stores one
-// tool_invocations row per call, dead-letters what cannot be read. Used by the
-// standalone rollup-worker app and by `mcpg up`.
+// tool_invocations row per call and folds the calls into per-minute rollups
+// (counters and latency t-digests), dead-letters what cannot be read. Used by
+// the standalone rollup-worker app and by `mcpg up`.
+//
+// Exactly-once effect: rollup rows are keyed by offset chunk and rewritten as
+// a chunk grows; offsets are committed only at chunk starts, so after a crash
+// the open chunk is refolded from its first offset and lands on the same keys.
 import { TOPICS, toolCallCodec } from '@mcpg/events';
-import { BatchingSink, type Bus, type LagTracker, type SinkLog, type SinkTotals } from '@mcpg/pipeline';
-import { toInvocationRow, validateCall, type InvocationRow } from '@mcpg/rollup';
-import { insertToolInvocations, recordFlush, type Store } from '@mcpg/store';
+import { BatchingSink, type Bus, type IncomingMessage, type LagTracker, type SinkLog, type SinkTotals } from '@mcpg/pipeline';
+import { RollupFold, chunkStart, toInvocationRow, validateCall, type FoldOptions, type InvocationRow, type RollupRow } from '@mcpg/rollup';
+import { insertRollups, insertToolInvocations, recordFlush, type Store } from '@mcpg/store';
 
 export interface RollupWorkerOptions {
   readonly bus: Bus;
@@ -14,6 +19,8 @@ export interface RollupWorkerOptions {
   readonly partitions?: number;
   readonly batchRows: number;
   readonly flushMs: number;
+  /** Must stay fixed for a deployment (see FoldOptions). */
+  readonly fold?: FoldOptions;
   readonly log?: SinkLog;
   readonly onFatal?: (e: unknown) => void;
 }
@@ -36,14 +43,38 @@ export async function startRollupWorker(opts: RollupWorkerOptions): Promise<Runn
     onError: (e) => opts.onFatal?.(e),
   });
   const producer = await opts.bus.producer();
+  const fold = new RollupFold(opts.fold);
+  const lastOffset = new Map<number, number>();
+  let unwrittenRollups: RollupRow[] = [];
+
+  const decode = (msg: IncomingMessage): InvocationRow[] => {
+    const event = validateCall(toolCallCodec.decode(msg.value), msg.timestamp);
+    const offset = Number(msg.offset);
+    // The log went back (a rebalance or a restarted consumer re-delivers from
+    // the committed chunk start): refold the partition from here.
+    if (offset <= (lastOffset.get(msg.partition) ?? -1)) fold.release(msg.partition);
+    lastOffset.set(msg.partition, offset);
+    fold.add(msg.partition, offset, event);
+    return [toInvocationRow(event, msg.partition, msg.offset)];
+  };
+
   const sink = new BatchingSink<InvocationRow>({
     name: 'rollup-worker',
     consumer,
     producer,
     deadLetterTopic: TOPICS.deadletter,
-    decode: (msg) => [toInvocationRow(validateCall(toolCallCodec.decode(msg.value), msg.timestamp), msg.partition, msg.offset)],
-    write: (rows) => insertToolInvocations(opts.store, rows),
+    decode,
+    write: async (rows) => {
+      // Rollup rows of every event decoded so far (this flush and any batch
+      // decoded while it waited): cumulative per chunk, so writing "ahead" is
+      // safe. Rows taken but not yet stored stay queued for the retry: the
+      // fold hands each changed row out only once.
+      for (const r of fold.takeRows()) unwrittenRollups.push(r);
+      await Promise.all([insertToolInvocations(opts.store, rows), insertRollups(opts.store, unwrittenRollups)]);
+      unwrittenRollups = [];
+    },
     record: (report) => recordFlush(opts.store, report),
+    commitOffset: (_topic, _partition, next) => String(chunkStart(Number(next), fold.options.chunkSize)),
     batchRows: opts.batchRows,
     flushMs: opts.flushMs,
     log: opts.log,

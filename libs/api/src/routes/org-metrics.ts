@@ -1,15 +1,16 @@
 // GET /v1/orgs/:org/metrics — the fleet's Prometheus exposition for one org.
 import type { FastifyInstance } from 'fastify';
 import { PROMETHEUS_TEXT_CONTENT_TYPE } from '@mcpg/exposition';
-import { queryPipelineHealth, queryToolCallCounters, type Store } from '@mcpg/store';
+import { queryPipelineHealth, queryToolTotals, queryWindowDigests, type Store } from '@mcpg/store';
 import { errorBodySchema } from '../api-errors.ts';
-import { renderToolCounters } from '../metrics/render-tool-counters.ts';
+import { renderToolMetrics } from '../metrics/render-tool-metrics.ts';
 import { renderPipelineHealth } from '../metrics/render-pipeline-health.ts';
 
 /** Org ids as they appear in URLs and labels: no leading punctuation, no slashes or spaces. */
 export const ORG_PATTERN = '^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$';
 export const GRANULARITIES = ['minute', 'hour', 'day'] as const;
 export type Granularity = (typeof GRANULARITIES)[number];
+const WINDOW_MS: Record<Granularity, number> = { minute: 60_000, hour: 3_600_000, day: 86_400_000 };
 
 interface OrgMetricsRoute {
   Params: { org: string };
@@ -36,12 +37,18 @@ const schema = {
 
 export function orgMetricsRoutes(app: FastifyInstance, store: Store): void {
   app.get<OrgMetricsRoute>('/v1/orgs/:org/metrics', { schema }, async (request, reply) => {
-    // `granularity` is the window of the latency quantiles (not served yet);
-    // counters are totals and do not depend on it.
-    const [counters, health] = await Promise.all([queryToolCallCounters(store, { org: request.params.org }), queryPipelineHealth(store)]);
+    // `granularity` is the window of the latency quantiles; counters are
+    // lifetime totals and do not depend on it.
+    const { org } = request.params;
+    const fromMs = Date.now() - WINDOW_MS[request.query.granularity];
+    const [totals, window, health] = await Promise.all([
+      queryToolTotals(store, { org }),
+      queryWindowDigests(store, { org, fromMs }),
+      queryPipelineHealth(store),
+    ]);
     return reply
       .header('content-type', PROMETHEUS_TEXT_CONTENT_TYPE)
       .header('cache-control', 'no-store')
-      .send(renderToolCounters(request.params.org, counters) + renderPipelineHealth(health));
+      .send(renderToolMetrics(org, totals, window) + renderPipelineHealth(health));
   });
 }
