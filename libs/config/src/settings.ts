@@ -62,6 +62,19 @@ export const apiSettings = {
 };
 
 export const workerSettings = {
+  workerGroup: stringSetting({
+    env: 'MCPG_WORKER_GROUP',
+    default: 'mcpg-rollup',
+    pattern: /^[A-Za-z0-9._-]{1,200}$/,
+    doc: 'Kafka consumer group of the rollup worker; instances with the same group share the partitions',
+  }),
+  rollupChunk: intSetting({
+    env: 'MCPG_ROLLUP_CHUNK',
+    default: 262_144,
+    min: 1,
+    max: 1 << 30,
+    doc: 'Offsets per rollup chunk: a restarted worker re-reads at most this many messages per partition. Keep it fixed for a deployment (rows are keyed by chunk)',
+  }),
   batchRows: intSetting({
     env: 'MCPG_WORKER_BATCH_ROWS',
     default: 20000,

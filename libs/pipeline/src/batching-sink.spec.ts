@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BatchingSink } from './batching-sink.ts';
+import { BatchingSink, type FlushReport } from './batching-sink.ts';
 import { NO_DELAY_RETRY } from './retry.ts';
 import { DLQ_HEADERS } from './dead-letter.ts';
 import type { BatchHandler, BusConsumer, BusProducer, CommitPosition, IncomingMessage, OutgoingMessage } from './bus-port.ts';
@@ -251,7 +251,7 @@ test('each flush is recorded after the write and before the commit: positions, b
   const c = fakeConsumer();
   const p = fakeProducer();
   const order: string[] = [];
-  const reports: import('./batching-sink.ts').FlushReport[] = [];
+  const reports: FlushReport[] = [];
   const consumer: BusConsumer = {
     ...c.consumer,
     async commit(pos) {

@@ -7,7 +7,7 @@
 // a chunk grows; offsets are committed only at chunk starts, so after a crash
 // the open chunk is refolded from its first offset and lands on the same keys.
 import { TOPICS, toolCallCodec } from '@mcpg/events';
-import { BatchingSink, type Bus, type IncomingMessage, type LagTracker, type SinkLog, type SinkTotals } from '@mcpg/pipeline';
+import { BatchingSink, type Bus, type FlushReport, type IncomingMessage, type LagTracker, type SinkLog, type SinkTotals } from '@mcpg/pipeline';
 import { RollupFold, chunkStart, toInvocationRow, validateCall, type FoldOptions, type InvocationRow, type RollupRow } from '@mcpg/rollup';
 import { insertRollups, insertToolInvocations, recordFlush, type Store } from '@mcpg/store';
 
@@ -23,6 +23,8 @@ export interface RollupWorkerOptions {
   readonly fold?: FoldOptions;
   readonly log?: SinkLog;
   readonly onFatal?: (e: unknown) => void;
+  /** After each flush is stored, e.g. for a debug log of positions. */
+  readonly onFlushed?: (report: FlushReport) => void;
 }
 
 export interface RunningWorker {
@@ -73,7 +75,10 @@ export async function startRollupWorker(opts: RollupWorkerOptions): Promise<Runn
       await Promise.all([insertToolInvocations(opts.store, rows), insertRollups(opts.store, unwrittenRollups)]);
       unwrittenRollups = [];
     },
-    record: (report) => recordFlush(opts.store, report),
+    record: async (report) => {
+      await recordFlush(opts.store, report);
+      opts.onFlushed?.(report);
+    },
     commitOffset: (_topic, _partition, next) => String(chunkStart(Number(next), fold.options.chunkSize)),
     batchRows: opts.batchRows,
     flushMs: opts.flushMs,

@@ -77,7 +77,9 @@ export const upCommand: Command = {
         bus,
         store,
         batchRows: c.batchRows,
-    partitions: c.partitions,
+        partitions: c.partitions,
+        groupId: c.workerGroup,
+        fold: { chunkSize: c.rollupChunk },
         flushMs: c.flushMs,
         log,
         onFatal: (e) => {
