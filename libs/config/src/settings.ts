@@ -17,6 +17,13 @@ export const busSettings = {
     doc: 'Kafka bootstrap servers',
   }),
   kafkaClientId: stringSetting({ env: 'MCPG_KAFKA_CLIENT_ID', default: 'mcpg', doc: 'Kafka client id prefix' }),
+  kafkaSessionTimeoutMs: intSetting({
+    env: 'MCPG_KAFKA_SESSION_TIMEOUT_MS',
+    default: 30_000,
+    min: 6_000,
+    max: 300_000,
+    doc: 'Consumer session timeout: how long a crashed worker keeps its partitions before the group hands them to another',
+  }),
   partitions: intSetting({
     env: 'MCPG_KAFKA_PARTITIONS',
     flag: 'partitions',

@@ -9,6 +9,7 @@ export interface BusConfig {
   readonly bus: 'kafka' | 'memory';
   readonly kafkaBrokers: readonly string[];
   readonly kafkaClientId: string;
+  readonly kafkaSessionTimeoutMs: number;
   readonly partitions: number;
 }
 
@@ -29,7 +30,12 @@ export interface ConnectLog {
 
 export function openBus(c: BusConfig, log: ConnectLog, clientSuffix: string): Bus {
   if (c.bus === 'memory') return createMemoryBus({ defaultPartitions: c.partitions });
-  return createKafkaBus({ brokers: [...c.kafkaBrokers], clientId: `${c.kafkaClientId}-${clientSuffix}`, log });
+  return createKafkaBus({
+    brokers: [...c.kafkaBrokers],
+    clientId: `${c.kafkaClientId}-${clientSuffix}`,
+    consumer: { sessionTimeoutMs: c.kafkaSessionTimeoutMs, heartbeatIntervalMs: Math.floor(c.kafkaSessionTimeoutMs / 10) },
+    log,
+  });
 }
 
 /** Opens the store (embedded engine under dataDir, or a server) and applies migrations. */
