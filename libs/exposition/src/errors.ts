@@ -10,6 +10,8 @@ export const EXPOSITION_ERROR_CODES = [
   'DUPLICATE_FAMILY',
   /** A sample written before any family. */
   'NO_FAMILY',
+  /** A writer used after release() gave its buffer back to the pool. */
+  'RELEASED',
 ] as const;
 export type ExpositionErrorCode = (typeof EXPOSITION_ERROR_CODES)[number];
 

@@ -2,8 +2,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ExpositionError } from './errors.ts';
 import { escapeHelp, escapeLabelValue } from './escape.ts';
-import { ExpositionWriter } from './exposition-writer.ts';
+import { BufferPool } from './buffer-pool.ts';
+import { ExpositionWriter, type MetricFamily } from './exposition-writer.ts';
 import { formatValue } from './format-value.ts';
+import { encodeLabels, LabelSetCache, NO_ENCODED_LABELS } from './label-set-cache.ts';
 import { labelRenderer, NO_LABELS, renderLabel, renderLabels, withLabel } from './labels.ts';
 
 const code = (c: string) => (e: unknown) => e instanceof ExpositionError && e.code === c;
@@ -163,4 +165,100 @@ test('nasty label values round-trip through a reference parser', () => {
       value: String(k),
     });
   });
+});
+
+const CALLS: MetricFamily = { name: 'mcpg_tool_calls_total', help: 'Calls', type: 'counter' };
+const LATENCY: MetricFamily = { name: 'mcpg_tool_latency_ms', help: 'Latency', type: 'summary' };
+
+test('pre-encoded label sets, label strings and samples() write the same bytes', () => {
+  const names = ['org', 'tool'];
+  const values = [
+    ['acme', 'search'],
+    ['acme', 'say "hi"\\\n'],
+    ['acme', 'ø🙂'],
+  ];
+  const render = labelRenderer(names);
+  const cache = new LabelSetCache(names);
+  const strings = values.map((v) => render(v));
+  const encoded = values.map((v) => cache.get(v));
+  const q99 = renderLabel('quantile', '0.99');
+
+  const byString = new ExpositionWriter().family(CALLS);
+  strings.forEach((l, i) => byString.sample(l, i * 1000));
+  byString.family(LATENCY);
+  strings.forEach((l) => byString.sampleWith(l, q99, 12.345));
+  strings.forEach((l, i) => byString.sample(l, i, '_count'));
+
+  const byEncoded = new ExpositionWriter().family(CALLS);
+  encoded.forEach((l, i) => byEncoded.sample(l, i * 1000));
+  byEncoded.family(LATENCY);
+  encoded.forEach((l) => byEncoded.sampleWith(l, q99, 12.345));
+  encoded.forEach((l, i) => byEncoded.sample(l, i, '_count'));
+
+  const batched = new ExpositionWriter()
+    .family(CALLS)
+    .samples(encoded, [0, 1000, 2000])
+    .family(LATENCY)
+    .samples(encoded, [12.345, 12.345, 12.345], q99)
+    .samples(encoded, [0, 1, 2], undefined, '_count');
+
+  assert.equal(byEncoded.text(), byString.text());
+  assert.ok(batched.bytes().equals(byString.bytes()));
+  assert.ok(byString.bytes().equals(Buffer.from(byString.text(), 'utf8')));
+  assert.match(byString.text(), /^mcpg_tool_latency_ms\{org="acme",tool="search",quantile="0.99"\} 12.345$/m);
+});
+
+test('empty label sets: no braces, or just the extra label', () => {
+  const text = new ExpositionWriter()
+    .family(CALLS)
+    .sample(NO_ENCODED_LABELS, 1)
+    .samples([NO_ENCODED_LABELS], [2])
+    .samples([NO_ENCODED_LABELS], [3], renderLabel('direction', 'in'))
+    .sampleWith(NO_ENCODED_LABELS, renderLabel('direction', 'out'), 4)
+    .text();
+  assert.equal(
+    text,
+    '# HELP mcpg_tool_calls_total Calls\n# TYPE mcpg_tool_calls_total counter\n' +
+      'mcpg_tool_calls_total 1\nmcpg_tool_calls_total 2\nmcpg_tool_calls_total{direction="in"} 3\nmcpg_tool_calls_total{direction="out"} 4\n',
+  );
+  assert.throws(() => new ExpositionWriter().family(CALLS).samples([NO_ENCODED_LABELS], []), RangeError);
+  assert.throws(() => new ExpositionWriter().samples([], []), code('NO_FAMILY'));
+});
+
+test('a lone surrogate in a label value goes out as U+FFFD, so the bytes are valid UTF-8', () => {
+  const bad = '\ud800x';
+  const a = new ExpositionWriter().family(CALLS).sample(renderLabels({ tool: bad }), 1).bytes();
+  const b = new ExpositionWriter().family(CALLS).sample(encodeLabels(renderLabels({ tool: bad })), 1).bytes();
+  assert.ok(a.equals(b));
+  assert.match(a.toString('utf8'), /tool="\ufffdx"/);
+  assert.ok(a.includes(Buffer.from([0xef, 0xbf, 0xbd])));
+});
+
+test('the buffer grows past its initial size without losing bytes', () => {
+  const cache = new LabelSetCache(['tool']);
+  const labels = Array.from({ length: 5_000 }, (_, i) => cache.get([`tool_${i}_${'x'.repeat(i % 300)}`]));
+  const values = labels.map((_, i) => i * 7);
+  const small = new ExpositionWriter({ initialBytes: 1 }).family(CALLS).samples(labels, values);
+  const large = new ExpositionWriter({ initialBytes: 8 << 20 }).family(CALLS).samples(labels, values);
+  assert.ok(small.bytes().equals(large.bytes()));
+  assert.equal(small.byteLength, large.byteLength);
+  assert.equal(small.text().split('\n').length, 5_000 + 3);
+});
+
+test('a pooled buffer is reused after release, holds no stale bytes, and a released writer refuses writes', () => {
+  const pool = new BufferPool(1);
+  const first = new ExpositionWriter({ pool }).family(CALLS).sample(renderLabels({ tool: 'a-long-tool-name' }), 123456789);
+  const firstBytes = first.bytes();
+  first.release();
+  first.release(); // idempotent
+  assert.throws(() => first.sample(NO_LABELS, 1), code('RELEASED'));
+  assert.throws(() => first.text(), code('RELEASED'));
+
+  const second = new ExpositionWriter({ pool }).family(CALLS).sample(NO_LABELS, 1);
+  assert.equal(second.bytes().buffer, firstBytes.buffer, 'same memory');
+  assert.equal(second.text(), '# HELP mcpg_tool_calls_total Calls\n# TYPE mcpg_tool_calls_total counter\nmcpg_tool_calls_total 1\n');
+  // Only idle buffers are handed out: while `second` holds it, a third writer gets its own.
+  const third = new ExpositionWriter({ pool }).family(CALLS);
+  assert.notEqual(third.bytes().buffer, second.bytes().buffer);
+  new ExpositionWriter().release(); // no pool: nothing to do
 });
