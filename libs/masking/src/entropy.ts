@@ -14,20 +14,32 @@
 //      ~31% of the time; identifiers, paths and model names made of words hit
 //      it 70–100% of the time (measured in entropy.spec.ts).
 
+/** Scratch counts for ASCII, reused across calls (masking is synchronous). */
+const ASCII_COUNTS = new Uint32Array(128);
+
 /** Bits per character of the string's own character distribution. */
 export function shannonBits(s: string): number {
   const n = s.length;
   if (n === 0) return 0;
-  const counts = new Map<number, number>();
+  let other: Map<number, number> | undefined;
   for (let i = 0; i < n; i++) {
     const c = s.charCodeAt(i);
-    counts.set(c, (counts.get(c) ?? 0) + 1);
+    if (c < 128) ASCII_COUNTS[c]!++;
+    else (other ??= new Map()).set(c, (other.get(c) ?? 0) + 1);
   }
   let bits = 0;
-  for (const k of counts.values()) {
+  const add = (k: number) => {
     const p = k / n;
     bits -= p * Math.log2(p);
+  };
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 128 && ASCII_COUNTS[c]! > 0) {
+      add(ASCII_COUNTS[c]!);
+      ASCII_COUNTS[c] = 0;
+    }
   }
+  if (other !== undefined) for (const k of other.values()) add(k);
   return bits;
 }
 
@@ -108,11 +120,11 @@ export function randomnessTest(options: EntropyOptions = {}): (token: string, st
       else if (c >= 48 && c <= 57) digit++;
     }
     const classes = (lower > 0 ? 1 : 0) + (upper > 0 ? 1 : 0) + (digit > 0 ? 1 : 0);
-    if (classes < 2 || lower + upper === 0 || shannonBits(token) < 3) return false;
+    if (classes < 2 || lower + upper === 0) return false;
     const nat = naturalness(token);
     // Too few letter pairs to judge by words: accept unless it is mostly a number or a date.
-    if (nat.pairs < 6) return digit / n <= 0.5;
-    return nat.ratio <= maxNaturalness + (strongContext ? STRONG_CONTEXT_SLACK : 0);
+    const random = nat.pairs < 6 ? digit / n <= 0.5 : nat.ratio <= maxNaturalness + (strongContext ? STRONG_CONTEXT_SLACK : 0);
+    return random && shannonBits(token) >= 3;
   };
   return test;
 }

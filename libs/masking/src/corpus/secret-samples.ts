@@ -126,10 +126,10 @@ export function secretSamples(seed = 0x5eed_2024): SecretSample[] {
 
   // HTTP authorization, as a header and on its own.
   const bearer = [mixed(r, A.base64url, 40), mixed(r, A.alnum, 32)];
-  out.push({ id: 'bearer-header', kind: 'authorization', secret: bearer[0]!, text: `Authorization: Bearer ${bearer[0]!}`, key: 'Authorization', value: `Bearer ${bearer[0]!}` });
+  out.push({ id: 'bearer-header', kind: 'bearer_token', secret: bearer[0]!, text: `Authorization: Bearer ${bearer[0]!}`, key: 'Authorization', value: `Bearer ${bearer[0]!}` });
   out.push({ id: 'bearer-prose', kind: 'bearer_token', secret: bearer[1]!, text: `retrying with Bearer ${bearer[1]!} after refresh`, key: 'authorization', value: `Bearer ${bearer[1]!}` });
   const basic = Buffer.from(`deploy:${pw(16)}`).toString('base64');
-  out.push({ id: 'basic-header', kind: 'authorization', secret: basic, text: `Authorization: Basic ${basic}`, key: 'proxy-authorization', value: `Basic ${basic}` });
+  out.push({ id: 'basic-header', kind: 'basic_auth', secret: basic, text: `Authorization: Basic ${basic}`, key: 'proxy-authorization', value: `Basic ${basic}` });
 
   // Connection strings: the password is the secret, user and host stay.
   const conn = (id: string, make: (p: string) => string, password = pw(18)): SecretSample => ({

@@ -19,8 +19,10 @@ const JWT = String.raw`(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{5,8192}\.[A-Za-z0-9_-]
  * scheme://user:password@ — any scheme (postgres, mongodb+srv, redis, amqps,
  * https…). The user part is kept for debugging; the password runs to the LAST
  * `@` before the host (unencoded `@` in passwords is common), never past `/`.
+ * The match starts at `://` (the scheme is checked by look-behind) so the
+ * engine can skip to it rather than try every word as a scheme.
  */
-const URL_PASSWORD = String.raw`(?<![A-Za-z0-9+.-])([A-Za-z][A-Za-z0-9+.-]{1,30}://[^\s:/?#@"'<>\\]{0,256}:)([^\s/?#"'<>\\]{1,256})@`;
+const URL_PASSWORD = String.raw`://(?<=(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]{1,30}://)([^\s:/?#@"'<>\\]{0,256}:)([^\s/?#"'<>\\]{1,256})@`;
 
 const SLACK_WEBHOOK = String.raw`(https://hooks\.slack\.com/(?:services|workflows|triggers)/)[A-Za-z0-9_/-]{16,256}`;
 
@@ -61,7 +63,7 @@ export function structureRules(): TextRule[] {
       name: 'url-password',
       source: URL_PASSWORD,
       // An already-masked password is left as it is, so masking twice is a no-op.
-      decide: (g, start) => (g[2] === url ? null : replaceMatch('connection_password', `${g[1]!}${url}@`, start, g)),
+      decide: (g, start) => (g[2] === url ? null : replaceMatch('connection_password', `://${g[1]!}${url}@`, start, g)),
     },
     {
       name: 'bearer',

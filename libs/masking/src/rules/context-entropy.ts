@@ -2,21 +2,28 @@
 // whose nearest preceding words name a secret ("my api key is Xq…",
 // "token Xq…"), and the AWS secret access key (40 base64 characters with no
 // prefix of its own) when "aws", "secret" or an access key id comes shortly
-// before it.
-//
-// Only tokens are candidates (a run of base64/base64url/path characters at a
-// run start, 20–512 long), so the entropy test and the context lookup run per
-// token, not per character.
+// before it. Called by the named-value pass for the tokens in the window after
+// each secret-ish stem.
 import { placeholder, type SecretKind } from '../secret-kinds.ts';
 import type { KeyVerdict } from '../key-classifier.ts';
-import type { TextRule } from '../text-rule.ts';
+import type { Verdict } from '../text-rule.ts';
 
 export interface ContextDeps {
   readonly classify: (key: string) => KeyVerdict;
   readonly looksRandom: (token: string, strongContext?: boolean) => boolean;
 }
 
-const TOKEN = String.raw`(?<![A-Za-z0-9_/+=.~\-])[A-Za-z0-9_/+=.~\-]{20,512}(?![A-Za-z0-9_/+=.~\-])`;
+/** A token: base64 / base64url / path characters, 20–512 of them, then `=` padding, at a run start. */
+export const TOKEN = /(?<![A-Za-z0-9_/+.~-])[A-Za-z0-9_/+.~-]{20,512}={0,2}(?![A-Za-z0-9_/+.~=-])/y;
+export const MIN_TOKEN = 20;
+
+/** The character class of TOKEN as a lookup table, for walking a window in a loop. */
+const TOKEN_CHAR: Uint8Array = (() => {
+  const t = new Uint8Array(128);
+  for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_/+.~-') t[c.charCodeAt(0)] = 1;
+  return t;
+})();
+export const isTokenChar = (c: number): boolean => c < 128 && TOKEN_CHAR[c] === 1;
 
 const AWS_SECRET_SHAPE = /^[A-Za-z0-9/+]{40}$/;
 const AWS_CONTEXT = /aws|secret|(?:AKIA|ASIA)[A-Z0-9]{16}/i;
@@ -57,6 +64,7 @@ function nearestName(classify: ContextDeps['classify'], input: string, start: nu
 
 function looksLikeAwsSecret(token: string, input: string, start: number): boolean {
   return (
+    token.length === 40 &&
     AWS_SECRET_SHAPE.test(token) &&
     /[A-Z]/.test(token) &&
     /[a-z]/.test(token) &&
@@ -65,28 +73,22 @@ function looksLikeAwsSecret(token: string, input: string, start: number): boolea
   );
 }
 
-export function contextEntropyRule(deps: ContextDeps): TextRule {
-  return {
-    name: 'context-entropy',
-    source: TOKEN,
-    decide(g, start, input) {
-      const whole = g[0]!;
-      // A sentence's full stop is not part of the token.
-      let token = whole;
-      while (token.endsWith('.')) token = token.slice(0, -1);
-      const end = start + token.length;
-      // In JSON text a token may start right after an escape (`\nMIIB…`): the escape's letter stays.
-      const keep = input.charCodeAt(start - 1) === 0x5c && ESCAPE_LETTERS.includes(token[0]!) ? token[0]! : '';
-      if (keep !== '') token = token.slice(1);
-      if (looksLikeAwsSecret(token, input, start + keep.length)) {
-        return { kind: 'aws_secret_access_key', text: keep + placeholder('aws_secret_access_key'), end };
-      }
-      // Cheap shape checks first: most candidates (paths, ids, hashes) fail here without a context lookup.
-      if (!deps.looksRandom(token, true)) return null;
-      const verdict = nearestName(deps.classify, input, start);
-      if (verdict === null || (verdict === 'weak' && !deps.looksRandom(token))) return null;
-      const kind: SecretKind = verdict === 'weak' ? 'high_entropy' : verdict;
-      return { kind, text: keep + placeholder(kind), end };
-    },
-  };
+/** The verdict on the token `whole` found at `start`: masked, or null to keep. */
+export function decideToken(deps: ContextDeps, whole: string, start: number, input: string): Verdict | null {
+  // A sentence's full stop is not part of the token.
+  let token = whole;
+  while (token.endsWith('.')) token = token.slice(0, -1);
+  const end = start + token.length;
+  // In JSON text a token may start right after an escape (`\nMIIB…`): the escape's letter stays.
+  const keep = input.charCodeAt(start - 1) === 0x5c && ESCAPE_LETTERS.includes(token[0]!) ? token[0]! : '';
+  if (keep !== '') token = token.slice(1);
+  if (looksLikeAwsSecret(token, input, start + keep.length)) {
+    return { kind: 'aws_secret_access_key', text: keep + placeholder('aws_secret_access_key'), end };
+  }
+  // Cheap shape checks first: most candidates (paths, ids, hashes) fail here without a context lookup.
+  if (!deps.looksRandom(token, true)) return null;
+  const verdict = nearestName(deps.classify, input, start);
+  if (verdict === null || (verdict === 'weak' && !deps.looksRandom(token))) return null;
+  const kind: SecretKind = verdict === 'weak' ? 'high_entropy' : verdict;
+  return { kind, text: keep + placeholder(kind), end };
 }
