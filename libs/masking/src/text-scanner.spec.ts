@@ -1,13 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { TextScanner, withoutCaptures } from './text-scanner.ts';
+import { TextScanner } from './text-scanner.ts';
 import { replaceMatch, type TextRule } from './text-rule.ts';
 import type { SecretKind } from './secret-kinds.ts';
-
-test('capturing groups become non-capturing; escapes, classes and look-arounds stay', () => {
-  assert.equal(withoutCaptures('(a)(?:b)(?<!c)[(]\\(d(e)'), '(?:a)(?:b)(?<!c)[(]\\(d(?:e)');
-  assert.equal(withoutCaptures('[\\]()](x)'), '[\\]()](?:x)');
-});
 
 const rule = (name: string, source: string, kind: SecretKind, accept: (g: readonly (string | undefined)[]) => boolean = () => true): TextRule => ({
   name,

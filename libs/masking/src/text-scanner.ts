@@ -4,46 +4,40 @@
 // resumes after the replacement. A rejected match retries the later rules at
 // the same position through pre-built sticky "rest" expressions, so rule order
 // means priority without a second pass over the text.
+//
+// Keep each scanner's rules few and starting with literals: an alternation's
+// speed comes from the engine skipping to the characters that can start a
+// match, and every rule with a common first character slows all of them
+// (masker.ts runs several scanners rather than one).
 import type { SecretKind } from './secret-kinds.ts';
 import type { TextRule, Verdict } from './text-rule.ts';
 
 interface Alternation {
-  /** Only one group per rule (its wrapper): fewer groups make every exec cheaper. */
   readonly re: RegExp;
   /** Index into the scanner's rules of this alternation's first rule. */
   readonly first: number;
+  /** For each of its rules, the number of the group wrapping that rule. */
+  readonly wrap: readonly number[];
+  /** For each of its rules, how many groups the rule itself has. */
+  readonly groups: readonly number[];
 }
 
-/**
- * The same source with its capturing groups made non-capturing, so the
- * combined expression numbers exactly one group per rule. Sources are ours and
- * use no back-references or named groups; this walks escapes and classes.
- */
-export function withoutCaptures(source: string): string {
-  let out = '';
-  let inClass = false;
-  for (let i = 0; i < source.length; i++) {
-    const c = source[i]!;
-    if (c === '\\') {
-      out += c + (source[i + 1] ?? '');
-      i++;
-    } else if (inClass) {
-      if (c === ']') inClass = false;
-      out += c;
-    } else if (c === '[') {
-      inClass = true;
-      out += c;
-    } else if (c === '(' && source[i + 1] !== '?') {
-      out += '(?:';
-    } else {
-      out += c;
-    }
-  }
-  return out;
+function groupCount(source: string): number {
+  return new RegExp(`(?:${source})|`).exec('')!.length - 1;
 }
 
 function alternation(rules: readonly TextRule[], first: number, flags: string): Alternation {
-  return { re: new RegExp(rules.map((r) => `(${withoutCaptures(r.source)})`).join('|'), flags), first };
+  const wrap: number[] = [];
+  const groups: number[] = [];
+  let next = 1;
+  for (const r of rules) {
+    wrap.push(next);
+    const n = groupCount(r.source);
+    groups.push(n);
+    next += n + 1;
+  }
+  const re = new RegExp(rules.map((r) => `(${r.source})`).join('|'), flags);
+  return { re, first, wrap, groups };
 }
 
 export class TextScanner {
@@ -51,15 +45,12 @@ export class TextScanner {
   private readonly main: Alternation;
   /** rest[i]: rules i+1.. as a sticky expression, for retrying after rule i rejects. */
   private readonly rest: readonly (Alternation | undefined)[];
-  /** Each rule alone, sticky and with its groups, run at a match's start when the rule has groups. */
-  private readonly own: readonly (RegExp | undefined)[];
 
   constructor(rules: readonly TextRule[]) {
     if (rules.length === 0) throw new Error('TextScanner needs at least one rule');
     this.rules = rules;
     this.main = alternation(rules, 0, 'g');
     this.rest = rules.map((_, i) => (i + 1 < rules.length ? alternation(rules.slice(i + 1), i + 1, 'y') : undefined));
-    this.own = rules.map((r) => (withoutCaptures(r.source) === r.source ? undefined : new RegExp(r.source, 'y')));
   }
 
   /** The masked text (the same string when nothing matched); `onMask` is called once per secret. */
@@ -87,10 +78,11 @@ export class TextScanner {
   /** The first accepting rule at `start`, in rule order, or null. */
   private decideAt(alt: Alternation, m: RegExpExecArray, start: number, input: string): Verdict | null {
     for (;;) {
-      let k = 1;
-      while (m[k] === undefined) k++;
-      const index = alt.first + k - 1;
-      const verdict = this.rules[index]!.decide(this.groupsOf(index, m[k]!, start, input), start, input);
+      let k = 0;
+      while (m[alt.wrap[k]!] === undefined) k++;
+      const w = alt.wrap[k]!;
+      const index = alt.first + k;
+      const verdict = this.rules[index]!.decide(m.slice(w, w + alt.groups[k]! + 1), start, input);
       if (verdict !== null) return verdict;
       const rest = this.rest[index];
       if (rest === undefined) return null;
@@ -100,13 +92,5 @@ export class TextScanner {
       alt = rest;
       m = next;
     }
-  }
-
-  /** The rule's own groups at `start` (its sticky expression matches what the alternation matched there). */
-  private groupsOf(index: number, whole: string, start: number, input: string): readonly (string | undefined)[] {
-    const re = this.own[index];
-    if (re === undefined) return [whole];
-    re.lastIndex = start;
-    return re.exec(input)!;
   }
 }

@@ -36,6 +36,7 @@ interface Masked extends Verdict {
 /** `=`, `:`, `:=`, `=>`, `==`, then blanks; read at the position after the name (and its quote). */
 const SEPARATOR = /(?::=|=>|={1,3}|:)[ \t]{0,4}/y;
 const CLI_GAP = /[ \t]{1,3}(?=\S)(?!--)/y;
+const PLACEHOLDER_HEAD = '[REDACTED:';
 /** How far after a stem a random token may start (the AWS look-back is the longest context used). */
 const FORWARD_WINDOW = 160;
 
@@ -89,6 +90,17 @@ function xmlElement(deps: NamedValueDeps, input: string, k: KeyExtent, verdict: 
   return value === null ? null : maskValue(deps, input, k.end + 1, verdict, value);
 }
 
+/** Whether the stem at `at` is in the kind of a `[REDACTED:kind]` placeholder. */
+function inPlaceholder(input: string, at: number): boolean {
+  let i = at;
+  while (i > 0 && i > at - 40) {
+    const c = input.charCodeAt(i - 1);
+    if (!((c >= 97 && c <= 122) || c === 0x5f)) break;
+    i--;
+  }
+  return input.charCodeAt(i - 1) === 0x3a && input.startsWith(PLACEHOLDER_HEAD, i - PLACEHOLDER_HEAD.length);
+}
+
 export interface NamedValuePass {
   scan(input: string, onMask: (kind: SecretKind) => void): string;
 }
@@ -111,7 +123,9 @@ export function namedValuePass(deps: NamedValueDeps): NamedValuePass {
           continue;
         }
         const stemEnd = m.index + m[0].length;
-        const k = keyAround(input, m.index, stemEnd, copied);
+        // The kind inside an earlier pass's placeholder (`[REDACTED:connection_password]`) names no
+        // value, though its words still open the window below (`[REDACTED:aws_access_key_id],wJalr…`).
+        const k = inPlaceholder(input, m.index) ? null : keyAround(input, m.index, stemEnd, copied);
         // One look per name: the next stem search starts after it.
         if (k !== null) stemRe.lastIndex = k.end;
         const verdict = k === null ? null : deps.classify(k.key);
