@@ -77,11 +77,12 @@ function validate(options: MaskerOptions): { maxLength: number; maxDepth: number
 }
 
 /**
- * Below this length only a named value can match (`pwd=x`): every format,
- * header and random token is longer. Short JSON values (ids, enums, names)
- * are the common case and skip the passes.
+ * Below this length only a named value can match (`pwd=x`, `--pwd x`,
+ * `<pwd>x`), and those need one of SEPARATOR's characters: every format,
+ * header and random token is at least this long (`Basic YTpi`). Short JSON
+ * values (ids, enums, names) are the common case and skip the passes.
  */
-const SHORTEST_MATCH = 12;
+const SHORTEST_MATCH = 10;
 const SEPARATOR = /[:=<-]/;
 
 /** Bounded cache of masked object keys: keys repeat across events, and most are not secrets. */
