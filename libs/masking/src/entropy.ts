@@ -28,18 +28,15 @@ export function shannonBits(s: string): number {
     else (other ??= new Map()).set(c, (other.get(c) ?? 0) + 1);
   }
   let bits = 0;
-  const add = (k: number) => {
-    const p = k / n;
-    bits -= p * Math.log2(p);
-  };
   for (let i = 0; i < n; i++) {
     const c = s.charCodeAt(i);
-    if (c < 128 && ASCII_COUNTS[c]! > 0) {
-      add(ASCII_COUNTS[c]!);
+    const k = c < 128 ? ASCII_COUNTS[c]! : 0;
+    if (k > 0) {
+      bits -= (k / n) * Math.log2(k / n);
       ASCII_COUNTS[c] = 0;
     }
   }
-  if (other !== undefined) for (const k of other.values()) add(k);
+  if (other !== undefined) for (const k of other.values()) bits -= (k / n) * Math.log2(k / n);
   return bits;
 }
 

@@ -31,8 +31,12 @@ export function keyAround(input: string, from: number, to: number, floor: number
   while (end < input.length && isKeyChar(input.charCodeAt(end))) {
     if (++end - start > MAX_KEY) return null;
   }
-  const key = input.slice(start, end).replace(/^-{1,2}/, '');
-  if (!/^[A-Za-z_]/.test(key)) return null;
+  // Flag dashes (`--password`) are not part of the key; a key starts with a letter or `_`.
+  let keyStart = start;
+  while (keyStart < start + 2 && input.charCodeAt(keyStart) === 0x2d) keyStart++;
+  const c = input.charCodeAt(keyStart);
+  if (!((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 0x5f)) return null;
+  const key = input.slice(keyStart, end);
   const sigil = start > 0 && (input.charCodeAt(start - 1) === 0x24 || input.charCodeAt(start - 1) === 0x40) ? 1 : 0;
   return { start, end, key, before: start - sigil > 0 ? input.charCodeAt(start - sigil - 1) : -1 };
 }
