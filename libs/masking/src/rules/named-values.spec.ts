@@ -23,6 +23,13 @@ test('key=value, key: value and "key": "value" in every quoting', () => {
   for (const [input, output] of cases) assert.equal(m.maskText(input), output, input);
 });
 
+test('JSON text stays JSON: numbers get a quoted placeholder, literals stay', () => {
+  assert.equal(m.maskText('{"pin_code": 1, "otp": 123456, "password": null, "token": true}'), '{"pin_code": 1, "otp": "[REDACTED:password]", "password": null, "token": true}');
+  assert.equal(m.maskText('{\\"otp\\":123456}'), '{\\"otp\\":\\"[REDACTED:password]\\"}');
+  const out = m.maskText(JSON.stringify({ secret: 42, nested: { password: 7 } }));
+  assert.deepEqual(JSON.parse(out), { secret: '[REDACTED:secret]', nested: { password: '[REDACTED:password]' } });
+});
+
 test('a value in a known format is named by its format, not by its key', () => {
   assert.equal(m.maskText(`token=ghp_${'aB3x'.repeat(9)}`), 'token=[REDACTED:github_token]');
 });

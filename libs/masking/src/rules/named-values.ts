@@ -41,10 +41,17 @@ interface Masked extends Verdict {
 const SEPARATOR = /(?::=|=>|={1,3}|:)[ \t]{0,4}/y;
 const CLI_GAP = /[ \t]{1,3}(?=\S)(?!--)/y;
 const PLACEHOLDER_HEAD = '[REDACTED:';
+const JSON_LITERAL = /^(?:null|true|false)$/;
 /** How far after a stem a random token may start (the AWS look-back is the longest context used). */
 const FORWARD_WINDOW = 160;
 
-function maskValue(deps: NamedValueDeps, input: string, from: number, verdict: KeyVerdict, value: Value): Masked | null {
+/**
+ * `jsonQuote` is the quoting of a JSON-style key (`"` or `\"`) whose value is
+ * unquoted: a number there becomes a quoted placeholder so JSON text stays
+ * JSON, and `null`/`true`/`false` are left alone (they hold no secret).
+ */
+function maskValue(deps: NamedValueDeps, input: string, from: number, verdict: KeyVerdict, value: Value, jsonQuote = ''): Masked | null {
+  if (jsonQuote !== '' && JSON_LITERAL.test(value.content)) return null;
   let text: string;
   let kind: SecretKind;
   if (verdict === 'weak') {
@@ -57,15 +64,17 @@ function maskValue(deps: NamedValueDeps, input: string, from: number, verdict: K
     kind = masked.kind;
     text = masked.text;
   }
-  return { start: from, kind, text: input.slice(from, value.start) + text, end: value.end };
+  return { start: from, kind, text: input.slice(from, value.start) + jsonQuote + text + jsonQuote, end: value.end };
 }
 
 /** `name = value`, `"name": "value"`, `name: value` — the separator after the name (and its closing quote). */
 function assignment(deps: NamedValueDeps, input: string, k: KeyExtent, verdict: KeyVerdict): Masked | null {
   let i = k.end;
-  if (input.charCodeAt(i) === 0x5c && input.charCodeAt(i + 1) === 0x22) i += 2;
-  else if (isQuote(input.charCodeAt(i))) i++;
-  const quoted = i > k.end;
+  let keyQuote = '';
+  if (input.charCodeAt(i) === 0x5c && input.charCodeAt(i + 1) === 0x22) keyQuote = '\\"';
+  else if (isQuote(input.charCodeAt(i))) keyQuote = input[i]!;
+  i += keyQuote.length;
+  const quoted = keyQuote !== '';
   const blanks = i;
   while (i < input.length && i - blanks < 4 && (input.charCodeAt(i) === 0x20 || input.charCodeAt(i) === 0x09)) i++;
   SEPARATOR.lastIndex = i;
@@ -73,8 +82,12 @@ function assignment(deps: NamedValueDeps, input: string, k: KeyExtent, verdict: 
   if (sep === null) return null;
   // `arn:aws:secretsmanager:…:secret:name` is a colon path, not `secret: name`.
   if (sep[0] === ':' && !quoted && i === k.end && k.before === 0x3a) return null;
-  const value = readValue(input, i + sep[0].length, verdict);
-  return value === null ? null : maskValue(deps, input, i, verdict, value);
+  const at = i + sep[0].length;
+  const value = readValue(input, at, verdict);
+  if (value === null) return null;
+  // A JSON key (`"k":` or `\"k\":`) with an unquoted value: a number, or a literal.
+  const jsonQuote = sep[0].startsWith(':') && (keyQuote === '"' || keyQuote === '\\"') && value.start === at ? keyQuote : '';
+  return maskValue(deps, input, i, verdict, value, jsonQuote);
 }
 
 /** `--password hunter2`: only names called secret outright (not "weak"); the value may start with one dash, not two. */
