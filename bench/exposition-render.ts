@@ -1,17 +1,24 @@
 // Renders 10,000 label sets × 6 series (60k sample lines), as DESIGN.md §10
 // measured prom-client doing (p50 217 ms, p99 331 ms), and prints p50/p99 for
-// the writer fed label sets from a LabelSetCache (the fleet endpoint's path:
-// sets rendered and encoded once, reused across scrapes; output buffers
-// reused through a BufferPool), a family at a time with samples() and line by
-// line; the writer given label strings rendered per scrape (the API's
-// current calls); hand-written templates joined into one string; and
-// prom-client. Each run ends with the bytes to send. Wall time, and the
-// process's CPU time (the machine is shared: wall time includes waiting).
-//   node --expose-gc --import tsx bench/exposition-render.ts [labelSets=10000]
+// - the writer fed label sets from a LabelSetCache (the fleet endpoint's
+//   path: sets rendered and encoded once, reused across scrapes; output
+//   buffers reused through a BufferPool), a family at a time with samples(),
+//   and line by line with sample()/sampleWith();
+// - the writer given label strings rendered per scrape (the API's calls today);
+// - hand-written templates joined into one string; and prom-client.
+// Each run ends with the bytes to send. Each variant runs in its own process
+// (no variant's garbage or JIT state is billed to another), with a full
+// collection and a short pause before every run, so each render starts from
+// the cold state a scrape every few seconds meets. Wall time and the
+// process's CPU time are printed (the machine is shared: wall includes waiting).
+//   node --import tsx bench/exposition-render.ts [labelSets=10000] [rounds=100]
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { Counter, Registry } from 'prom-client';
 import { BufferPool, escapeLabelValue, ExpositionWriter, LabelSetCache, labelRenderer, renderLabel, type MetricFamily } from '@mcpg/exposition';
-
 const sets = Number(process.argv[2] ?? 10_000);
+const rounds = Number(process.argv[3] ?? 100);
+const only = process.argv[4];
 const rows = Array.from({ length: sets }, (_, i) => ({
   org: 'acme',
   workspace: `workspace-${i % 20}`,
@@ -46,27 +53,39 @@ const cache = new LabelSetCache(['org', 'workspace', 'plugin', 'tool']);
 const pool = new BufferPool();
 let previous: ExpositionWriter | undefined;
 
+// The values array is only read by get(), so one is reused for every row.
+const key = ['', '', '', ''];
+function cachedLabels() {
+  return rows.map((r) => {
+    key[0] = r.org;
+    key[1] = r.workspace;
+    key[2] = r.plugin;
+    key[3] = r.tool;
+    return cache.get(key);
+  });
+}
+
 function cachedWriter(): Buffer {
   previous?.release();
-  const labels = rows.map((r) => cache.get([r.org, r.workspace, r.plugin, r.tool]));
+  const labels = cachedLabels();
   const w = new ExpositionWriter({ pool });
   previous = w;
   // A family's samples may come in any order: all `in` lines, then all `out`.
-  w.family(CALLS).samples(labels, rows.map((r) => r.calls));
-  w.family(ERRORS).samples(labels, rows.map((r) => r.errors));
+  w.family(CALLS).samples(labels, (i) => rows[i]!.calls);
+  w.family(ERRORS).samples(labels, (i) => rows[i]!.errors);
   w.family(TOKENS)
-    .samples(labels, rows.map((r) => r.tin), dirIn)
-    .samples(labels, rows.map((r) => r.tout), dirOut);
+    .samples(labels, (i) => rows[i]!.tin, dirIn)
+    .samples(labels, (i) => rows[i]!.tout, dirOut);
   w.family(LATENCY)
-    .samples(labels, rows.map((r) => r.p50), q50)
-    .samples(labels, rows.map((r) => r.p99), q99);
+    .samples(labels, (i) => rows[i]!.p50, q50)
+    .samples(labels, (i) => rows[i]!.p99, q99);
   return w.bytes();
 }
 
 // The same writer line by line with sample()/sampleWith() and cached labels.
 function cachedLines(): Buffer {
   previous?.release();
-  const labels = rows.map((r) => cache.get([r.org, r.workspace, r.plugin, r.tool]));
+  const labels = cachedLabels();
   const w = new ExpositionWriter({ pool });
   previous = w;
   w.family(CALLS);
@@ -125,9 +144,6 @@ for (const r of rows) {
   c[3]!.inc({ ...l, quantile: '0.99' }, r.p99);
 }
 
-// Round-robin with a collection before each run (when started with
-// --expose-gc), so one variant's garbage is not billed to the next.
-const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
 const variants: [string, () => string | Buffer | Promise<string>][] = [
   ['writer.samples(), cached labels', cachedWriter],
   ['writer.sample(), cached labels', cachedLines],
@@ -135,32 +151,40 @@ const variants: [string, () => string | Buffer | Promise<string>][] = [
   ['hand-written templates + join', arrayJoin],
   ['prom-client registry.metrics()', () => registry.metrics()],
 ];
-const times = new Map<string, number[]>(variants.map(([name]) => [name, []]));
-const cpu = new Map<string, number[]>(variants.map(([name]) => [name, []]));
-let bytes = 0;
-// 100 measured rounds after 3 warm-up rounds, so p99 is not just the maximum.
-for (let round = 0; round < 103; round++) {
-  for (const [name, fn] of variants) {
+const quantile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))]!.toFixed(1);
+
+if (only === undefined) {
+  // Parent: one child process per variant.
+  console.log(`${sets} label sets x 6 series = ${sets * 6} lines, ${rounds} runs each after 3 warm-up runs; node ${process.version}`);
+  const self = fileURLToPath(import.meta.url);
+  for (const [name] of variants) {
+    const out = execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', self, String(sets), String(rounds), name], { encoding: 'utf8' });
+    process.stdout.write(out);
+  }
+} else {
+  const [name, fn] = variants.find(([n]) => n === only) ?? [];
+  if (!name || !fn) throw new Error(`unknown variant ${only}`);
+  const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
+  const wall: number[] = [];
+  const cpu: number[] = [];
+  let bytes = 0;
+  for (let round = 0; round < rounds + 3; round++) {
     gc();
     // Let the collector's background threads (sweeping, unmapping) finish:
-    // on two cores they would otherwise compete with whatever runs next.
+    // on two cores they would otherwise compete with the run.
     await new Promise((resolve) => setTimeout(resolve, 20));
     const t = performance.now();
     const c = process.cpuUsage();
     const out = await fn();
     bytes = typeof out === 'string' ? Buffer.from(out).length : out.length; // encoding flattens a string, as sending does
     if (round >= 3) {
-      times.get(name)!.push(performance.now() - t);
+      wall.push(performance.now() - t);
       const used = process.cpuUsage(c);
-      cpu.get(name)!.push((used.user + used.system) / 1000);
+      cpu.push((used.user + used.system) / 1000);
     }
   }
-}
-console.log(`${sets} label sets x 6 series = ${sets * 6} lines, ${(bytes / 1e6).toFixed(1)} MB; node ${process.version}`);
-const quantile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))]!.toFixed(1);
-for (const [name, ts] of times) {
-  const c = cpu.get(name)!;
   console.log(
-    `${name.padEnd(32)} p50 ${quantile(ts, 0.5).padStart(5)} ms  p99 ${quantile(ts, 0.99).padStart(5)} ms   (cpu p50 ${quantile(c, 0.5)} ms, p99 ${quantile(c, 0.99)} ms)`,
+    `${name.padEnd(32)} p50 ${quantile(wall, 0.5).padStart(5)} ms  p99 ${quantile(wall, 0.99).padStart(5)} ms   ` +
+      `(cpu p50 ${quantile(cpu, 0.5)} ms, p99 ${quantile(cpu, 0.99)} ms; ${(bytes / 1e6).toFixed(1)} MB)`,
   );
 }
