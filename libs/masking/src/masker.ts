@@ -25,12 +25,15 @@ export interface MaskerOptions {
   readonly secretKeys?: readonly string[];
   /** Key names never secret by name (their values still pass the value rules). */
   readonly safeKeys?: readonly string[];
-  /** Thresholds of the random-looking-token test. */
+  /**
+   * Thresholds of the random-looking test. `minLength` applies to values under
+   * weak keys; in free text a token is a candidate from 20 characters on.
+   */
   readonly entropy?: EntropyOptions;
 }
 
 export interface Masker {
-  /** Free text (log line, error message, stringified JSON): every text rule, one pass. */
+  /** Free text (log line, error message, stringified JSON): every text rule. */
   maskText(text: string, tally?: MaskTally): string;
   /**
    * One value. With `key` (a JSON key, header or env var name) the key's

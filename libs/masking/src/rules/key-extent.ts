@@ -21,7 +21,11 @@ export interface KeyExtent {
   readonly before: number;
 }
 
-/** The maximal run of name characters around [from, to), or null if it is too long or not a name. */
+/**
+ * The maximal run of name characters around the stem at [from, to), not
+ * reaching back before `floor` (text already replaced); null if the run is
+ * too long to be a key or does not start like one.
+ */
 export function keyAround(input: string, from: number, to: number, floor: number): KeyExtent | null {
   let start = from;
   while (start > floor && isKeyChar(input.charCodeAt(start - 1))) {
