@@ -2,7 +2,7 @@
 // Same as `mcpg sim`; kept as its own app for deployments (docker-compose profile).
 import { busSettings, loadConfig, simSettings, telemetrySettings } from '@mcpg/config';
 import { createLogger } from '@mcpg/telemetry';
-import { formatSummary, openBus, runFleetSim } from '@mcpg/workers';
+import { formatSummary, openBus, runFleetSim, simOptions } from '@mcpg/workers';
 
 const c = loadConfig({ ...busSettings, ...simSettings, logLevel: telemetrySettings.logLevel }, { env: process.env, argv: process.argv.slice(2) });
 const log = createLogger({ name: 'fleet-sim', level: c.logLevel });
@@ -10,19 +10,7 @@ const bus = openBus(c, log, 'fleet-sim');
 const abort = new AbortController();
 process.once('SIGINT', () => abort.abort());
 process.once('SIGTERM', () => abort.abort());
-const summary = await runFleetSim({
-  bus,
-  seed: c.simSeed,
-  orgs: c.simOrgs,
-  gateways: c.simGateways,
-  rate: c.simRate,
-  durationSec: c.simDuration,
-  totalCalls: c.simTotal || undefined,
-  malformedEvery: c.simMalformedEvery,
-  audit: c.simAudit,
-  partitions: c.partitions,
-  signal: abort.signal,
-});
+const summary = await runFleetSim({ bus, ...simOptions(c), signal: abort.signal });
 console.log(formatSummary(summary));
 await bus.close();
 process.exit(0);

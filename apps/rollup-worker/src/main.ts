@@ -2,7 +2,7 @@
 // many instances as the topic has partitions; they share the consumer group.
 import { busSettings, loadConfig, storeSettings, telemetrySettings, workerSettings } from '@mcpg/config';
 import { createLogger, startTracing } from '@mcpg/telemetry';
-import { openBus, openStore, startRollupWorker } from '@mcpg/workers';
+import { openBus, openStore, rollupWorkerOptions, startRollupWorker } from '@mcpg/workers';
 
 const c = loadConfig({ ...busSettings, ...storeSettings, ...workerSettings, ...telemetrySettings }, { env: process.env, argv: process.argv.slice(2) });
 const log = createLogger({ name: 'rollup-worker', level: c.logLevel });
@@ -12,12 +12,8 @@ const store = await openStore(c);
 const worker = await startRollupWorker({
   bus,
   store,
-  batchRows: c.batchRows,
-  partitions: c.partitions,
-  groupId: c.workerGroup,
-  fold: { chunkSize: c.rollupChunk },
+  ...rollupWorkerOptions(c),
   onFlushed: (r) => log.debug({ partitions: r.partitions, deadLetters: r.deadLetters.length }, 'flushed'),
-  flushMs: c.flushMs,
   log,
   onFatal: () => void shutdown(1),
 });

@@ -32,6 +32,33 @@ export async function runFleetSim(opts: FleetSimOptions): Promise<TrafficSummary
   }
 }
 
+/** The simulator settings (libs/config simSettings) as the options of a run. */
+export interface SimConfig {
+  readonly simSeed: number;
+  readonly simOrgs: readonly string[];
+  readonly simGateways: number;
+  readonly simRate: number;
+  readonly simDuration: number;
+  readonly simTotal: number;
+  readonly simMalformedEvery: number;
+  readonly simAudit: boolean;
+  readonly partitions: number;
+}
+
+export function simOptions(c: SimConfig): Omit<FleetSimOptions, 'bus' | 'signal'> {
+  return {
+    seed: c.simSeed,
+    orgs: c.simOrgs,
+    gateways: c.simGateways,
+    rate: c.simRate,
+    durationSec: c.simDuration,
+    totalCalls: c.simTotal || undefined,
+    malformedEvery: c.simMalformedEvery,
+    audit: c.simAudit,
+    partitions: c.partitions,
+  };
+}
+
 /** One-screen summary of what the simulator sent. */
 export function formatSummary(s: TrafficSummary): string {
   const t = s.tally;

@@ -1,3 +1,3 @@
-export { startRollupWorker, type RollupWorkerOptions, type RunningWorker } from './rollup-worker.ts';
-export { runFleetSim, formatSummary, type FleetSimOptions } from './fleet-sim.ts';
+export { startRollupWorker, rollupWorkerOptions, type RollupWorkerOptions, type RunningWorker } from './rollup-worker.ts';
+export { runFleetSim, formatSummary, simOptions, type FleetSimOptions, type SimConfig } from './fleet-sim.ts';
 export { openBus, openStore, embeddedDir, kafkaDir, type BusConfig, type StoreConfig } from './connect.ts';

@@ -27,6 +27,17 @@ export interface RollupWorkerOptions {
   readonly onFlushed?: (report: FlushReport) => void;
 }
 
+/** The worker settings (libs/config workerSettings and partitions) as options. */
+export function rollupWorkerOptions(c: {
+  readonly batchRows: number;
+  readonly flushMs: number;
+  readonly partitions: number;
+  readonly workerGroup: string;
+  readonly rollupChunk: number;
+}): Pick<RollupWorkerOptions, 'batchRows' | 'flushMs' | 'partitions' | 'groupId' | 'fold'> {
+  return { batchRows: c.batchRows, flushMs: c.flushMs, partitions: c.partitions, groupId: c.workerGroup, fold: { chunkSize: c.rollupChunk } };
+}
+
 export interface RunningWorker {
   readonly totals: SinkTotals;
   readonly lag: LagTracker;

@@ -1,7 +1,7 @@
 // `mcpg sim`: the fleet simulator against a running broker.
 import { busSettings, loadConfig, simSettings, telemetrySettings } from '@mcpg/config';
 import { createLogger } from '@mcpg/telemetry';
-import { formatSummary, openBus, runFleetSim } from '@mcpg/workers';
+import { formatSummary, openBus, runFleetSim, simOptions } from '@mcpg/workers';
 import type { Command } from '../command.ts';
 
 const settings = {
@@ -23,19 +23,7 @@ export const simCommand: Command = {
     process.once('SIGINT', () => abort.abort());
     process.once('SIGTERM', () => abort.abort());
     try {
-      const summary = await runFleetSim({
-        bus,
-        seed: c.simSeed,
-        orgs: c.simOrgs,
-        gateways: c.simGateways,
-        rate: c.simRate,
-        durationSec: c.simDuration,
-        totalCalls: c.simTotal || undefined,
-        malformedEvery: c.simMalformedEvery,
-        audit: c.simAudit,
-        partitions: c.partitions,
-        signal: abort.signal,
-      });
+      const summary = await runFleetSim({ bus, ...simOptions(c), signal: abort.signal });
       console.log(formatSummary(summary));
     } finally {
       await bus.close();

@@ -15,7 +15,7 @@ import { provisionKafka, startLocalBroker } from '@mcpg/bus';
 import { TOPICS } from '@mcpg/events';
 import { createLogger, startTracing } from '@mcpg/telemetry';
 import { buildApi } from '@mcpg/api';
-import { embeddedDir, formatSummary, kafkaDir, openBus, openStore, runFleetSim, startRollupWorker } from '@mcpg/workers';
+import { embeddedDir, formatSummary, kafkaDir, openBus, openStore, rollupWorkerOptions, runFleetSim, simOptions, startRollupWorker } from '@mcpg/workers';
 import type { Command } from '../command.ts';
 import { Lifecycle } from '../lifecycle.ts';
 
@@ -76,11 +76,7 @@ export const upCommand: Command = {
       const worker = await startRollupWorker({
         bus,
         store,
-        batchRows: c.batchRows,
-        partitions: c.partitions,
-        groupId: c.workerGroup,
-        fold: { chunkSize: c.rollupChunk },
-        flushMs: c.flushMs,
+        ...rollupWorkerOptions(c),
         log,
         onFatal: (e) => {
           log.error({ err: String(e) }, 'rollup worker cannot store events; stopping');
@@ -98,19 +94,7 @@ export const upCommand: Command = {
 
       if (c.simRate > 0) {
         const abort = new AbortController();
-        const sim = runFleetSim({
-          bus,
-          seed: c.simSeed,
-          orgs: c.simOrgs,
-          gateways: c.simGateways,
-          rate: c.simRate,
-          durationSec: c.simDuration,
-          totalCalls: c.simTotal || undefined,
-          malformedEvery: c.simMalformedEvery,
-          audit: c.simAudit,
-          partitions: c.partitions,
-          signal: abort.signal,
-        })
+        const sim = runFleetSim({ bus, ...simOptions(c), signal: abort.signal })
           .then((s) => log.info('\n' + formatSummary(s)))
           .catch((e) => log.error({ err: String(e) }, 'fleet simulator stopped'));
         life.add('fleet simulator', async () => {
