@@ -8,8 +8,8 @@ import type { CallOutcome } from '@mcpg/events';
 /**
  * Outcomes counted as errors: the tool or its upstream failed or did not
  * answer. Not `denied` (the policy working as intended) nor `cancelled` (the
- * client gave up). The same list as the store's ERROR_OUTCOMES for
- * tool_invocations, so both tables count errors alike.
+ * client gave up). The store counts tool_invocations errors with this same
+ * list, so both tables count errors alike.
  */
 export const ERROR_OUTCOMES: readonly CallOutcome[] = ['error', 'timeout'];
 

@@ -1,5 +1,6 @@
 import type { Store } from '../create-store.ts';
 import { toStoreError } from '../errors.ts';
+import { ERROR_OUTCOMES } from '@mcpg/rollup';
 
 export interface ToolCallCounter {
   readonly workspace: string;
@@ -10,15 +11,9 @@ export interface ToolCallCounter {
   readonly errors: number;
 }
 
-/**
- * Outcomes that count as errors for an operator's error-rate alert: the tool
- * or its upstream failed, or did not answer in time. Not `denied` — a policy
- * denial is the gateway doing its job, and counting it would page operators
- * whenever a policy is tightened or an agent keeps trying a forbidden tool.
- * Not `cancelled` — the client gave up (like HTTP 499, left out of 5xx rates).
- * Both stay visible in `tool_invocations.outcome` for their own series.
- */
-export const ERROR_OUTCOMES = ['error', 'timeout'] as const;
+// Which outcomes are errors is decided once, in the fold (libs/rollup): a
+// policy denial or a client cancellation is not an error.
+
 
 // FINAL makes re-delivered duplicates count once (the table folds duplicates
 // on its sorting key only when parts merge). Measured in chdb on 1M rows, 10%
