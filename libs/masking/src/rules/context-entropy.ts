@@ -6,7 +6,6 @@
 // each secret-ish stem.
 import { placeholder, type SecretKind } from '../secret-kinds.ts';
 import type { KeyVerdict } from '../key-classifier.ts';
-import type { Verdict } from '../text-rule.ts';
 
 export interface ContextDeps {
   readonly classify: (key: string) => KeyVerdict;
@@ -16,6 +15,7 @@ export interface ContextDeps {
 /** A token: base64 / base64url / path characters, 20–512 of them, then `=` padding, at a run start. */
 export const TOKEN = /(?<![A-Za-z0-9_/+.~-])[A-Za-z0-9_/+.~-]{20,512}={0,2}(?![A-Za-z0-9_/+.~=-])/y;
 export const MIN_TOKEN = 20;
+export const MAX_TOKEN = 512;
 
 /** The character class of TOKEN as a lookup table, for walking a window in a loop. */
 const TOKEN_CHAR: Uint8Array = (() => {
@@ -46,13 +46,19 @@ const PLACEHOLDER_IN_TEXT = /\[REDACTED:[a-z_]{1,40}\]/g;
 /** Letters of JSON string escapes (`\n`, `\t`, `\u00e9`…). */
 const ESCAPE_LETTERS = 'nrtbfu';
 
-/** The verdict of the last one or two non-filler words before `start` on its line. */
-function nearestName(classify: ContextDeps['classify'], input: string, start: number): KeyVerdict {
-  let window = input.slice(Math.max(0, start - NAME_WINDOW), start);
+/** Text before a token that decideToken needs: the AWS look-back, the longest context used. */
+export const CONTEXT_BEFORE = AWS_WINDOW;
+
+/** A placeholder cut by the start of the context (`…ACTED:password] `) names nothing either. */
+const CUT_PLACEHOLDER = /^[A-Za-z_:]*\]/;
+
+/** The verdict of the last one or two non-filler words before the token, on its line. */
+function nearestName(classify: ContextDeps['classify'], before: string): KeyVerdict {
+  // An earlier placeholder names a masked secret, not this token ("…:[REDACTED:password]@host").
+  let window = before.replace(PLACEHOLDER_IN_TEXT, ' ').replace(CUT_PLACEHOLDER, ' ');
+  window = window.slice(-NAME_WINDOW);
   const nl = window.lastIndexOf('\n');
   if (nl >= 0) window = window.slice(nl + 1);
-  // An earlier placeholder names a masked secret, not this token ("…:[REDACTED:password]@host").
-  window = window.replace(PLACEHOLDER_IN_TEXT, ' ');
   const words = (window.match(WORD) ?? []).filter((w) => !FILLER.has(w.toLowerCase()));
   const last = words[words.length - 1];
   if (last === undefined) return null;
@@ -62,33 +68,44 @@ function nearestName(classify: ContextDeps['classify'], input: string, start: nu
   return classify(prev === undefined ? last : `${prev}_${last}`);
 }
 
-function looksLikeAwsSecret(token: string, input: string, start: number): boolean {
+function looksLikeAwsSecret(token: string, before: string): boolean {
   return (
     token.length === 40 &&
     AWS_SECRET_SHAPE.test(token) &&
     /[A-Z]/.test(token) &&
     /[a-z]/.test(token) &&
     /[0-9]/.test(token) &&
-    AWS_CONTEXT.test(input.slice(Math.max(0, start - AWS_WINDOW), start))
+    AWS_CONTEXT.test(before)
   );
 }
 
-/** The verdict on the token `whole` found at `start`: masked, or null to keep. */
-export function decideToken(deps: ContextDeps, whole: string, start: number, input: string): Verdict | null {
+export interface TokenVerdict {
+  readonly kind: SecretKind;
+  readonly text: string;
+  /** How much of the token run the text replaces (a trailing full stop stays). */
+  readonly length: number;
+}
+
+/**
+ * The verdict on the token `whole`, given the CONTEXT_BEFORE characters of
+ * text before it — as masked so far, so a second masking pass sees the same
+ * context and decides the same (masking is idempotent).
+ */
+export function decideToken(deps: ContextDeps, whole: string, before: string): TokenVerdict | null {
   // A sentence's full stop is not part of the token.
   let token = whole;
   while (token.endsWith('.')) token = token.slice(0, -1);
-  const end = start + token.length;
+  const length = token.length;
   // In JSON text a token may start right after an escape (`\nMIIB…`): the escape's letter stays.
-  const keep = input.charCodeAt(start - 1) === 0x5c && ESCAPE_LETTERS.includes(token[0]!) ? token[0]! : '';
+  const keep = before.endsWith('\\') && ESCAPE_LETTERS.includes(token[0]!) ? token[0]! : '';
   if (keep !== '') token = token.slice(1);
-  if (looksLikeAwsSecret(token, input, start + keep.length)) {
-    return { kind: 'aws_secret_access_key', text: keep + placeholder('aws_secret_access_key'), end };
+  if (looksLikeAwsSecret(token, before)) {
+    return { kind: 'aws_secret_access_key', text: keep + placeholder('aws_secret_access_key'), length };
   }
   // Cheap shape checks first: most candidates (paths, ids, hashes) fail here without a context lookup.
   if (!deps.looksRandom(token, true)) return null;
-  const verdict = nearestName(deps.classify, input, start);
+  const verdict = nearestName(deps.classify, before);
   if (verdict === null || (verdict === 'weak' && !deps.looksRandom(token))) return null;
   const kind: SecretKind = verdict === 'weak' ? 'high_entropy' : verdict;
-  return { kind, text: keep + placeholder(kind), end };
+  return { kind, text: keep + placeholder(kind), length };
 }

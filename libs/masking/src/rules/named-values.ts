@@ -21,7 +21,7 @@ import type { Value } from './value-reader.ts';
 // Module-local copies of what runs per stem and per character: an imported binding can
 // cost an accessor call per use (tsx compiles modules with getter exports), which showed
 // as a fifth of this pass's time.
-const { decideToken, isTokenChar, MIN_TOKEN, TOKEN: TOKEN_RE } = entropy;
+const { CONTEXT_BEFORE, decideToken, isTokenChar, MAX_TOKEN, MIN_TOKEN, TOKEN: TOKEN_RE } = entropy;
 const { isQuote, keyAround } = extent;
 const { readValue, readWith, XML_TEXT } = reader;
 
@@ -122,6 +122,15 @@ export interface NamedValuePass {
   scan(input: string, onMask: (kind: SecretKind) => void): string;
 }
 
+/**
+ * The CONTEXT_BEFORE characters before input position `at` as they read once
+ * masked: `recent` is the output's tail as of input position `copied`.
+ */
+function maskedBefore(input: string, at: number, copied: number, recent: string): string {
+  if (at - copied >= CONTEXT_BEFORE) return input.slice(at - CONTEXT_BEFORE, at);
+  return (recent + input.slice(copied, at)).slice(-CONTEXT_BEFORE);
+}
+
 export function namedValuePass(deps: NamedValueDeps): NamedValuePass {
   // AWS words start no name the classifier knows, but open the AWS secret key's context.
   const stemRe = new RegExp(`${deps.stems}|akia|asia|aws`, 'gi');
@@ -130,6 +139,8 @@ export function namedValuePass(deps: NamedValueDeps): NamedValuePass {
       stemRe.lastIndex = 0;
       let out = '';
       let copied = 0;
+      // The output's last characters, for the context of the next token (see maskedBefore).
+      let recent = '';
       // Every position before `walked` has been looked at for tokens: each token is decided once.
       let walked = 0;
       let m: RegExpExecArray | null;
@@ -146,23 +157,32 @@ export function namedValuePass(deps: NamedValueDeps): NamedValuePass {
         // One look per name: the next stem search starts after it.
         if (k !== null) stemRe.lastIndex = k.end;
         const verdict = k === null ? null : deps.classify(k.key);
+        let from = k?.end ?? stemEnd;
+        let anchor = stemEnd;
         if (k !== null && verdict !== null) {
           const named = assignment(deps, input, k, verdict) ?? cliFlag(deps, input, k, verdict) ?? xmlElement(deps, input, k, verdict);
           if (named !== null) {
+            recent = (maskedBefore(input, named.start, copied, recent) + named.text).slice(-CONTEXT_BEFORE);
             out += input.slice(copied, named.start) + named.text;
-            copied = stemRe.lastIndex = named.end;
-            walked = Math.max(walked, copied);
+            copied = stemRe.lastIndex = from = anchor = named.end;
             onMask(named.kind);
-            continue;
           }
         }
-        // No named value: the random tokens in the window after the name, up to the next stem
-        // (whose own name may have a value; a token grabbed here would leave that value's
-        // non-token characters behind).
-        const to = Math.min(input.length, stemEnd + FORWARD_WINDOW);
+        // The random tokens in the window after the name (or its masked value), up to the next
+        // stem: that stem's own name may have a value, and a token grabbed here would leave the
+        // value's non-token characters behind.
+        const to = Math.min(input.length, anchor + FORWARD_WINDOW);
         // Where the next stem is, looked up only once a candidate token turns up.
         let nextStem = -1;
-        let i = Math.max(k?.end ?? stemEnd, walked);
+        let i = Math.max(from, walked);
+        // A stem inside a token (no name around it): that token is in the window too, if not yet seen.
+        // (Bounded: a run longer than a token can be is no token.)
+        if (k === null) {
+          let runStart = i;
+          const floor = Math.max(walked, copied, i - MAX_TOKEN);
+          while (runStart > floor && isTokenChar(input.charCodeAt(runStart - 1))) runStart--;
+          if (runStart === 0 || !isTokenChar(input.charCodeAt(runStart - 1))) i = runStart;
+        }
         while (i < to) {
           if (!isTokenChar(input.charCodeAt(i))) {
             i++;
@@ -173,7 +193,9 @@ export function namedValuePass(deps: NamedValueDeps): NamedValuePass {
           while (i < input.length && isTokenChar(input.charCodeAt(i))) i++;
           if (i - runStart < MIN_TOKEN || (runStart > 0 && isTokenChar(input.charCodeAt(runStart - 1)))) continue;
           if (nextStem < 0) {
+            // Stems inside text already masked name nothing (the main loop skips them too).
             const resume = stemRe.lastIndex;
+            stemRe.lastIndex = Math.max(resume, copied);
             nextStem = stemRe.exec(input)?.index ?? input.length;
             stemRe.lastIndex = resume;
           }
@@ -184,11 +206,14 @@ export function namedValuePass(deps: NamedValueDeps): NamedValuePass {
           }
           TOKEN_RE.lastIndex = runStart;
           const t = TOKEN_RE.exec(input);
-          const v = t === null ? null : decideToken(deps, t[0], runStart, input);
+          const before = t === null ? '' : maskedBefore(input, runStart, copied, recent);
+          const v = t === null ? null : decideToken(deps, t[0], before);
           if (v !== null) {
+            recent = (before + v.text).slice(-CONTEXT_BEFORE);
             out += input.slice(copied, runStart) + v.text;
-            copied = v.end;
+            copied = runStart + v.length;
             onMask(v.kind);
+            nextStem = -1;
           }
         }
         walked = Math.max(walked, i);
