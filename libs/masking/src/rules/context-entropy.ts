@@ -55,7 +55,9 @@ const CUT_PLACEHOLDER = /^[A-Za-z_:]*\]/;
 /** The verdict of the last one or two non-filler words before the token, on its line. */
 function nearestName(classify: ContextDeps['classify'], before: string): KeyVerdict {
   // An earlier placeholder names a masked secret, not this token ("…:[REDACTED:password]@host").
-  let window = before.replace(PLACEHOLDER_IN_TEXT, ' ').replace(CUT_PLACEHOLDER, ' ');
+  // Placeholders do not use up the window: they are removed from twice its length first.
+  let window = before.length > 2 * NAME_WINDOW ? before.slice(-2 * NAME_WINDOW) : before;
+  if (window.includes(']')) window = window.replace(PLACEHOLDER_IN_TEXT, ' ').replace(CUT_PLACEHOLDER, ' ');
   window = window.slice(-NAME_WINDOW);
   const nl = window.lastIndexOf('\n');
   if (nl >= 0) window = window.slice(nl + 1);
