@@ -3,15 +3,20 @@
 // granularity. HELP/TYPE are always written, so an org with no calls yet is a
 // valid, empty exposition (not a 404): Prometheus keeps scraping it and
 // `absent()` alerts behave.
-import { ExpositionWriter, labelRenderer } from '@mcpg/exposition';
+import { ExpositionWriter, LabelSetCache, renderLabel, type EncodedLabels } from '@mcpg/exposition';
 import { digestQuantiles, mergeDigests } from '@mcpg/rollup';
 import type { ToolTotals, WindowDigest } from '@mcpg/store';
 
-const toolLabels = labelRenderer(['org', 'workspace', 'plugin', 'tool']);
-const tokenLabels = labelRenderer(['org', 'workspace', 'plugin', 'tool', 'direction']);
-const latencyLabels = labelRenderer(['org', 'workspace', 'plugin', 'tool', 'quantile']);
+// Label sets are rendered and encoded once and reused across scrapes (bounded
+// cache); each family is then one loop writing bytes into one buffer. The
+// extra label (direction, quantile) is written per family pass, so a family's
+// lines come grouped by it: the format allows any order within a family.
+const toolLabels = new LabelSetCache(['org', 'workspace', 'plugin', 'tool']);
+const DIRECTION_IN = renderLabel('direction', 'in');
+const DIRECTION_OUT = renderLabel('direction', 'out');
 
 export const QUANTILES = [0.5, 0.9, 0.95, 0.99] as const;
+const QUANTILE_LABELS = QUANTILES.map((q) => renderLabel('quantile', String(q)));
 
 export const TOOL_CALLS = {
   name: 'mcpg_tool_calls_total',
@@ -26,27 +31,34 @@ export const TOOL_ERRORS = {
 } as const;
 
 export function renderToolMetrics(org: string, totals: readonly ToolTotals[], window: readonly WindowDigest[]): string {
-  const labels = totals.map((c) => toolLabels([org, c.workspace, c.plugin, c.tool]));
-  const w = new ExpositionWriter().family(TOOL_CALLS);
-  totals.forEach((c, i) => w.sample(labels[i]!, c.calls));
-  w.family(TOOL_ERRORS);
-  totals.forEach((c, i) => w.sample(labels[i]!, c.errors));
-  w.family({ name: 'mcpg_tool_tokens_total', help: 'Tokens of tool arguments (direction="in") and results (direction="out").', type: 'counter' });
-  for (const c of totals) {
-    w.sample(tokenLabels([org, c.workspace, c.plugin, c.tool, 'in']), c.tokensIn);
-    w.sample(tokenLabels([org, c.workspace, c.plugin, c.tool, 'out']), c.tokensOut);
-  }
+  const key = [org, '', '', ''];
+  const labelsOf = (r: { workspace: string; plugin: string; tool: string }): EncodedLabels => {
+    key[1] = r.workspace;
+    key[2] = r.plugin;
+    key[3] = r.tool;
+    return toolLabels.get(key);
+  };
+  const labels = totals.map(labelsOf);
+  const w = new ExpositionWriter();
+  w.family(TOOL_CALLS).samples(labels, (i) => totals[i]!.calls);
+  w.family(TOOL_ERRORS).samples(labels, (i) => totals[i]!.errors);
+  w.family({ name: 'mcpg_tool_tokens_total', help: 'Tokens of tool arguments (direction="in") and results (direction="out").', type: 'counter' })
+    .samples(labels, (i) => totals[i]!.tokensIn, DIRECTION_IN)
+    .samples(labels, (i) => totals[i]!.tokensOut, DIRECTION_OUT);
   w.family({
     name: 'mcpg_tool_latency_ms',
     help: 'Tool call latency quantiles in milliseconds over the trailing window of the granularity (t-digest).',
     type: 'gauge',
   });
+  const withData: EncodedLabels[] = [];
+  const values: number[][] = [];
   for (const d of window) {
     const merged = mergeDigests(d.digests);
     if (!merged.means.length) continue;
-    const values = digestQuantiles(merged, QUANTILES);
-    QUANTILES.forEach((q, i) => w.sample(latencyLabels([org, d.workspace, d.plugin, d.tool, String(q)]), round3(values[i]!)));
+    withData.push(labelsOf(d));
+    values.push(digestQuantiles(merged, QUANTILES).map(round3));
   }
+  QUANTILE_LABELS.forEach((extra, q) => w.samples(withData, (i) => values[i]![q]!, extra));
   return w.text();
 }
 
