@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BatchingSink, type FlushReport } from './batching-sink.ts';
+import { BatchingSink, type FlushReport, type SinkOptions } from './batching-sink.ts';
 import { NO_DELAY_RETRY } from './retry.ts';
 import { DLQ_HEADERS } from './dead-letter.ts';
 import type { BatchHandler, BusConsumer, BusProducer, CommitPosition, IncomingMessage, OutgoingMessage } from './bus-port.ts';
@@ -54,24 +54,26 @@ const decode = (m: IncomingMessage) => {
   return [s];
 };
 
+/** A sink over fakes with the settings most tests share; each test sets what it is about. */
+function testSink(
+  over: Pick<SinkOptions<string>, 'consumer' | 'producer' | 'write' | 'batchRows'> & Partial<SinkOptions<string>>,
+): BatchingSink<string> {
+  return new BatchingSink<string>({ name: 'test', deadLetterTopic: 'dlq', decode, flushMs: 60_000, retry: NO_DELAY_RETRY, ...over });
+}
+
 test('rows are written by size and offsets committed only after the write', async () => {
   const c = fakeConsumer();
   const p = fakeProducer();
   const writes: string[][] = [];
   let commitsAtWrite = -1;
-  const sink = new BatchingSink<string>({
-    name: 'test',
+  const sink = testSink({
     consumer: c.consumer,
     producer: p.producer,
-    deadLetterTopic: 'dlq',
-    decode,
     write: async (rows) => {
       commitsAtWrite = c.commits.length;
       writes.push(rows);
     },
     batchRows: 3,
-    flushMs: 60_000,
-    retry: NO_DELAY_RETRY,
   });
   await sink.start();
   await c.deliver(0, ['a', 'b']);
@@ -95,16 +97,12 @@ test('undecodable messages go to the dead-letter topic with reason and origin, a
   const c = fakeConsumer();
   const p = fakeProducer();
   const writes: string[][] = [];
-  const sink = new BatchingSink<string>({
+  const sink = testSink({
     name: 'rollup',
     consumer: c.consumer,
     producer: p.producer,
-    deadLetterTopic: 'dlq',
-    decode,
     write: async (rows) => void writes.push(rows),
     batchRows: 100,
-    flushMs: 60_000,
-    retry: NO_DELAY_RETRY,
   });
   await sink.start();
   await c.deliver(0, ['a', 'bad1', 'b'], 10);
@@ -125,16 +123,12 @@ test('a timer flushes a partial buffer', async () => {
   const c = fakeConsumer();
   const p = fakeProducer();
   const writes: string[][] = [];
-  const sink = new BatchingSink<string>({
-    name: 'test',
+  const sink = testSink({
     consumer: c.consumer,
     producer: p.producer,
-    deadLetterTopic: 'dlq',
-    decode,
     write: async (rows) => void writes.push(rows),
     batchRows: 1000,
     flushMs: 10,
-    retry: NO_DELAY_RETRY,
   });
   await sink.start();
   await c.deliver(0, ['x']);
@@ -149,19 +143,14 @@ test('a write that keeps failing commits nothing, reports once, and refuses furt
   const p = fakeProducer();
   let attempts = 0;
   const fatal: unknown[] = [];
-  const sink = new BatchingSink<string>({
-    name: 'test',
+  const sink = testSink({
     consumer: c.consumer,
     producer: p.producer,
-    deadLetterTopic: 'dlq',
-    decode,
     write: async () => {
       attempts++;
       throw Object.assign(new Error('store down'), { retriable: true });
     },
     batchRows: 1,
-    flushMs: 60_000,
-    retry: NO_DELAY_RETRY,
     onFatal: (e) => fatal.push(e),
   });
   await sink.start();
@@ -187,16 +176,11 @@ test('stop writes and commits the buffer before closing the consumer; later batc
       events.push('close');
     },
   };
-  const sink = new BatchingSink<string>({
-    name: 'test',
+  const sink = testSink({
     consumer,
     producer: p.producer,
-    deadLetterTopic: 'dlq',
-    decode,
     write: async (rows) => void events.push(`write ${rows.join(',')}`),
     batchRows: 1000,
-    flushMs: 60_000,
-    retry: NO_DELAY_RETRY,
   });
   await sink.start();
   await c.deliver(0, ['a', 'b']);
@@ -213,12 +197,9 @@ test('the next buffer fills while a write runs, but never two writes at once', a
   let maxRunning = 0;
   let release!: () => void;
   const writes: string[][] = [];
-  const sink = new BatchingSink<string>({
-    name: 'test',
+  const sink = testSink({
     consumer: c.consumer,
     producer: p.producer,
-    deadLetterTopic: 'dlq',
-    decode,
     write: async (rows) => {
       running++;
       maxRunning = Math.max(maxRunning, running);
@@ -227,8 +208,6 @@ test('the next buffer fills while a write runs, but never two writes at once', a
       running--;
     },
     batchRows: 2,
-    flushMs: 60_000,
-    retry: NO_DELAY_RETRY,
   });
   await sink.start();
   await c.deliver(0, ['a', 'b']); // full: write 1 starts, delivery returns
@@ -259,20 +238,16 @@ test('each flush is recorded after the write and before the commit: positions, b
       await c.consumer.commit(pos);
     },
   };
-  const sink = new BatchingSink<string>({
+  const sink = testSink({
     name: 'rollup-worker',
     consumer,
     producer: p.producer,
-    deadLetterTopic: 'dlq',
-    decode,
     write: async () => void order.push('write'),
     record: async (r) => {
       order.push('record');
       reports.push(r);
     },
     batchRows: 1000,
-    flushMs: 60_000,
-    retry: NO_DELAY_RETRY,
   });
   await sink.start();
   await c.deliver(4, ['a', 'bad-x', 'b'], 100);

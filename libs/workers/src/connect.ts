@@ -40,7 +40,7 @@ export function openBus(c: BusConfig, log: ConnectLog, clientSuffix: string): Bu
 
 /** Opens the store (embedded engine under dataDir, or a server) and applies migrations. */
 export async function openStore(c: StoreConfig): Promise<Store> {
-  const store = c.clickhouseUrl
+  const store = await (c.clickhouseUrl
     ? createStore({
         kind: 'server',
         url: c.clickhouseUrl,
@@ -48,10 +48,9 @@ export async function openStore(c: StoreConfig): Promise<Store> {
         username: c.clickhouseUser,
         password: c.clickhousePassword,
       })
-    : createStore({ kind: 'embedded', dataDir: embeddedDir(c.dataDir), database: c.clickhouseDatabase });
-  const opened = await store;
-  await migrate(opened);
-  return opened;
+    : createStore({ kind: 'embedded', dataDir: embeddedDir(c.dataDir), database: c.clickhouseDatabase }));
+  await migrate(store);
+  return store;
 }
 
 export function embeddedDir(dataDir: string): string {
