@@ -22,6 +22,7 @@ export const LEDGER_ERROR_CODES = [
   'INVALID_ROW',
   'MALFORMED_NOTE',
   'MALFORMED_KEY',
+  'MALFORMED_EXPORT',
   'INVALID_ARGUMENT',
 ] as const;
 export type LedgerErrorCode = (typeof LEDGER_ERROR_CODES)[number];
@@ -50,6 +51,8 @@ export const LEDGER_ERROR_DOCS: Readonly<Record<LedgerErrorCode, string>> = {
     'A row cannot be canonically encoded: a missing field, a wrong type, an unsafe or fractional integer, or a string that is not well-formed Unicode.',
   MALFORMED_NOTE: 'A signed note or checkpoint does not follow the exact C2SP text format.',
   MALFORMED_KEY: 'A key, key file or keyring line does not follow the documented text format.',
+  MALFORMED_EXPORT:
+    'A line of an export file is not a header, checkpoint, row or end line of the documented format, or the export is incomplete (no end line, counts differ).',
   INVALID_ARGUMENT: 'A value passed to the ledger is out of range (an index beyond the tree size, a bad key name or org).',
 };
 

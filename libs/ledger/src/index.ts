@@ -57,3 +57,15 @@ export { LedgerFold, type AppendedRow, type LedgerFoldState } from './ledger-fol
 export { exportedRowFromJson, exportedRowToJson, type ExportedRow, type ExportedRowJson } from './verify/exported-row.ts';
 export { verifyLedger, type LedgerVerdict, type VerifyLedgerInput, type VerifyResult } from './verify/verify-ledger.ts';
 export { checkTrustedAdvance } from './verify/trusted-state.ts';
+export {
+  LEDGER_EXPORT_VERSION,
+  LedgerExportReader,
+  MalformedExportError,
+  exportCheckpointLine,
+  exportEndLine,
+  exportHeaderLine,
+  exportRowLine,
+  parseLedgerExport,
+  type LedgerExport,
+  type LedgerExportCounts,
+} from './export/ledger-export.ts';
