@@ -5,9 +5,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { createStore, insertRollups, migrate, recordFlush, type Store } from '@mcpg/store';
+import { createStore, insertDayTotals, insertRollups, migrate, recordFlush, type Store } from '@mcpg/store';
 import type { ToolCallEvent } from '@mcpg/events';
-import { foldBatch, type PositionedCall } from '@mcpg/rollup';
+import { foldBatchTiers, type PositionedCall } from '@mcpg/rollup';
 import { buildApi } from './app.ts';
 
 // One chdb data directory per process; this file's stores use their own databases in it.
@@ -64,6 +64,12 @@ function call(over: Partial<ToolCallEvent>, ago = 60_000): PositionedCall {
   };
 }
 
+/** What the rollup worker writes for a batch: minute rollups and day totals. */
+async function storeFold(batch: readonly PositionedCall[]): Promise<void> {
+  const { minutes, days } = foldBatchTiers(batch);
+  await Promise.all([insertRollups(store, minutes), insertDayTotals(store, days)]);
+}
+
 const HEADER_CALLS = [
   '# HELP mcpg_tool_calls_total Tool calls handled by the gateways of the fleet.',
   '# TYPE mcpg_tool_calls_total counter',
@@ -112,9 +118,9 @@ test('GET /v1/orgs/:org/metrics: counters and tokens from the rollups, replays o
     call({ workspace: 'dev', plugin: 'slack', tool: 'post' }),
     call({ org: 'other' }),
   ];
-  await insertRollups(store, foldBatch(batch));
-  await insertRollups(store, foldBatch(batch.slice(0, 3))); // a replay that got less far: an older version
-  await insertRollups(store, foldBatch(batch)); // and one that got as far: the same rows again
+  await storeFold(batch);
+  await storeFold(batch.slice(0, 3)); // a replay that got less far: an older version
+  await storeFold(batch); // and one that got as far: the same rows again
   const res = await app.inject({ method: 'GET', url: '/v1/orgs/acme/metrics?granularity=hour' });
   assert.equal(res.statusCode, 200);
   assert.equal(res.headers['content-type'], 'text/plain; version=0.0.4; charset=utf-8');
@@ -144,7 +150,7 @@ test('GET /v1/orgs/:org/metrics: counters and tokens from the rollups, replays o
 test('latency quantiles cover the trailing window of the granularity', async () => {
   const recent = [1, 2, 3, 4].map((ms) => call({ org: 'lat', duration_us: ms * 1000 }, 10_000));
   const old = [call({ org: 'lat', duration_us: 900_000 }, 2 * 3_600_000)];
-  await insertRollups(store, foldBatch([...recent, ...old]));
+  await storeFold([...recent, ...old]);
   const quantiles = async (granularity: string) => {
     const res = await app.inject({ method: 'GET', url: `/v1/orgs/lat/metrics?granularity=${granularity}` });
     return res.body.split('\n').filter((l) => l.startsWith('mcpg_tool_latency_ms{'));
@@ -161,6 +167,29 @@ test('latency quantiles cover the trailing window of the granularity', async () 
   // Counters are lifetime totals whatever the window.
   const res = await app.inject({ method: 'GET', url: '/v1/orgs/lat/metrics?granularity=minute' });
   assert.ok(res.body.includes('mcpg_tool_calls_total{org="lat",workspace="prod",plugin="github",tool="search"} 5'));
+});
+
+test('counters keep calls whose minute rollups expired (TTL) and survive idle days', async () => {
+  // 100 days ago: past the 90-day TTL of tool_rollups_1m.
+  const ancient = [call({ org: 'ttl' }, 100 * 86_400_000), call({ org: 'ttl', outcome: 'error' }, 100 * 86_400_000)];
+  const recent = [call({ org: 'ttl' }, 30_000)];
+  await storeFold([...ancient, ...recent]);
+  const counters = async () => {
+    const res = await app.inject({ method: 'GET', url: '/v1/orgs/ttl/metrics?granularity=minute' });
+    return res.body.split('\n').filter((l) => /^mcpg_tool_(calls|errors)_total\{/.test(l));
+  };
+  const before = await counters();
+  assert.deepEqual(before, [
+    'mcpg_tool_calls_total{org="ttl",workspace="prod",plugin="github",tool="search"} 3',
+    'mcpg_tool_errors_total{org="ttl",workspace="prod",plugin="github",tool="search"} 1',
+  ]);
+  // A merge applies the TTL: the old minute rows go, the day totals stay.
+  await store.client.command({ query: 'OPTIMIZE TABLE tool_rollups_1m FINAL' });
+  await store.client.command({ query: 'OPTIMIZE TABLE tool_totals_1d FINAL' });
+  const left = await store.client.query({ query: "SELECT sum(calls) AS n FROM tool_rollups_1m WHERE org = 'ttl'", format: 'JSONEachRow' });
+  const [row] = await left.json<{ n: string | number }>();
+  assert.equal(Number(row?.n), 1, 'the expired minute rows are gone');
+  assert.deepEqual(await counters(), before);
 });
 
 test('an unknown org is 200 with HELP/TYPE and no samples', async () => {

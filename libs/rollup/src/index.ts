@@ -14,6 +14,7 @@ export { ID_PLACEHOLDER, normalizeLabel, LabelNormalizer } from './labels/normal
 export { OTHER_LABEL, LabelSetGuard } from './labels/label-set-guard.ts';
 
 export { ERROR_OUTCOMES, ROLLUP_KEY_COLUMNS, type RollupRow } from './fold/rollup-row.ts';
+export { DAY_TOTALS_KEY_COLUMNS, type DayTotalsRow } from './fold/day-totals.ts';
 export {
   type FoldOptions,
   type ResolvedFoldOptions,
@@ -22,6 +23,6 @@ export {
   resolveFoldOptions,
   chunkStart,
 } from './fold/fold-options.ts';
-export { RollupFold, foldBatch, type PositionedCall, type FoldStats } from './fold/rollup-fold.ts';
+export { RollupFold, foldBatch, foldBatchTiers, type PositionedCall, type FoldStats } from './fold/rollup-fold.ts';
 export { latestVersions, rollupRowKey } from './fold/latest-versions.ts';
 export { type RollupAggregate, toAggregate, mergeAggregates, MINUTE_MS, HOUR_MS, DAY_MS } from './fold/merge-rollups.ts';

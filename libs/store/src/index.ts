@@ -8,3 +8,4 @@ export * from './pipeline/record-flush.ts';
 export * from './pipeline/query-pipeline-health.ts';
 export * from './rollups/insert-rollups.ts';
 export * from './rollups/query-rollups.ts';
+export * from './rollups/insert-day-totals.ts';

@@ -8,8 +8,8 @@
 // the open chunk is refolded from its first offset and lands on the same keys.
 import { TOPICS, toolCallCodec } from '@mcpg/events';
 import { BatchingSink, type Bus, type FlushReport, type IncomingMessage, type LagTracker, type SinkLog, type SinkTotals } from '@mcpg/pipeline';
-import { RollupFold, chunkStart, toInvocationRow, validateCall, type FoldOptions, type InvocationRow, type RollupRow } from '@mcpg/rollup';
-import { insertRollups, insertToolInvocations, recordFlush, type Store } from '@mcpg/store';
+import { RollupFold, chunkStart, toInvocationRow, validateCall, type DayTotalsRow, type FoldOptions, type InvocationRow, type RollupRow } from '@mcpg/rollup';
+import { insertDayTotals, insertRollups, insertToolInvocations, recordFlush, type Store } from '@mcpg/store';
 
 export interface RollupWorkerOptions {
   readonly bus: Bus;
@@ -59,6 +59,7 @@ export async function startRollupWorker(opts: RollupWorkerOptions): Promise<Runn
   const fold = new RollupFold(opts.fold);
   const lastOffset = new Map<number, number>();
   let unwrittenRollups: RollupRow[] = [];
+  let unwrittenTotals: DayTotalsRow[] = [];
 
   const decode = (msg: IncomingMessage): InvocationRow[] => {
     const event = validateCall(toolCallCodec.decode(msg.value), msg.timestamp);
@@ -83,8 +84,14 @@ export async function startRollupWorker(opts: RollupWorkerOptions): Promise<Runn
       // safe. Rows taken but not yet stored stay queued for the retry: the
       // fold hands each changed row out only once.
       for (const r of fold.takeRows()) unwrittenRollups.push(r);
-      await Promise.all([insertToolInvocations(opts.store, rows), insertRollups(opts.store, unwrittenRollups)]);
+      for (const r of fold.takeDayTotals()) unwrittenTotals.push(r);
+      await Promise.all([
+        insertToolInvocations(opts.store, rows),
+        insertRollups(opts.store, unwrittenRollups),
+        insertDayTotals(opts.store, unwrittenTotals),
+      ]);
       unwrittenRollups = [];
+      unwrittenTotals = [];
     },
     record: async (report) => {
       await recordFlush(opts.store, report);

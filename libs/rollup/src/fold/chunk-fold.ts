@@ -7,16 +7,20 @@ import type { ToolCallEvent } from '@mcpg/events';
 import { LabelSetGuard, OTHER_LABEL } from '../labels/label-set-guard.ts';
 import type { LabelNormalizer } from '../labels/normalize-label.ts';
 import type { ResolvedFoldOptions } from './fold-options.ts';
-import { RollupAccumulator, type RollupLabels } from './rollup-accumulator.ts';
+import type { RollupLabels } from './call-counters.ts';
+import { DayTotals, type DayTotalsRow } from './day-totals.ts';
+import { RollupAccumulator } from './rollup-accumulator.ts';
 import type { RollupRow } from './rollup-row.ts';
 
 const MINUTE_MS = 60_000;
+const DAY_MS = 86_400_000;
 
-// One normalised, guarded label set and its rows by minute.
+// One normalised, guarded label set, its rows by minute and its day totals.
 interface Target {
   readonly labels: RollupLabels;
   readonly folded: boolean;
   readonly minutes: Map<number, RollupAccumulator>;
+  readonly days: Map<number, DayTotals>;
 }
 
 type Nested<T> = Map<string, T>;
@@ -29,6 +33,7 @@ export class ChunkFold {
   // Normalised set → target: raw names that normalise alike share rows.
   readonly #byLabels = new Map<string, Target>();
   readonly #dirty: RollupAccumulator[] = [];
+  readonly #dirtyDays: DayTotals[] = [];
   foldedEvents = 0;
 
   constructor(
@@ -57,6 +62,17 @@ export class ChunkFold {
       acc.dirty = true;
       this.#dirty.push(acc);
     }
+    const day = minute - (minute % DAY_MS);
+    let totals = target.days.get(day);
+    if (totals === undefined) {
+      totals = new DayTotals(target.labels, day, this.partition, this.start);
+      target.days.set(day, totals);
+    }
+    totals.add(e, offset);
+    if (!totals.dirty) {
+      totals.dirty = true;
+      this.#dirtyDays.push(totals);
+    }
   }
 
   /** Rows changed since the last call, in the order they were first changed. */
@@ -66,6 +82,16 @@ export class ChunkFold {
       return acc.toRow();
     });
     this.#dirty.length = 0;
+    return rows;
+  }
+
+  /** Day totals changed since the last call, in the order they were first changed. */
+  takeDayTotals(): DayTotalsRow[] {
+    const rows = this.#dirtyDays.map((totals) => {
+      totals.dirty = false;
+      return totals.toRow();
+    });
+    this.#dirtyDays.length = 0;
     return rows;
   }
 
@@ -100,7 +126,7 @@ export class ChunkFold {
       const labels = admitted
         ? { org: e.org, workspace: e.workspace, plugin, tool }
         : { org: e.org, workspace: OTHER_LABEL, plugin: OTHER_LABEL, tool: OTHER_LABEL };
-      target = { labels, folded: !admitted, minutes: new Map() };
+      target = { labels, folded: !admitted, minutes: new Map(), days: new Map() };
       this.#byLabels.set(key, target);
     }
     return target;

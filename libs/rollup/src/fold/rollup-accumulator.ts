@@ -1,31 +1,13 @@
-// The running fold of one row: counters plus the latency digest. The digest
-// only changes at points fixed by the input (see MergingDigest), and toRow
-// snapshots without changing anything, so a row is the same whether it was
-// taken once at the end or after every batch.
-import { CALL_OUTCOMES, type CallOutcome, type ToolCallEvent } from '@mcpg/events';
+// The running fold of one minute row: counters plus the latency digest. The
+// digest only changes at points fixed by the input (see MergingDigest), and
+// toRow snapshots without changing anything, so a row is the same whether it
+// was taken once at the end or after every batch.
+import type { ToolCallEvent } from '@mcpg/events';
 import { MergingDigest } from '../digest/merging-digest.ts';
-import { ERROR_OUTCOMES, type RollupRow } from './rollup-row.ts';
+import { CallCounters, type RollupLabels } from './call-counters.ts';
+import type { RollupRow } from './rollup-row.ts';
 
-const OUTCOME_INDEX: Readonly<Record<string, number>> = Object.fromEntries(CALL_OUTCOMES.map((o, i) => [o, i]));
-const IS_ERROR: readonly boolean[] = CALL_OUTCOMES.map((o) => ERROR_OUTCOMES.includes(o));
-
-export interface RollupLabels {
-  readonly org: string;
-  readonly workspace: string;
-  readonly plugin: string;
-  readonly tool: string;
-}
-
-export class RollupAccumulator {
-  calls = 0;
-  errors = 0;
-  tokensIn = 0;
-  tokensOut = 0;
-  durationUsSum = 0;
-  lastOffset = -1;
-  /** Set when the row changed since it was last taken. */
-  dirty = false;
-  readonly #outcomes = new Array<number>(CALL_OUTCOMES.length).fill(0);
+export class RollupAccumulator extends CallCounters {
   readonly #digest: MergingDigest;
 
   constructor(
@@ -35,25 +17,17 @@ export class RollupAccumulator {
     readonly chunkStart: number,
     compression: number,
   ) {
+    super();
     this.#digest = new MergingDigest(compression);
   }
 
-  add(e: ToolCallEvent, offset: number): void {
-    const o = OUTCOME_INDEX[e.outcome] as number;
-    this.calls++;
-    if (IS_ERROR[o]) this.errors++;
-    this.#outcomes[o]!++;
-    this.tokensIn += e.tokens_in;
-    this.tokensOut += e.tokens_out;
-    this.durationUsSum += e.duration_us;
+  override add(e: ToolCallEvent, offset: number): void {
+    super.add(e, offset);
     this.#digest.add(e.duration_us / 1000);
-    this.lastOffset = offset;
   }
 
   toRow(): RollupRow {
     const d = this.#digest.snapshot();
-    const outcomes = {} as Record<CallOutcome, number>;
-    CALL_OUTCOMES.forEach((name, i) => (outcomes[name] = this.#outcomes[i] as number));
     return {
       org: this.labels.org,
       workspace: this.labels.workspace,
@@ -65,7 +39,7 @@ export class RollupAccumulator {
       last_offset: this.lastOffset,
       calls: this.calls,
       errors: this.errors,
-      outcomes,
+      outcomes: this.outcomes(),
       tokens_in: this.tokensIn,
       tokens_out: this.tokensOut,
       duration_us_sum: this.durationUsSum,

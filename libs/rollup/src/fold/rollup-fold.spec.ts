@@ -7,6 +7,7 @@ import { chunkStart } from './fold-options.ts';
 import { latestVersions } from './latest-versions.ts';
 import { foldBatch, RollupFold, type PositionedCall } from './rollup-fold.ts';
 import type { RollupRow } from './rollup-row.ts';
+import { DAY_TOTALS_KEY_COLUMNS, type DayTotalsRow } from './day-totals.ts';
 
 const at = (offset: number, event: ToolCallEvent, partition = 0): PositionedCall => ({ partition, offset, event });
 
@@ -211,4 +212,41 @@ test('a stale writer (zombie) cannot undo newer rows: the highest version wins',
     latest.reduce((n, r) => n + r.calls, 0),
     events.length,
   );
+});
+
+test('day totals: the minute counters summed per UTC day, exact under kills and replays', () => {
+  // Two days of traffic: the log straddles midnight.
+  const events = log(6_000, 4).map((e, i) => ({ ...e, event: { ...e.event, started_at: T0 - 3_600_000 + i * 1_200 } }));
+  const options = { chunkSize: 1_000 };
+  const fold = new RollupFold(options);
+  const minutes: RollupRow[] = [];
+  const days: DayTotalsRow[] = [];
+  const rand = seeded(21);
+  events.forEach((e, i) => {
+    fold.add(e.partition, e.offset, e.event);
+    if (rand() < 0.01 || i === events.length - 1) {
+      minutes.push(...fold.takeRows());
+      days.push(...fold.takeDayTotals());
+    }
+  });
+  // A replay of the first half writes older versions again: they change nothing.
+  const replay = new RollupFold(options);
+  for (const e of events.slice(0, 3_000)) replay.add(e.partition, e.offset, e.event);
+  days.push(...replay.takeDayTotals());
+
+  const dayRows = latestVersions(days, DAY_TOTALS_KEY_COLUMNS);
+  const dayOf = (ms: number) => ms - (ms % 86_400_000);
+  const sumBy = <T extends { org: string; tool: string; calls: number; errors: number; tokens_in: number }>(rows: readonly T[], day: (r: T) => number) => {
+    const out = new Map<string, [number, number, number]>();
+    for (const r of rows) {
+      const key = `${r.org}/${r.tool}/${day(r)}`;
+      const [c, e, t] = out.get(key) ?? [0, 0, 0];
+      out.set(key, [c + r.calls, e + r.errors, t + r.tokens_in]);
+    }
+    return [...out].sort();
+  };
+  const fromMinutes = sumBy(latestVersions(minutes), (r) => dayOf(r.minute));
+  assert.deepEqual(sumBy(dayRows, (r) => r.day), fromMinutes);
+  assert.equal(new Set(dayRows.map((r) => r.day)).size, 2, 'both days present');
+  assert.equal(dayRows.reduce((n, r) => n + r.calls, 0), events.length);
 });

@@ -10,6 +10,7 @@ import { RollupError } from '../errors.ts';
 import { LabelNormalizer } from '../labels/normalize-label.ts';
 import { ChunkFold } from './chunk-fold.ts';
 import { resolveFoldOptions, type FoldOptions, type ResolvedFoldOptions } from './fold-options.ts';
+import type { DayTotalsRow } from './day-totals.ts';
 import type { RollupRow } from './rollup-row.ts';
 
 /** A call event and its position in the log. Offsets are Kafka's int64 as a number (exact below 2^53). */
@@ -37,8 +38,9 @@ export class RollupFold {
   readonly options: ResolvedFoldOptions;
   readonly #normalizer = new LabelNormalizer();
   readonly #partitions = new Map<number, PartitionState>();
-  // Rows of chunks that closed since the last takeRows.
+  // Rows of chunks that closed since the last takeRows / takeDayTotals.
   #closed: RollupRow[] = [];
+  #closedDays: DayTotalsRow[] = [];
   #events = 0;
   #folded = 0;
   readonly #foldedByOrg = new Map<string, number>();
@@ -77,6 +79,14 @@ export class RollupFold {
     return rows;
   }
 
+  /** Day totals changed since the last call, like takeRows; the worker writes both with every flush. */
+  takeDayTotals(): DayTotalsRow[] {
+    const rows = this.#closedDays;
+    this.#closedDays = [];
+    for (const { chunk } of this.#partitions.values()) appendAll(rows, chunk.takeDayTotals());
+    return rows;
+  }
+
   /** Drops a partition's state (revoked in a rebalance). Its untaken rows are dropped too: the new owner refolds them. */
   release(partition: number): void {
     this.#partitions.delete(partition);
@@ -98,6 +108,7 @@ export class RollupFold {
 
   #close(chunk: ChunkFold): void {
     appendAll(this.#closed, chunk.takeRows());
+    appendAll(this.#closedDays, chunk.takeDayTotals());
     this.#folded += chunk.foldedEvents;
     for (const [org, n] of chunk.foldedByOrg()) this.#foldedByOrg.set(org, (this.#foldedByOrg.get(org) ?? 0) + n);
   }
@@ -114,7 +125,12 @@ function appendAll<T>(to: T[], from: readonly T[]): void {
  * that starts at a chunk start this equals what a running RollupFold writes.
  */
 export function foldBatch(calls: Iterable<PositionedCall>, options?: FoldOptions): RollupRow[] {
+  return foldBatchTiers(calls, options).minutes;
+}
+
+/** foldBatch with both tiers: the minute rows and the day totals. */
+export function foldBatchTiers(calls: Iterable<PositionedCall>, options?: FoldOptions): { minutes: RollupRow[]; days: DayTotalsRow[] } {
   const fold = new RollupFold(options);
   for (const c of calls) fold.add(c.partition, c.offset, c.event);
-  return fold.takeRows();
+  return { minutes: fold.takeRows(), days: fold.takeDayTotals() };
 }

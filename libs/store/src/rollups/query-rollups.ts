@@ -1,5 +1,6 @@
-// Reads for the fleet endpoint from tool_rollups_1m: lifetime counters per
-// label set, and the latency digests of a trailing window.
+// Reads for the fleet endpoint: lifetime counters per label set from the day
+// totals (tool_totals_1d, no TTL), and the latency digests of a trailing
+// window from the per-minute rollups (tool_rollups_1m).
 import type { Store } from '../create-store.ts';
 import { toStoreError } from '../errors.ts';
 
@@ -24,7 +25,7 @@ export interface WindowDigest {
 const TOTALS_SQL = `
 SELECT workspace, plugin, tool,
        sum(calls) AS calls, sum(errors) AS errors, sum(tokens_in) AS tokens_in, sum(tokens_out) AS tokens_out
-FROM tool_rollups_1m FINAL
+FROM tool_totals_1d FINAL
 WHERE org = {org:String}
 GROUP BY workspace, plugin, tool
 ORDER BY workspace, plugin, tool`;
