@@ -8,4 +8,8 @@ export * from './pipeline/record-flush.ts';
 export * from './pipeline/query-pipeline-health.ts';
 export * from './rollups/insert-rollups.ts';
 export * from './rollups/query-rollups.ts';
+export * from './audit/audit-text-query.ts';
+export * from './audit/audit-filter-sql.ts';
+export * from './audit/query-audit.ts';
+export * from './tokens/query-token-usage.ts';
 export * from './rollups/insert-day-totals.ts';

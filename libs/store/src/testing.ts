@@ -42,3 +42,4 @@ export async function createTestStore(options: { migrate?: boolean } = {}): Prom
     },
   };
 }
+export * from './audit/audit-fixtures.testing.ts';

@@ -1,0 +1,137 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Store } from '../create-store.ts';
+import { createTestStore } from '../testing.ts';
+import { insertAuditFixtures, type AuditFixture } from './audit-fixtures.testing.ts';
+import type { AuditFilter } from './audit-filter-sql.ts';
+import { parseAuditText } from './audit-text-query.ts';
+import { countAudit, explainAuditPage, pageAuditByKey, pageAuditByOffset, scanAudit } from './query-audit.ts';
+
+let store: Store;
+before(async () => {
+  store = await createTestStore();
+});
+after(async () => {
+  await store.close();
+});
+
+const T = Date.UTC(2026, 10, 20, 12, 0, 0);
+const text = (q: string) => {
+  const r = parseAuditText(q);
+  assert.ok(r.ok && r.query);
+  return r.query;
+};
+const seqs = async (filter: AuditFilter) => (await pageAuditByKey(store, filter, { limit: 1000 })).map((r) => r.seq);
+
+test('filters combine; rows come newest first, ties on time broken by seq', async () => {
+  const org = 'filters';
+  const rows: AuditFixture[] = [
+    { org, seq: 0, occurredAtMs: T, action: 'tool.call', actor: 'alice', resource: 'github__search' },
+    { org, seq: 1, occurredAtMs: T + 1000, action: 'tool.call', actor: 'bob', resource: 'github__create_pr', outcome: 'error', error: 'rate_limit_exceeded' },
+    { org, seq: 2, occurredAtMs: T + 1000, action: 'policy.deny', actor: 'bob', resource: 'slack__post', outcome: 'denied', decision: 'deny', workspace: 'dev' },
+    { org, seq: 3, occurredAtMs: T + 2000, action: 'plugin.crashed', actor: 'gateway', resource: 'jira', outcome: 'error', instance: 'gw-2', latencyUs: null },
+    { org: 'other-org', seq: 0, occurredAtMs: T + 5000, actor: 'alice' },
+  ];
+  await insertAuditFixtures(store, rows);
+  assert.deepEqual(await seqs({ org }), [3, 2, 1, 0]);
+  assert.deepEqual(await seqs({ org, actionPrefix: 'tool.' }), [1, 0]);
+  assert.deepEqual(await seqs({ org, actions: ['policy.deny', 'plugin.crashed'] }), [3, 2]);
+  assert.deepEqual(await seqs({ org, actor: 'bob' }), [2, 1]);
+  assert.deepEqual(await seqs({ org, instance: 'gw-2' }), [3]);
+  assert.deepEqual(await seqs({ org, workspace: 'dev' }), [2]);
+  assert.deepEqual(await seqs({ org, outcomes: ['error'] }), [3, 1]);
+  assert.deepEqual(await seqs({ org, resourcePrefix: 'github__' }), [1, 0]);
+  assert.deepEqual(await seqs({ org, resourceSuffix: '__create_pr' }), [1]);
+  assert.deepEqual(await seqs({ org, resource: 'slack__post' }), [2]);
+  assert.deepEqual(await seqs({ org, fromMs: T + 1000, toMs: T + 2000 }), [2, 1]);
+  assert.deepEqual(await seqs({ org, actor: 'bob', outcomes: ['error'] }), [1]);
+  const [row] = await pageAuditByKey(store, { org, instance: 'gw-2' }, { limit: 1 });
+  assert.deepEqual(row, {
+    seq: 3, eventId: 'evt-filters-3', workspace: 'prod', instance: 'gw-2', occurredAtMs: T + 2000, action: 'plugin.crashed', actor: 'gateway',
+    resource: 'jira', decision: 'permit', outcome: 'error', latencyUs: null, arguments: null, response: null, error: null, traceId: null,
+  });
+  assert.equal(await countAudit(store, { org }), 4);
+  assert.equal(await countAudit(store, { org: 'nobody' }), 0);
+});
+
+test('full text: all words, phrases in order, exclusions, case and punctuation like the index', async () => {
+  const org = 'text';
+  await insertAuditFixtures(store, [
+    { org, seq: 0, occurredAtMs: T, arguments: '{"query":"Quarterly invoice report"}', response: 'returned 3 results' },
+    { org, seq: 1, occurredAtMs: T + 1, error: 'rate_limit_exceeded: retry after 60s', outcome: 'error' },
+    { org, seq: 2, occurredAtMs: T + 2, error: 'permission denied for repository', outcome: 'error' },
+    { org, seq: 3, occurredAtMs: T + 3, arguments: '{"note":"denied permission, then report"}' },
+    { org, seq: 4, occurredAtMs: T + 4, actor: 'Agent-Triage', resource: 'linear__update_ticket' },
+  ]);
+  assert.deepEqual(await seqs({ org, text: text('REPORT') }), [3, 0]);
+  assert.deepEqual(await seqs({ org, text: text('invoice quarterly') }), [0]);
+  assert.deepEqual(await seqs({ org, text: text('"permission denied"') }), [2]);
+  assert.deepEqual(await seqs({ org, text: text('permission denied') }), [3, 2]);
+  assert.deepEqual(await seqs({ org, text: text('rate_limit_exceeded') }), [1]);
+  assert.deepEqual(await seqs({ org, text: text('limit') }), [1]);
+  assert.deepEqual(await seqs({ org, text: text('agent-triage update_ticket') }), [4]);
+  assert.deepEqual(await seqs({ org, text: text('report -quarterly') }), [3]);
+  assert.deepEqual(await seqs({ org, text: text('permission -"permission denied"') }), [3]);
+  assert.deepEqual(await seqs({ org, text: text('-error') }), [4, 3, 0]);
+  assert.deepEqual(await seqs({ org, text: text('rep') }), [], 'no prefix matching');
+  assert.equal(await countAudit(store, { org, text: text('permission denied') }), 2);
+});
+
+test('the search is answered by the text index', async () => {
+  const plan = await explainAuditPage(store, { org: 'text', text: text('report "permission denied"') }, 50);
+  assert.match(plan, /Name: audit_search/);
+});
+
+test('keyset pages cover every row once, also while newer rows arrive', async () => {
+  const org = 'pages';
+  const rows = Array.from({ length: 230 }, (_, i): AuditFixture => ({ org, seq: i, occurredAtMs: T + Math.floor(i / 3) * 1000 }));
+  await insertAuditFixtures(store, rows);
+  const seen: number[] = [];
+  let after: { occurredAtMs: number; seq: number } | undefined;
+  let next = 230;
+  for (;;) {
+    const page = await pageAuditByKey(store, { org }, after ? { limit: 50, after } : { limit: 50 });
+    seen.push(...page.map((r) => r.seq));
+    if (page.length < 50) break;
+    const last = page[page.length - 1]!;
+    after = { occurredAtMs: last.occurredAtMs, seq: last.seq };
+    // New rows arrive between pages (newer than everything, and one with the same time as the cursor but a higher seq).
+    await insertAuditFixtures(store, [
+      { org, seq: next++, occurredAtMs: T + 10_000_000 },
+      { org, seq: next++, occurredAtMs: last.occurredAtMs },
+    ]);
+  }
+  assert.deepEqual(seen, Array.from({ length: 230 }, (_, i) => 229 - i));
+  const scanned: number[] = [];
+  for await (const chunk of scanAudit(store, { org, toMs: T + 1_000_000 }, { chunk: 64 })) {
+    assert.ok(chunk.length <= 64);
+    scanned.push(...chunk.map((r) => r.seq));
+  }
+  assert.equal(scanned.length, 230 + 4);
+  assert.equal(new Set(scanned).size, scanned.length);
+  const offsetPage = await pageAuditByOffset(store, { org, toMs: T + 1_000_000 }, { limit: 10, offset: 20 });
+  assert.deepEqual(offsetPage.map((r) => r.seq), scanned.slice(20, 30));
+});
+
+test('a row the ledger re-appended (same org and seq) is returned and counted once', async () => {
+  const org = 'replay';
+  const rows = [0, 1, 2].map((seq): AuditFixture => ({ org, seq, occurredAtMs: T + seq, arguments: 'deploy now' }));
+  await insertAuditFixtures(store, rows);
+  await insertAuditFixtures(store, rows.slice(1));
+  assert.deepEqual(await seqs({ org }), [2, 1, 0]);
+  assert.deepEqual(await seqs({ org, text: text('deploy') }), [2, 1, 0]);
+  assert.equal(await countAudit(store, { org }), 3);
+  assert.equal(await countAudit(store, { org, text: text('deploy') }), 3);
+});
+
+test('values with quotes, backslashes, NUL and SQL match literally', async () => {
+  const nasty = ["o'rg", 'a\\b', 'x\0y', "'; DROP TABLE audit_log; --", '%_', 'ø🙂'];
+  await insertAuditFixtures(store, nasty.map((actor, seq): AuditFixture => ({ org: 'nasty', seq, occurredAtMs: T + seq, actor, resource: actor })));
+  for (const [seq, actor] of nasty.entries()) {
+    assert.deepEqual(await seqs({ org: 'nasty', actor }), [seq], JSON.stringify(actor));
+    assert.deepEqual(await seqs({ org: 'nasty', resourcePrefix: actor }), [seq], JSON.stringify(actor));
+  }
+  assert.deepEqual(await seqs({ org: 'nasty', actor: '%' }), []);
+  assert.equal(await countAudit(store, { org: "'; DROP TABLE audit_log; --" }), 0);
+  assert.equal(await countAudit(store, { org: 'nasty' }), nasty.length);
+});
