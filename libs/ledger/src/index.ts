@@ -69,3 +69,13 @@ export {
   type LedgerExport,
   type LedgerExportCounts,
 } from './export/ledger-export.ts';
+export {
+  SEGMENT_CLOSED_BY,
+  SegmentedLedger,
+  assertSegmentPolicy,
+  type ClosedSegment,
+  type SegmentClosedBy,
+  type SegmentPolicy,
+  type SegmentedAppend,
+  type SegmentedLedgerState,
+} from './segmented-ledger.ts';

@@ -13,3 +13,4 @@ export * from './audit/audit-filter-sql.ts';
 export * from './audit/query-audit.ts';
 export * from './tokens/query-token-usage.ts';
 export * from './rollups/insert-day-totals.ts';
+export * from './ledger/index.ts';

@@ -1,0 +1,6 @@
+// The audit ledger's tables (schemas/clickhouse/004 and 005).
+export * from './ledger-rows.ts';
+export * from './merkle-nodes.ts';
+export * from './ledger-proofs.ts';
+export * from './ledger-checkpoints.ts';
+export * from './ledger-state.ts';

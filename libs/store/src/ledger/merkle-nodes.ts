@@ -1,0 +1,64 @@
+// audit_merkle_nodes: the perfect-node hashes each leaf's append completed,
+// one row per leaf (nodes[1] is the leaf, nodes[L + 1] the node at level L,
+// index seq >> L). Node (level L, index I) lives in the row of the leaf that
+// completed it, seq = (I + 1) · 2^L − 1, so a proof is a handful of
+// primary-key lookups.
+import { fromHexStrict, toHex, type Hash } from '@mcpg/ledger';
+import type { Store } from '../create-store.ts';
+import { StoreError, toStoreError } from '../errors.ts';
+
+export interface MerkleNodeRow {
+  readonly org: string;
+  readonly seq: number;
+  /** Hashes completed by appending leaf seq, level 0 first. */
+  readonly nodes: readonly Hash[];
+}
+
+export async function insertMerkleNodes(store: Store, rows: readonly MerkleNodeRow[]): Promise<void> {
+  if (!rows.length) return;
+  const values = rows.map((r) => [r.org, r.seq, r.nodes.map(toHex)]);
+  try {
+    await store.client.insert({ table: 'audit_merkle_nodes', columns: ['org', 'seq', 'nodes'], values, format: 'JSONCompactEachRow' });
+  } catch (err) {
+    throw toStoreError(err, `inserting ${rows.length} audit_merkle_nodes rows`);
+  }
+}
+
+export interface NodeKey {
+  readonly level: number;
+  readonly index: number;
+}
+
+const nodeSeq = ({ level, index }: NodeKey): number => (index + 1) * 2 ** level - 1;
+const keyOf = ({ level, index }: NodeKey): string => `${level}/${index}`;
+
+/** The hashes of the given perfect nodes, keyed `level/index`; throws if one is not stored. */
+export async function queryPerfectNodes(store: Store, org: string, keys: readonly NodeKey[]): Promise<Map<string, Hash>> {
+  const out = new Map<string, Hash>();
+  if (!keys.length) return out;
+  const seqs = [...new Set(keys.map(nodeSeq))];
+  let rows: { seq_text: string; hashes: string[] }[];
+  try {
+    const rs = await store.client.query({
+      query: `SELECT toString(seq) AS seq_text, any(nodes) AS hashes FROM audit_merkle_nodes
+              WHERE org = {org:String} AND seq IN {seqs:Array(UInt64)} GROUP BY seq`,
+      query_params: { org, seqs },
+      format: 'JSONEachRow',
+    });
+    rows = await rs.json<{ seq_text: string; hashes: string[] }>();
+  } catch (err) {
+    throw toStoreError(err, `reading Merkle nodes of ${org}`);
+  }
+  const bySeq = new Map(rows.map((r) => [Number(r.seq_text), r.hashes]));
+  for (const key of keys) {
+    const hex = bySeq.get(nodeSeq(key))?.[key.level];
+    const hash = hex === undefined ? undefined : fromHexStrict(hex);
+    if (hash === undefined || hash.length !== 32) {
+      throw new StoreError('QUERY_FAILED', `Merkle node level ${key.level} index ${key.index} of ${org} is not stored`, false);
+    }
+    out.set(keyOf(key), hash);
+  }
+  return out;
+}
+
+export { keyOf as nodeKeyString };
