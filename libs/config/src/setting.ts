@@ -93,3 +93,20 @@ export function boolSetting(o: Common & { default: boolean }): Setting<boolean> 
     },
   };
 }
+
+/**
+ * A comma-separated list whose items each parse into a value; an item that
+ * does not parse stops start-up with its parser's message. May be empty.
+ */
+export function itemListSetting<T>(o: Common & { default: readonly T[]; accepts: string; parseItem: (item: string) => T }): Setting<readonly T[]> {
+  return {
+    ...o,
+    parse(raw) {
+      try {
+        return { ok: true, value: raw.split(',').map((s) => s.trim()).filter(Boolean).map(o.parseItem) };
+      } catch (e) {
+        return { ok: false, reason: e instanceof Error ? e.message : String(e) };
+      }
+    },
+  };
+}

@@ -1,6 +1,7 @@
 // The settings mcpg apps share, grouped by the component they configure. Each
 // app composes the groups it uses into its own spec (one typed schema per app).
-import { boolSetting, enumSetting, intSetting, listSetting, numberSetting, stringSetting } from './setting.ts';
+import { parseFault } from '@mcpg/simulator';
+import { boolSetting, enumSetting, intSetting, itemListSetting, listSetting, numberSetting, stringSetting } from './setting.ts';
 
 export const busSettings = {
   bus: enumSetting({
@@ -145,6 +146,14 @@ export const simSettings = {
     max: 2 ** 31 - 1,
     doc: 'After every N-th call also send one malformed message, to exercise the dead-letter path (0: never)',
   }),
+  simFaults: itemListSetting({
+    env: 'MCPG_SIM_FAULTS',
+    flag: 'faults',
+    default: [],
+    accepts: 'comma-separated plugin/tool=rate',
+    parseItem: parseFault,
+    doc: 'Inject incidents: these tools fail at the given rate (0–1) instead of their usual one, e.g. postgres/query=0.3',
+  }),
 };
 
 export const localKafkaSettings = {
@@ -175,6 +184,41 @@ export const telemetrySettings = {
   traceSampleRate: numberSetting({ env: 'MCPG_TRACE_SAMPLE_RATE', default: 1, min: 0, max: 1, doc: 'Fraction of traces sampled' }),
 };
 
+export const ledgerSettings = {
+  ledgerGroup: stringSetting({
+    env: 'MCPG_LEDGER_GROUP',
+    default: 'mcpg-ledger',
+    pattern: /^[A-Za-z0-9._-]{1,200}$/,
+    doc: 'Kafka consumer group of the ledger worker',
+  }),
+  ledgerKeyFile: stringSetting({
+    env: 'MCPG_LEDGER_KEY_FILE',
+    flag: 'ledger-key-file',
+    default: '',
+    doc: 'File with the ledger signing keys (`mcpg keys generate`; one PRIVATE+KEY line per key, optional validity window); keep it mode 0600',
+  }),
+  ledgerKey: stringSetting({
+    env: 'MCPG_LEDGER_KEY',
+    default: '',
+    secret: true,
+    doc: 'The signing keys as text instead of a file (the same lines as the file)',
+  }),
+  ledgerSegmentRows: intSetting({
+    env: 'MCPG_LEDGER_SEGMENT_ROWS',
+    default: 1000,
+    min: 1,
+    max: 10_000_000,
+    doc: 'A checkpoint is signed after this many rows of an org. Keep it fixed for a deployment: a rebuild must cut the same segments',
+  }),
+  ledgerSegmentSeconds: intSetting({
+    env: 'MCPG_LEDGER_SEGMENT_SECONDS',
+    default: 60,
+    min: 1,
+    max: 86_400,
+    doc: 'A checkpoint is also signed when an event falls in a later bucket of this many seconds of event time (never the wall clock). Keep it fixed',
+  }),
+};
+
 /** Every shared setting, for the README table and its test. */
 export const allSettings = {
   ...busSettings,
@@ -184,4 +228,5 @@ export const allSettings = {
   ...workerSettings,
   ...simSettings,
   ...telemetrySettings,
+  ...ledgerSettings,
 };

@@ -2,12 +2,15 @@
 // actors, fixed by the seed. Traffic is drawn from it by TrafficGenerator.
 import { Random, WeightedPicker } from './random.ts';
 import { TOOL_CATALOG, WORKSPACES, WORKSPACE_WEIGHTS, type ToolProfile } from './catalog.ts';
+import { applyFaults, type ToolFault } from './faults.ts';
 
 export interface FleetOptions {
   readonly seed: number;
   readonly orgs: readonly string[];
   /** Gateway instances across the fleet (spread over orgs). */
   readonly gateways: number;
+  /** Tools whose error rate differs from the catalog (injected incidents). */
+  readonly faults?: readonly ToolFault[];
 }
 
 export interface OrgModel {
@@ -25,10 +28,13 @@ export class Fleet {
   constructor(opts: FleetOptions) {
     const rnd = new Random(opts.seed ^ 0x5eed);
     const perOrg = Math.max(1, Math.floor(opts.gateways / opts.orgs.length));
+    // Faults change error rates only: which tools each org uses and how
+    // popular they are stay what the seed made them.
+    const catalog = applyFaults(TOOL_CATALOG, opts.faults ?? []);
     this.orgs = opts.orgs.map((org) => {
       // Each org uses most of the catalog, with its own popularity skew.
-      const profiles = TOOL_CATALOG.filter(() => rnd.next() < 0.85);
-      const used = profiles.length ? profiles : TOOL_CATALOG;
+      const profiles = catalog.filter(() => rnd.next() < 0.85);
+      const used = profiles.length ? profiles : catalog;
       return {
         org,
         instances: Array.from({ length: perOrg }, (_, i) => `gw-${org}-${i + 1}`),

@@ -3,7 +3,7 @@
 // traffic, the end-to-end tests and the ingest benchmark.
 import { TOPICS } from '@mcpg/events';
 import type { Bus } from '@mcpg/pipeline';
-import { runTraffic, type TrafficSummary } from '@mcpg/simulator';
+import { runTraffic, type ToolFault, type TrafficSummary } from '@mcpg/simulator';
 
 export interface FleetSimOptions {
   readonly bus: Bus;
@@ -15,6 +15,7 @@ export interface FleetSimOptions {
   readonly totalCalls?: number;
   readonly startTime?: number;
   readonly malformedEvery?: number;
+  readonly faults?: readonly ToolFault[];
   readonly audit?: boolean;
   readonly partitions?: number;
   readonly signal?: AbortSignal;
@@ -42,6 +43,7 @@ export interface SimConfig {
   readonly simTotal: number;
   readonly simMalformedEvery: number;
   readonly simAudit: boolean;
+  readonly simFaults: readonly ToolFault[];
   readonly partitions: number;
 }
 
@@ -55,6 +57,7 @@ export function simOptions(c: SimConfig): Omit<FleetSimOptions, 'bus' | 'signal'
     totalCalls: c.simTotal || undefined,
     malformedEvery: c.simMalformedEvery,
     audit: c.simAudit,
+    faults: c.simFaults,
     partitions: c.partitions,
   };
 }
