@@ -13,6 +13,15 @@ export class Lifecycle {
   /** Resolves when a signal arrives (or stop() is called) and everything has stopped. */
   onSignals(): Promise<void> {
     return new Promise((resolve) => {
+      // Signal handlers do not keep Node running: with nothing else holding
+      // the event loop (`mcpg kafka start` with stdin closed, as under a
+      // service manager) the process would exit at once and take the broker
+      // with it.
+      const keepAlive = setInterval(() => undefined, 1 << 30);
+      const done = () => {
+        clearInterval(keepAlive);
+        resolve();
+      };
       let signals = 0;
       const handler = (sig: string) => {
         if (++signals > 1) {
@@ -20,7 +29,7 @@ export class Lifecycle {
           process.exit(130);
         }
         this.log(`${sig}: stopping…`);
-        void this.stop().then(resolve);
+        void this.stop().then(done);
       };
       process.on('SIGINT', handler);
       process.on('SIGTERM', handler);
