@@ -1,3 +1,14 @@
 export { startRollupWorker, rollupWorkerOptions, type RollupWorkerOptions, type RunningWorker } from './rollup-worker.ts';
 export { runFleetSim, formatSummary, simOptions, type FleetSimOptions, type SimConfig } from './fleet-sim.ts';
 export { openBus, openStore, embeddedDir, kafkaDir, type BusConfig, type StoreConfig } from './connect.ts';
+export {
+  startLedgerWorker,
+  ledgerWorkerOptions,
+  foldLedgerBatch,
+  storeLedgerWrites,
+  type LedgerWorkerOptions,
+  type LedgerWrites,
+  type RunningLedgerWorker,
+} from './ledger-worker.ts';
+export { decodeLedgerMessage, maskAuditEvent, LedgerDecodeError, LEDGER_DECODE_CODES, type PendingLedgerEvent } from './ledger-event.ts';
+export { loadSigningKeys, demoSigningKey, SigningKeyConfigError, type DemoKey, type SigningKeyConfig } from './ledger-signing-keys.ts';

@@ -4,6 +4,7 @@
 import {
   apiSettings,
   busSettings,
+  ledgerSettings,
   loadConfig,
   localKafkaSettings,
   simSettings,
@@ -15,7 +16,21 @@ import { provisionKafka, startLocalBroker } from '@mcpg/bus';
 import { TOPICS } from '@mcpg/events';
 import { createLogger, startTracing } from '@mcpg/telemetry';
 import { buildApi } from '@mcpg/api';
-import { embeddedDir, formatSummary, kafkaDir, openBus, openStore, rollupWorkerOptions, runFleetSim, simOptions, startRollupWorker } from '@mcpg/workers';
+import {
+  demoSigningKey,
+  embeddedDir,
+  formatSummary,
+  kafkaDir,
+  ledgerWorkerOptions,
+  loadSigningKeys,
+  openBus,
+  openStore,
+  rollupWorkerOptions,
+  runFleetSim,
+  simOptions,
+  startLedgerWorker,
+  startRollupWorker,
+} from '@mcpg/workers';
 import type { Command } from '../command.ts';
 import { Lifecycle } from '../lifecycle.ts';
 
@@ -27,11 +42,12 @@ const settings = {
   ...workerSettings,
   ...simSettings,
   ...telemetrySettings,
+  ...ledgerSettings,
 };
 
 export const upCommand: Command = {
   name: 'up',
-  summary: 'Run everything in one process: broker, embedded ClickHouse, worker, API and demo traffic',
+  summary: 'Run everything in one process: broker, embedded ClickHouse, rollup and ledger workers, API and demo traffic',
   details: [
     'With --bus kafka (the default) and no MCPG_KAFKA_BROKERS / --kafka-brokers, a single-node KRaft',
     'broker is started on 127.0.0.1:<kafka-port> with its data in <data-dir>/kafka (Java 17 and Maven',
@@ -85,6 +101,28 @@ export const upCommand: Command = {
       });
       life.add('rollup worker', () => worker.stop());
       lines.push(`worker     rollup-worker consuming ${TOPICS.calls}`);
+
+      // The demo signs with a key of its own data directory unless one is configured.
+      const configured = loadSigningKeys(c);
+      const demo = configured ? undefined : demoSigningKey(c.dataDir);
+      const ledger = await startLedgerWorker({
+        bus,
+        store,
+        signingKeys: configured ?? demo!.keys,
+        ...ledgerWorkerOptions(c),
+        log,
+        onFatal: (e) => {
+          log.error({ err: String(e) }, 'ledger worker cannot go on; stopping');
+          void life.stop().then(() => process.exit(1));
+        },
+      });
+      life.add('ledger worker', () => ledger.stop());
+      lines.push(`worker     ledger-worker consuming ${TOPICS.audit}, a checkpoint every ${c.ledgerSegmentRows} rows or ${c.ledgerSegmentSeconds} s of event time`);
+      lines.push(
+        demo
+          ? `ledger key ${demo.created ? 'generated' : 'demo key'} ${demo.privateFile}; public key for mcpg verify: ${demo.publicFile}`
+          : `ledger key ${c.ledgerKeyFile || 'MCPG_LEDGER_KEY'} (public: ${configured!.keyring().format().trim().split('\n').join(' ')})`,
+      );
 
       const api = buildApi({ store, logger: false });
       await api.listen({ host: c.apiHost, port: c.apiPort });

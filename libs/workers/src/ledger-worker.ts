@@ -1,0 +1,194 @@
+// The ledger worker as a service: consumes mcpg.audit.v1 (key = org, so each
+// org's chain comes from one partition, in order), masks each event, appends
+// it to its org's ledger, signs a checkpoint at every segment boundary, and
+// stores rows → Merkle nodes → checkpoints → resume state, in that order,
+// before the offsets are committed. Used by apps/ledger-worker and `mcpg up`.
+//
+// Exactly-once effect: each flush re-reads the stored state of the orgs it
+// touches and folds only events at or after the state's next offset. A crash
+// anywhere before the state is written leaves the old state, and the re-read
+// events fold into the same seqs, hashes and signatures (Ed25519 is
+// deterministic), which land on the same keys. Another instance that took a
+// partition over after a rebalance starts from the stored state too.
+import { TOPICS } from '@mcpg/events';
+import { SegmentedLedger, keyIdHex, parseNote, signCheckpoint, toBase64, toHex, type Hash, type SegmentPolicy, type SigningKeys } from '@mcpg/ledger';
+import { createMasker, type MaskerOptions } from '@mcpg/masking';
+import { BatchingSink, type Bus, type FlushReport, type IncomingMessage, type LagTracker, type SinkLog, type SinkTotals } from '@mcpg/pipeline';
+import {
+  insertCheckpoints,
+  insertLedgerRows,
+  insertLedgerStates,
+  insertMerkleNodes,
+  queryLedgerStates,
+  recordFlush,
+  type CheckpointRecord,
+  type LedgerStateRecord,
+  type MerkleNodeRow,
+  type Store,
+  type StoredLedgerRow,
+} from '@mcpg/store';
+import { decodeLedgerMessage, type PendingLedgerEvent } from './ledger-event.ts';
+
+export interface LedgerWorkerOptions {
+  readonly bus: Bus;
+  readonly store: Store;
+  readonly signingKeys: SigningKeys;
+  /** Must stay fixed for a deployment: a rebuild has to cut the same segments. */
+  readonly segments: SegmentPolicy;
+  readonly groupId?: string;
+  readonly partitions?: number;
+  readonly batchRows: number;
+  readonly flushMs: number;
+  readonly masking?: MaskerOptions;
+  readonly log?: SinkLog;
+  readonly onFatal?: (e: unknown) => void;
+  readonly onFlushed?: (report: FlushReport) => void;
+}
+
+/** The ledger settings (libs/config ledgerSettings) and the shared worker settings as options. */
+export function ledgerWorkerOptions(c: {
+  readonly batchRows: number;
+  readonly flushMs: number;
+  readonly partitions: number;
+  readonly ledgerGroup: string;
+  readonly ledgerSegmentRows: number;
+  readonly ledgerSegmentSeconds: number;
+}): Pick<LedgerWorkerOptions, 'batchRows' | 'flushMs' | 'partitions' | 'groupId' | 'segments'> {
+  return {
+    batchRows: c.batchRows,
+    flushMs: c.flushMs,
+    partitions: c.partitions,
+    groupId: c.ledgerGroup,
+    segments: { rows: c.ledgerSegmentRows, seconds: c.ledgerSegmentSeconds },
+  };
+}
+
+export interface RunningLedgerWorker {
+  readonly totals: SinkTotals;
+  readonly lag: LagTracker;
+  stop(): Promise<void>;
+}
+
+/** What one flush writes, built from the stored states and the flush's events. */
+export interface LedgerWrites {
+  readonly rows: StoredLedgerRow[];
+  readonly nodes: MerkleNodeRow[];
+  readonly checkpoints: CheckpointRecord[];
+  readonly states: LedgerStateRecord[];
+}
+
+/**
+ * Folds a flush's events into the orgs' ledgers, starting from their stored
+ * states. Pure: the same states and events give byte-identical writes.
+ */
+export function foldLedgerBatch(
+  events: readonly PendingLedgerEvent[],
+  stored: ReadonlyMap<string, LedgerStateRecord>,
+  segments: SegmentPolicy,
+  signingKeys: SigningKeys,
+): LedgerWrites {
+  const out: LedgerWrites = { rows: [], nodes: [], checkpoints: [], states: [] };
+  const open = new Map<string, { ledger: SegmentedLedger; partition: number; nextOffset: bigint; changed: boolean }>();
+  for (const { event, partition, offset } of events) {
+    let org = open.get(event.org);
+    if (org === undefined) {
+      const s = stored.get(event.org);
+      org = { ledger: new SegmentedLedger(event.org, segments, s?.ledger), partition: s?.sourcePartition ?? partition, nextOffset: BigInt(s?.nextOffset ?? 0), changed: false };
+      open.set(event.org, org);
+    }
+    const at = BigInt(offset);
+    // Already folded before the last stored state (a re-delivery after a crash or a rebalance).
+    if (partition === org.partition && at < org.nextOffset) continue;
+    const completed: Hash[] = [];
+    const { appended, closed } = org.ledger.append(event, (_level, _index, hash) => completed.push(hash));
+    for (const segment of closed) {
+      const cp = segment.checkpoint;
+      const signer = signingKeys.signerFor(cp.eventTime);
+      const note = signCheckpoint(cp, signer);
+      const sig = parseNote(note).signatures[0];
+      out.checkpoints.push({
+        org: event.org,
+        treeSize: cp.size,
+        firstSeq: segment.firstSeq,
+        root: toHex(cp.root),
+        chainHead: toHex(cp.chainHead),
+        eventTime: cp.eventTime,
+        closedBy: segment.closedBy,
+        keyName: signer.name,
+        keyId: keyIdHex(signer.keyId),
+        signature: sig === undefined ? '' : toBase64(keyIdAndSignature(sig.keyId, sig.signature)),
+        note,
+      });
+    }
+    out.rows.push({ ...appended, sourcePartition: partition, sourceOffset: offset });
+    out.nodes.push({ org: event.org, seq: Number(appended.row.seq), nodes: completed });
+    org.partition = partition;
+    org.nextOffset = at + 1n;
+    org.changed = true;
+  }
+  for (const [org, o] of open) {
+    if (!o.changed) continue;
+    out.states.push({ org, sourcePartition: o.partition, nextOffset: o.nextOffset.toString(), ledger: o.ledger.state() });
+  }
+  return out;
+}
+
+function keyIdAndSignature(keyId: number, signature: Uint8Array): Uint8Array {
+  const bytes = new Uint8Array(4 + signature.length);
+  new DataView(bytes.buffer).setUint32(0, keyId);
+  bytes.set(signature, 4);
+  return bytes;
+}
+
+/** Writes in dependency order: a state is never stored before what it accounts for. */
+export async function storeLedgerWrites(store: Store, w: LedgerWrites): Promise<void> {
+  await Promise.all([insertLedgerRows(store, w.rows), insertMerkleNodes(store, w.nodes)]);
+  await insertCheckpoints(store, w.checkpoints);
+  await insertLedgerStates(store, w.states);
+}
+
+export async function startLedgerWorker(opts: LedgerWorkerOptions): Promise<RunningLedgerWorker> {
+  await opts.bus.ensureTopics([TOPICS.audit, TOPICS.deadletter].map((name) => ({ name, partitions: opts.partitions })));
+  // Built once: the masker compiles its rules at construction.
+  const masker = createMasker(opts.masking);
+  // Fails now, not at the first checkpoint, if the policy is unusable.
+  new SegmentedLedger('check', opts.segments);
+  const consumer = await opts.bus.consumer({
+    groupId: opts.groupId ?? 'mcpg-ledger',
+    topics: [TOPICS.audit],
+    fromBeginning: true,
+    onError: (e) => opts.onFatal?.(e),
+  });
+  const producer = await opts.bus.producer();
+  const sink = new BatchingSink<PendingLedgerEvent>({
+    name: 'ledger-worker',
+    consumer,
+    producer,
+    deadLetterTopic: TOPICS.deadletter,
+    decode: (msg: IncomingMessage) => [decodeLedgerMessage(masker, msg)],
+    // Retried as a whole: the states are re-read, so a retry after a partial
+    // write folds from the same starting point and rewrites the same rows.
+    write: async (events) => {
+      const orgs = [...new Set(events.map((e) => e.event.org))];
+      const stored = await queryLedgerStates(opts.store, orgs);
+      await storeLedgerWrites(opts.store, foldLedgerBatch(events, stored, opts.segments, opts.signingKeys));
+    },
+    record: async (report) => {
+      await recordFlush(opts.store, report);
+      opts.onFlushed?.(report);
+    },
+    batchRows: opts.batchRows,
+    flushMs: opts.flushMs,
+    log: opts.log,
+    onFatal: opts.onFatal,
+  });
+  await sink.start();
+  return {
+    totals: sink.totals,
+    lag: sink.lag,
+    async stop() {
+      await sink.stop();
+      await producer.close();
+    },
+  };
+}
