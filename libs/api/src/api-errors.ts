@@ -5,12 +5,14 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { StoreError } from '@mcpg/store';
 
-export const API_ERROR_CODES = ['INVALID_PARAMETER', 'BAD_REQUEST', 'NOT_FOUND', 'STORE_UNAVAILABLE', 'INTERNAL'] as const;
+export const API_ERROR_CODES = ['INVALID_PARAMETER', 'BAD_REQUEST', 'UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND', 'STORE_UNAVAILABLE', 'INTERNAL'] as const;
 export type ApiErrorCode = (typeof API_ERROR_CODES)[number];
 
 export const API_ERROR_STATUS: Readonly<Record<ApiErrorCode, number>> = {
   INVALID_PARAMETER: 400,
   BAD_REQUEST: 400,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
   NOT_FOUND: 404,
   STORE_UNAVAILABLE: 503,
   INTERNAL: 500,
@@ -34,11 +36,32 @@ export const errorBodySchema = {
   },
 } as const;
 
+/**
+ * An answer a route gives on purpose (bad parameter combinations the schema
+ * cannot express, a forged cursor): the handler below sends it as is.
+ */
+export class ApiError extends Error {
+  constructor(
+    readonly code: ApiErrorCode,
+    message: string,
+    readonly parameter?: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+/** 400 naming the query parameter. */
+export function invalidParameter(parameter: string, what: string): ApiError {
+  return new ApiError('INVALID_PARAMETER', `querystring parameter ${parameter} ${what}`, parameter);
+}
+
 interface ErrorBody {
   error: { code: ApiErrorCode; message: string; parameter?: string };
 }
 
-function send(reply: FastifyReply, code: ApiErrorCode, message: string, parameter?: string, status?: number): FastifyReply {
+/** Sends the error body; the status follows from the code unless given. */
+export function sendError(reply: FastifyReply, code: ApiErrorCode, message: string, parameter?: string, status?: number): FastifyReply {
   const body: ErrorBody = { error: parameter === undefined ? { code, message } : { code, message, parameter } };
   return reply
     .code(status ?? API_ERROR_STATUS[code])
@@ -57,35 +80,36 @@ const UNAVAILABLE: ReadonlySet<StoreError['code']> = new Set(['CLICKHOUSE_UNREAC
 export function frameworkErrorHandler(err: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
   const status = err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 400;
   // The router's messages quote the whole URL; the path alone is enough to act on.
-  send(reply, 'BAD_REQUEST', err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'a path parameter is too long' : 'malformed URL', undefined, status);
+  sendError(reply, 'BAD_REQUEST', err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'a path parameter is too long' : 'malformed URL', undefined, status);
 }
 
 export function installErrorHandlers(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     if (err.validation) {
       const { parameter, message } = describeValidation(err);
-      return send(reply, 'INVALID_PARAMETER', message, parameter);
+      return sendError(reply, 'INVALID_PARAMETER', message, parameter);
     }
+    if (err instanceof ApiError) return sendError(reply, err.code, err.message, err.parameter);
     if (err instanceof StoreError) {
       if (UNAVAILABLE.has(err.code) || err.retriable) {
         request.log.warn({ err }, 'store unavailable');
-        return send(reply.header('retry-after', '5'), 'STORE_UNAVAILABLE', 'storage is unavailable, retry later');
+        return sendError(reply.header('retry-after', '5'), 'STORE_UNAVAILABLE', 'storage is unavailable, retry later');
       }
       request.log.error({ err }, 'store error');
-      return send(reply, 'INTERNAL', 'internal error');
+      return sendError(reply, 'INTERNAL', 'internal error');
     }
     // Fastify's own client errors (bad content type, body too large, …) keep
     // their status; their messages describe the request, not the server.
     const status = err.statusCode ?? 500;
     if (status >= 400 && status < 500) {
-      return send(reply, 'BAD_REQUEST', err.message, undefined, status);
+      return sendError(reply, 'BAD_REQUEST', err.message, undefined, status);
     }
     request.log.error({ err }, 'unhandled error');
-    return send(reply, 'INTERNAL', 'internal error');
+    return sendError(reply, 'INTERNAL', 'internal error');
   });
 
   app.setNotFoundHandler((request, reply) => {
-    send(reply, 'NOT_FOUND', `no route for ${request.method} ${request.url.split('?', 1)[0]}`);
+    sendError(reply, 'NOT_FOUND', `no route for ${request.method} ${request.url.split('?', 1)[0]}`);
   });
 }
 

@@ -10,9 +10,9 @@ const statusSchema = {
 } as const;
 
 export function healthRoutes(app: FastifyInstance, store: Store): void {
-  app.get('/healthz', { schema: { response: { 200: statusSchema } } }, async () => ({ status: 'ok' }));
+  app.get('/healthz', { config: { role: 'public' }, schema: { response: { 200: statusSchema } } }, async () => ({ status: 'ok' }));
 
-  app.get('/readyz', { schema: { response: { 200: statusSchema, 503: statusSchema } } }, async (request, reply) => {
+  app.get('/readyz', { config: { role: 'public' }, schema: { response: { 200: statusSchema, 503: statusSchema } } }, async (request, reply) => {
     try {
       await store.ping();
       return { status: 'ok' };

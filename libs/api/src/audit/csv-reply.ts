@@ -1,0 +1,37 @@
+// Answers a request with a CSV download streamed from keyset chunks: the
+// response starts with the first chunk and memory holds one chunk at a time,
+// however many rows match. A failure after the first bytes cannot change the
+// status any more, so it aborts the connection (the client sees a truncated
+// download, never a complete-looking partial file).
+import { Readable } from 'node:stream';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { scanAudit, type AuditFilter, type AuditRow, type Store } from '@mcpg/store';
+import { csvChunks, type CsvValue } from './csv.ts';
+import { wantsCsv } from '../auth/route-access.ts';
+
+/** Rows per ClickHouse round trip of an export. */
+export const EXPORT_CHUNK_ROWS = 10_000;
+
+export const CSV_CONTENT_TYPE = 'text/csv; charset=utf-8; header=present';
+
+export function isCsvRequest(request: FastifyRequest): boolean {
+  return wantsCsv(request.query, request.headers.accept);
+}
+
+export function sendAuditCsv(
+  reply: FastifyReply,
+  store: Store,
+  filter: AuditFilter,
+  file: { readonly name: string; readonly header: readonly string[]; readonly values: (row: AuditRow) => readonly CsvValue[] },
+): FastifyReply {
+  const body = Readable.from(csvChunks(file.header, scanAudit(store, filter, { chunk: EXPORT_CHUNK_ROWS }), file.values));
+  body.on('error', (err) => {
+    reply.log.error({ err }, 'CSV export failed after the response started');
+    reply.raw.destroy();
+  });
+  return reply
+    .header('content-type', CSV_CONTENT_TYPE)
+    .header('content-disposition', `attachment; filename="${file.name}"`)
+    .header('cache-control', 'no-store')
+    .send(body);
+}

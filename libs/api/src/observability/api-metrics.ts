@@ -1,0 +1,45 @@
+// The query API's own metrics (served at /api/v1/metrics), in a registry of
+// their own: one per API instance, so tests and several instances in one
+// process never share counters.
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+export interface ApiMetrics {
+  readonly registry: Registry;
+  readonly requests: Counter<'method' | 'route' | 'status'>;
+  readonly requestDuration: Histogram<'method' | 'route' | 'status'>;
+  readonly activeConnections: Gauge;
+  readonly storeQueryDuration: Histogram<'operation' | 'outcome'>;
+}
+
+export function createApiMetrics(): ApiMetrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  return {
+    registry,
+    requests: new Counter({
+      name: 'http_requests_total',
+      help: 'HTTP requests answered, by method, route template and status code',
+      labelNames: ['method', 'route', 'status'],
+      registers: [registry],
+    }),
+    requestDuration: new Histogram({
+      name: 'http_request_duration_seconds',
+      help: 'Time from receiving a request to sending its response',
+      labelNames: ['method', 'route', 'status'],
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers: [registry],
+    }),
+    activeConnections: new Gauge({
+      name: 'http_active_connections',
+      help: 'Open TCP connections to the API',
+      registers: [registry],
+    }),
+    storeQueryDuration: new Histogram({
+      name: 'clickhouse_query_duration_seconds',
+      help: 'ClickHouse calls made by the API (query, exec: until the result stream is open; command, insert: until done)',
+      labelNames: ['operation', 'outcome'],
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers: [registry],
+    }),
+  };
+}
