@@ -2,7 +2,7 @@
 // config, opens the store (migrating it), listens, and shuts down cleanly.
 import { apiSettings, describeConfig, loadConfig, storeSettings, telemetrySettings } from '@mcpg/config';
 import { createLogger, startTracing } from '@mcpg/telemetry';
-import { buildApi } from '@mcpg/api';
+import { buildApi, loadApiKeys } from '@mcpg/api';
 import { openStore } from '@mcpg/workers';
 
 const spec = { ...storeSettings, ...apiSettings, ...telemetrySettings };
@@ -11,8 +11,11 @@ const log = createLogger({ name: 'query-api', level: config.logLevel });
 log.info({ config: describeConfig(spec, config) }, 'starting');
 const tracing = startTracing({ serviceName: 'mcpg-query-api', otlpEndpoint: config.otlpEndpoint, sampleRate: config.traceSampleRate });
 
+const apiKeys = await loadApiKeys({ file: config.apiKeysFile, specs: config.apiKeys });
+if (apiKeys.length === 0) log.warn('no API keys configured (MCPG_API_KEYS_FILE, MCPG_API_KEYS): every route is open to anyone who can reach the port');
 const store = await openStore(config);
-const app = buildApi({ store, logger: log });
+const cursorSecret = config.apiCursorSecret ? Buffer.from(config.apiCursorSecret, 'utf8') : undefined;
+const app = buildApi({ store, logger: log, apiKeys, ...(cursorSecret ? { cursorSecret } : {}) });
 await app.listen({ host: config.apiHost, port: config.apiPort });
 
 let stopping = false;

@@ -67,6 +67,24 @@ export const storeSettings = {
 export const apiSettings = {
   apiHost: stringSetting({ env: 'MCPG_API_HOST', flag: 'host', default: '127.0.0.1', doc: 'Address the query API listens on' }),
   apiPort: intSetting({ env: 'MCPG_API_PORT', flag: 'port', default: 7843, min: 0, max: 65535, doc: 'Port of the query API' }),
+  apiKeysFile: stringSetting({
+    env: 'MCPG_API_KEYS_FILE',
+    flag: 'api-keys-file',
+    default: '',
+    doc: 'JSON file of API keys: {"keys": [{"id", "sha256" (of the secret), "orgs", "roles"}]}. No keys here or in MCPG_API_KEYS: auth is off',
+  }),
+  apiKeys: stringSetting({
+    env: 'MCPG_API_KEYS',
+    default: '',
+    secret: true,
+    doc: 'API keys as id:sha256:orgs:roles entries, comma-separated (orgs and roles each separated by a pipe character); hashes only, never the secrets',
+  }),
+  apiCursorSecret: stringSetting({
+    env: 'MCPG_API_CURSOR_SECRET',
+    default: '',
+    secret: true,
+    doc: 'Signs audit search cursors; give every API instance behind one address the same value (empty: random per process)',
+  }),
 };
 
 export const workerSettings = {

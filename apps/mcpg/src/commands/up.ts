@@ -15,7 +15,7 @@ import {
 import { provisionKafka, startLocalBroker } from '@mcpg/bus';
 import { TOPICS } from '@mcpg/events';
 import { createLogger, startTracing } from '@mcpg/telemetry';
-import { buildApi } from '@mcpg/api';
+import { buildApi, loadApiKeys } from '@mcpg/api';
 import {
   demoSigningKey,
   embeddedDir,
@@ -124,11 +124,15 @@ export const upCommand: Command = {
           : `ledger key ${c.ledgerKeyFile || 'MCPG_LEDGER_KEY'} (public: ${configured!.keyring().format().trim().split('\n').join(' ')})`,
       );
 
-      const api = buildApi({ store, logger: false });
+      // Local demo: without configured keys the API is open (it listens on 127.0.0.1 by default).
+      const apiKeys = await loadApiKeys({ file: c.apiKeysFile, specs: c.apiKeys });
+      const cursorSecret = c.apiCursorSecret ? Buffer.from(c.apiCursorSecret, 'utf8') : undefined;
+      const api = buildApi({ store, logger: false, apiKeys, ...(cursorSecret ? { cursorSecret } : {}) });
       await api.listen({ host: c.apiHost, port: c.apiPort });
       life.add('api', () => api.close());
       const base = `http://${c.apiHost}:${(api.server.address() as { port: number }).port}`;
       lines.push(`api        ${base}  (try: curl '${base}/v1/orgs/${c.simOrgs[0]}/metrics?granularity=hour')`);
+      lines.push(apiKeys.length > 0 ? `api auth   ${apiKeys.length} API keys` : 'api auth   off: no API keys configured (MCPG_API_KEYS_FILE / MCPG_API_KEYS); anyone reaching the port reads everything');
 
       if (c.simRate > 0) {
         const abort = new AbortController();
