@@ -1,0 +1,130 @@
+// Builds the Kafka records of a call (a ToolCallEvent and an AuditEvent) and
+// of upstream lifecycle changes. Masking happens here, before anything leaves
+// the process: error messages, arguments and responses go through the masker
+// compiled once at start-up; audit payloads are then cut to their byte cap.
+import { auditCodec, toolCallCodec, type AuditEvent, type AuditOutcome, type ToolCallEvent } from '@mcpg/events';
+import type { Masker } from '@mcpg/masking';
+import type { OutboxRecord } from '../outbox/outbox-record.ts';
+import { traceHeadersOf, type TraceContext } from '../trace/trace-context.ts';
+import { boundedText } from './bounded-text.ts';
+import type { CallRecord } from './call-record.ts';
+import { auditIdOf } from './event-ids.ts';
+import { argumentTokens, resultText, type TokenCounter } from './token-counter.ts';
+
+export interface EventFactoryOptions {
+  readonly instance: string;
+  readonly masker: Masker;
+  readonly countTokens: TokenCounter;
+  readonly auditPayloadBytes: number;
+  readonly topics: { readonly calls: string; readonly audit: string };
+  readonly now?: () => number;
+}
+
+export interface LifecycleChange {
+  readonly id: string;
+  readonly org: string;
+  readonly workspace: string;
+  /** plugin.started, plugin.crashed, plugin.stopped */
+  readonly action: string;
+  readonly server: string;
+  readonly outcome: AuditOutcome;
+  readonly detail: string | null;
+}
+
+export class EventFactory {
+  readonly #o: EventFactoryOptions;
+  readonly #now: () => number;
+
+  constructor(options: EventFactoryOptions) {
+    this.#o = options;
+    this.#now = options.now ?? Date.now;
+  }
+
+  /** The call's ToolCallEvent (unless refused before policy) and AuditEvent, in that order. */
+  forCall(c: CallRecord): OutboxRecord[] {
+    const { masker } = this.#o;
+    const errorMessage = c.errorMessage === null ? null : masker.maskText(c.errorMessage);
+    const text = c.result === undefined || c.result === null ? '' : resultText(c.result);
+    const headers = traceHeadersOf(c.trace);
+    const key = c.identity.org;
+    const out: OutboxRecord[] = [];
+    const decision = c.decision?.kind ?? 'none';
+
+    if (c.decision) {
+      const call: ToolCallEvent = {
+        event_id: c.callId,
+        org: c.identity.org,
+        workspace: c.identity.workspace,
+        instance: this.#o.instance,
+        plugin: c.server,
+        tool: c.tool,
+        actor: c.identity.actor,
+        source: 'mcp',
+        started_at: c.startedAt,
+        emitted_at: this.#now(),
+        duration_us: c.durationUs,
+        outcome: c.outcome,
+        error_code: c.errorCode,
+        error_message: errorMessage,
+        tokens_in: c.argumentsTooLarge ? 0 : argumentTokens(this.#o.countTokens, c.arguments),
+        tokens_out: this.#o.countTokens(text),
+        trace_id: c.trace.traceId,
+        span_id: c.trace.spanId,
+        policy_decision: c.decision.kind,
+        policy_rule_id: c.decision.ruleId,
+      };
+      out.push({ topic: this.#o.topics.calls, key, value: toolCallCodec.encode(call), headers });
+    }
+
+    const audit: AuditEvent = {
+      event_id: auditIdOf(c.callId),
+      org: c.identity.org,
+      workspace: c.identity.workspace,
+      instance: this.#o.instance,
+      occurred_at: c.startedAt,
+      action: c.decision?.kind === 'deny' ? 'policy.deny' : 'tool.call',
+      actor: c.identity.actor,
+      resource: c.name,
+      decision,
+      outcome: c.outcome,
+      latency_us: c.durationUs,
+      arguments: this.#arguments(c),
+      response: text === '' ? null : this.#bounded(masker.maskText(text)),
+      error: errorMessage === null ? null : this.#bounded(errorMessage),
+      trace_id: c.trace.traceId,
+    };
+    out.push({ topic: this.#o.topics.audit, key, value: auditCodec.encode(audit), headers });
+    return out;
+  }
+
+  lifecycle(change: LifecycleChange, trace: TraceContext | null = null): OutboxRecord {
+    const audit: AuditEvent = {
+      event_id: change.id,
+      org: change.org,
+      workspace: change.workspace,
+      instance: this.#o.instance,
+      occurred_at: this.#now(),
+      action: change.action,
+      actor: `gateway:${this.#o.instance}`,
+      resource: change.server,
+      decision: 'none',
+      outcome: change.outcome,
+      latency_us: null,
+      arguments: null,
+      response: null,
+      error: change.detail === null ? null : this.#bounded(this.#o.masker.maskText(change.detail)),
+      trace_id: trace?.traceId ?? null,
+    };
+    return { topic: this.#o.topics.audit, key: change.org, value: auditCodec.encode(audit), headers: trace ? traceHeadersOf(trace) : {} };
+  }
+
+  #arguments(c: CallRecord): string | null {
+    if (c.argumentsTooLarge) return `[TOO_LARGE:${c.argumentBytes} bytes]`;
+    if (c.arguments === undefined) return null;
+    return this.#bounded(JSON.stringify(this.#o.masker.maskJson(c.arguments)));
+  }
+
+  #bounded(text: string): string {
+    return boundedText(text, this.#o.auditPayloadBytes);
+  }
+}

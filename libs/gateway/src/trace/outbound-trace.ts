@@ -1,0 +1,24 @@
+// The trace context of the call in progress, for the HTTP upstream's fetch:
+// the SDK client sends the request from inside the caller's async context, so
+// the fetch wrapper finds the right traceparent without threading it through
+// the SDK.
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { TraceContext } from './trace-context.ts';
+import { traceHeadersOf } from './trace-context.ts';
+
+const current = new AsyncLocalStorage<TraceContext>();
+
+export function runWithTrace<T>(trace: TraceContext, fn: () => T): T {
+  return current.run(trace, fn);
+}
+
+/** A fetch that adds the current call's `traceparent` (and `tracestate`) to each request. */
+export function tracingFetch(base: typeof fetch = fetch): typeof fetch {
+  return (input, init) => {
+    const trace = current.getStore();
+    if (!trace) return base(input, init);
+    const headers = new Headers(init?.headers);
+    for (const [k, v] of Object.entries(traceHeadersOf(trace))) headers.set(k, v);
+    return base(input, { ...init, headers });
+  };
+}
