@@ -16,7 +16,7 @@ import { createInterface } from 'node:readline';
 import kafkajs from 'kafkajs';
 import { createKafkaBus } from '@mcpg/bus';
 import { TOPICS, auditCodec, type AuditEvent } from '@mcpg/events';
-import { SigningKeys, formatSignerKey, signerKeyFromSeed, verifyLedger } from '@mcpg/ledger';
+import { SigningKeys, signerKeyFromSeed, verifyLedger } from '@mcpg/ledger';
 import { Random } from '@mcpg/simulator';
 import { createStore, queryAllCheckpoints, queryLedgerRows, type Store } from '@mcpg/store';
 
