@@ -5,8 +5,11 @@ import { upCommand } from './commands/up.ts';
 import { kafkaCommand } from './commands/kafka.ts';
 import { simCommand } from './commands/sim.ts';
 import { migrateCommand } from './commands/migrate.ts';
+import { keysCommand } from './commands/keys.ts';
+import { exportAuditCommand } from './commands/export-audit.ts';
+import { verifyCommand } from './commands/verify.ts';
 
-const commands: readonly Command[] = [upCommand, simCommand, migrateCommand, kafkaCommand];
+const commands: readonly Command[] = [upCommand, simCommand, migrateCommand, kafkaCommand, keysCommand, exportAuditCommand, verifyCommand];
 
 function usage(): string {
   return [
@@ -15,7 +18,7 @@ function usage(): string {
     'Usage: mcpg <command> [flags]',
     '',
     'Commands:',
-    ...commands.map((c) => `  ${c.name.padEnd(10)} ${c.summary}`),
+    ...commands.map((c) => `  ${c.name.padEnd(12)} ${c.summary}`),
     '',
     'Run `mcpg <command> --help` for its flags. Every flag also has an environment variable.',
   ].join('\n');

@@ -4,3 +4,4 @@ export * from './merkle-nodes.ts';
 export * from './ledger-proofs.ts';
 export * from './ledger-checkpoints.ts';
 export * from './ledger-state.ts';
+export * from './ledger-export-lines.ts';
