@@ -122,6 +122,16 @@ test('a row the ledger re-appended (same org and seq) is returned and counted on
   assert.deepEqual(await seqs({ org, text: text('deploy') }), [2, 1, 0]);
   assert.equal(await countAudit(store, { org }), 3);
   assert.equal(await countAudit(store, { org, text: text('deploy') }), 3);
+  // A page made short by copies asks for more; offset pages are not shifted by them.
+  const many = Array.from({ length: 12 }, (_, seq): AuditFixture => ({ org: 'replay-many', seq, occurredAtMs: T + seq }));
+  await insertAuditFixtures(store, many);
+  await insertAuditFixtures(store, many);
+  await insertAuditFixtures(store, many);
+  assert.deepEqual((await pageAuditByKey(store, { org: 'replay-many' }, { limit: 5 })).map((r) => r.seq), [11, 10, 9, 8, 7]);
+  assert.deepEqual((await pageAuditByOffset(store, { org: 'replay-many' }, { limit: 5, offset: 5 })).map((r) => r.seq), [6, 5, 4, 3, 2]);
+  const chunks: number[][] = [];
+  for await (const c of scanAudit(store, { org: 'replay-many' }, { chunk: 4 })) chunks.push(c.map((r) => r.seq));
+  assert.deepEqual(chunks.flat(), [11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0]);
 });
 
 test('values with quotes, backslashes, NUL and SQL match literally', async () => {

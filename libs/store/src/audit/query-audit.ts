@@ -4,11 +4,11 @@
 //
 // audit_log is a ReplacingMergeTree: until parts merge, a row the ledger
 // worker re-appended after a restart is stored twice with the same
-// (org, occurred_at, seq). Pages drop such copies with LIMIT 1 BY on the sort
-// key (they are adjacent in key order); counts read with FINAL.
+// (org, occurred_at, seq). Pages drop such copies as they read them (they are
+// adjacent in key order); counts read with FINAL.
 import type { Store } from '../create-store.ts';
 import { toStoreError } from '../errors.ts';
-import { auditWhere, type AuditFilter, type AuditKey } from './audit-filter-sql.ts';
+import { auditWhere, type AuditFilter, type AuditKey, type SqlPart } from './audit-filter-sql.ts';
 
 export interface AuditRow {
   readonly seq: number;
@@ -54,56 +54,103 @@ function toRow(r: RawRow): AuditRow {
   };
 }
 
-function selectSql(where: string, tail: string): string {
-  return `SELECT ${COLUMNS}
+// Pages are read in two steps: first the keys of the page's rows (only the
+// key columns and what the filter needs: the text index answers q without
+// reading any text), newest first, then the full rows of just those keys.
+// Reading whole rows in the first step would read the long text columns of
+// every candidate row; with keys first, a page costs one index lookup plus one
+// granule per row.
+const KEYS_SQL = (where: string, tail: string) => `SELECT toUnixTimestamp64Milli(occurred_at) AS t, seq
 FROM audit_log
 WHERE ${where}
 ORDER BY occurred_at DESC, seq DESC
-LIMIT 1 BY occurred_at, seq
 ${tail}`;
+
+const ROWS_BY_KEYS_SQL = `SELECT ${COLUMNS}
+FROM audit_log
+WHERE org = {org:String}
+  AND occurred_at >= fromUnixTimestamp64Milli({min_ms:Int64}, 'UTC')
+  AND occurred_at <= fromUnixTimestamp64Milli({max_ms:Int64}, 'UTC')
+  AND seq IN {seqs:Array(UInt64)}
+ORDER BY occurred_at DESC, seq DESC`;
+
+/** Rows of one page, read whole, newest first (full scans for exports). */
+const ROWS_SQL = (where: string) => `SELECT ${COLUMNS}
+FROM audit_log
+WHERE ${where}
+ORDER BY occurred_at DESC, seq DESC
+LIMIT {limit:UInt32}`;
+
+const sameKey = (a: AuditKey | undefined, b: AuditKey) => a !== undefined && a.seq === b.seq && a.occurredAtMs === b.occurredAtMs;
+
+/** Drops the adjacent copies a re-append leaves until parts merge. */
+function dedupe<T extends AuditKey>(rows: readonly T[], before?: AuditKey): T[] {
+  const out: T[] = [];
+  let prev = before;
+  for (const r of rows) {
+    if (!sameKey(prev, r)) out.push(r);
+    prev = r;
+  }
+  return out;
 }
 
-async function selectRows(store: Store, query: string, params: Record<string, unknown>, what: string): Promise<AuditRow[]> {
+async function query<T>(store: Store, sql: string, params: Record<string, unknown>, what: string): Promise<T[]> {
   try {
-    const rs = await store.client.query({ query, query_params: params, format: 'JSONCompactEachRow' });
-    const rows = await rs.json<RawRow>();
-    return rows.map(toRow);
+    const rs = await store.client.query({ query: sql, query_params: params, format: 'JSONCompactEachRow' });
+    return await rs.json<T>();
   } catch (err) {
     throw toStoreError(err, what);
   }
 }
 
+async function selectKeys(store: Store, where: SqlPart, tail: string, params: Record<string, unknown>): Promise<AuditKey[]> {
+  const raw = await query<[string | number, string | number]>(store, KEYS_SQL(where.sql, tail), { ...where.params, ...params }, 'searching the audit log');
+  return raw.map(([t, seq]) => ({ occurredAtMs: Number(t), seq: Number(seq) }));
+}
+
+async function rowsByKeys(store: Store, org: string, keys: readonly AuditKey[]): Promise<AuditRow[]> {
+  if (keys.length === 0) return [];
+  const params = { org, min_ms: keys[keys.length - 1]!.occurredAtMs, max_ms: keys[0]!.occurredAtMs, seqs: keys.map((k) => k.seq) };
+  const rows = await query<RawRow>(store, ROWS_BY_KEYS_SQL, params, 'reading audit rows');
+  return dedupe(rows.map(toRow));
+}
+
 /** Up to `limit` rows newest first, strictly after `after` when given (keyset page). */
-export function pageAuditByKey(store: Store, filter: AuditFilter, options: { readonly limit: number; readonly after?: AuditKey }): Promise<AuditRow[]> {
+export async function pageAuditByKey(store: Store, filter: AuditFilter, options: { readonly limit: number; readonly after?: AuditKey }): Promise<AuditRow[]> {
   const where = auditWhere(filter, options.after);
-  return selectRows(store, selectSql(where.sql, 'LIMIT {limit:UInt32}'), { ...where.params, limit: options.limit }, 'searching the audit log');
+  // Copies are rare (a worker restart before a merge): ask for the page, and
+  // for more only if copies made it short.
+  for (let fetch = options.limit; ; fetch = fetch * 2 + 16) {
+    const raw = await selectKeys(store, where, 'LIMIT {limit:UInt32}', { limit: fetch });
+    const keys = dedupe(raw);
+    if (keys.length >= options.limit || raw.length < fetch) return rowsByKeys(store, filter.org, keys.slice(0, options.limit));
+  }
 }
 
 /**
  * Every matching row, newest first, as chunks of at most `chunk` rows: one
- * keyset page per chunk, so memory stays bounded by the chunk on either
+ * keyset query per chunk, so memory stays bounded by the chunk on either
  * engine, whatever the result size (exports).
  */
 export async function* scanAudit(store: Store, filter: AuditFilter, options: { readonly chunk: number; readonly after?: AuditKey }): AsyncGenerator<AuditRow[]> {
   let after = options.after;
   for (;;) {
-    const rows = await pageAuditByKey(store, filter, after === undefined ? { limit: options.chunk } : { limit: options.chunk, after });
+    const where = auditWhere(filter, after);
+    const raw = (await query<RawRow>(store, ROWS_SQL(where.sql), { ...where.params, limit: options.chunk }, 'exporting the audit log')).map(toRow);
+    const rows = dedupe(raw);
     if (rows.length > 0) yield rows;
-    if (rows.length < options.chunk) return;
-    const last = rows[rows.length - 1]!;
+    const last = raw[raw.length - 1];
+    if (raw.length < options.chunk || !last) return;
     after = { occurredAtMs: last.occurredAtMs, seq: last.seq };
   }
 }
 
-/** Rows `offset .. offset+limit` newest first (numbered pages). */
-export function pageAuditByOffset(store: Store, filter: AuditFilter, options: { readonly limit: number; readonly offset: number }): Promise<AuditRow[]> {
+/** Rows `offset .. offset+limit` newest first (numbered pages); copies never shift a page. */
+export async function pageAuditByOffset(store: Store, filter: AuditFilter, options: { readonly limit: number; readonly offset: number }): Promise<AuditRow[]> {
+  if (options.offset === 0) return pageAuditByKey(store, filter, { limit: options.limit });
   const where = auditWhere(filter);
-  return selectRows(
-    store,
-    selectSql(where.sql, 'LIMIT {limit:UInt32} OFFSET {offset:UInt64}'),
-    { ...where.params, limit: options.limit, offset: options.offset },
-    'paging the audit log',
-  );
+  const keys = await selectKeys(store, where, 'LIMIT 1 BY occurred_at, seq LIMIT {limit:UInt32} OFFSET {offset:UInt64}', options);
+  return rowsByKeys(store, filter.org, keys);
 }
 
 /** Exact number of rows matching the filter (re-appended copies count once). */
@@ -122,12 +169,12 @@ export async function countAudit(store: Store, filter: AuditFilter): Promise<num
   }
 }
 
-/** `EXPLAIN indexes = 1` of the first keyset page for `filter`, as text. */
+/** `EXPLAIN indexes = 1` of the key step of the first page for `filter`, as text. */
 export async function explainAuditPage(store: Store, filter: AuditFilter, limit: number): Promise<string> {
   const where = auditWhere(filter);
   try {
     const rs = await store.client.query({
-      query: `EXPLAIN indexes = 1 ${selectSql(where.sql, 'LIMIT {limit:UInt32}')}`,
+      query: `EXPLAIN indexes = 1 ${KEYS_SQL(where.sql, 'LIMIT {limit:UInt32}')}`,
       query_params: { ...where.params, limit },
       format: 'TabSeparatedRaw',
     });
