@@ -3,7 +3,7 @@
 //   node --import tsx bench/fold.ts [events=500000] [orgs=20]
 // Events come from the simulator, are encoded once (Avro single-object, as
 // on Kafka), then each round times decode → validateCall → RollupFold.add,
-// taking rows (digest snapshots) every 5,000 events as the worker does per batch.
+// taking rows (digest snapshots and day totals) every 5,000 events as the worker does per batch.
 import { createRequire } from 'node:module';
 import { toolCallCodec, type ToolCallEvent } from '@mcpg/events';
 import {
@@ -40,6 +40,11 @@ function time(fn: () => number): { ms: number; out: number } {
   return { ms: performance.now() - t, out };
 }
 
+// What the worker takes per batch: minute rows and day totals.
+function take(fold: RollupFold): number {
+  return fold.takeRows().length + fold.takeDayTotals().length;
+}
+
 function decodeOnly(): number {
   let s = 0;
   for (const m of messages) s += toolCallCodec.decode(m.value).duration_us;
@@ -52,9 +57,9 @@ function foldOnly(): number {
   for (let i = 0; i < decoded.length; i++) {
     const m = messages[i]!;
     fold.add(m.partition, m.offset, decoded[i]!);
-    if (i % BATCH === BATCH - 1) rows += fold.takeRows().length;
+    if (i % BATCH === BATCH - 1) rows += take(fold);
   }
-  return rows + fold.takeRows().length;
+  return rows + take(fold);
 }
 
 function decodeAndFold(): number {
@@ -64,9 +69,9 @@ function decodeAndFold(): number {
     const m = messages[i]!;
     const e = toolCallCodec.decode(m.value);
     fold.add(m.partition, m.offset, validateCall(e, e.emitted_at)); // the produce time, in the simulation
-    if (i % BATCH === BATCH - 1) rows += fold.takeRows().length;
+    if (i % BATCH === BATCH - 1) rows += take(fold);
   }
-  return rows + fold.takeRows().length;
+  return rows + take(fold);
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;

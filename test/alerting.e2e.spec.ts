@@ -11,6 +11,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
 import type { FastifyInstance } from 'fastify';
 import { createKafkaBus } from '@mcpg/bus';
 import type { Bus } from '@mcpg/pipeline';
@@ -30,6 +31,7 @@ let bus: Bus;
 let store: Store;
 let worker: RunningWorker;
 let api: FastifyInstance;
+let apiUrl: string;
 let stack: Stack;
 const abort = new AbortController();
 let sim: Promise<TrafficSummary>;
@@ -57,6 +59,7 @@ before(async () => {
   api = buildApi({ store });
   await api.listen({ host: '127.0.0.1', port: 0 });
   const { port } = api.server.address() as { port: number };
+  apiUrl = `http://127.0.0.1:${port}`;
   stack = await startStack({ target: `127.0.0.1:${port}`, metricsPath: `/v1/orgs/${org}/metrics`, ruleFor: '10s', interval: '1s' });
   sim = runFleetSim({
     bus,
@@ -94,6 +97,21 @@ async function waitFor<T>(what: string, fn: () => Promise<T | undefined> | T | u
 }
 
 const isErrorRateAlert = (labels: Record<string, string>) => labels.alertname === 'MCPGToolErrorRate';
+
+test('promtool check metrics accepts the fleet exposition without a warning', async () => {
+  const text = await waitFor(
+    'tool samples on the fleet endpoint',
+    async () => {
+      const body = await (await fetch(`${apiUrl}/v1/orgs/${org}/metrics?granularity=minute`)).text();
+      return /^mcpg_tool_latency_seconds\{/m.test(body) ? body : undefined;
+    },
+    120_000,
+  );
+  const check = spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' });
+  assert.equal(check.error, undefined, 'promtool runs (apt-get install prometheus)');
+  assert.equal(check.status, 0, check.stdout + check.stderr);
+  assert.equal((check.stdout + check.stderr).trim(), '', 'no lint findings');
+});
 
 test('MCPGToolErrorRate reaches Alertmanager for the failing tool and for no other', async () => {
   const fired = await waitFor(

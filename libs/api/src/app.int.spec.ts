@@ -125,7 +125,7 @@ test('GET /v1/orgs/:org/metrics: counters and tokens from the rollups, replays o
   assert.equal(res.statusCode, 200);
   assert.equal(res.headers['content-type'], 'text/plain; version=0.0.4; charset=utf-8');
   assert.equal(
-    section(res.body, 'mcpg_tool_calls_total', 'mcpg_tool_latency_ms'),
+    section(res.body, 'mcpg_tool_calls_total', 'mcpg_tool_latency_seconds'),
     [
       ...HEADER_CALLS,
       'mcpg_tool_calls_total{org="acme",workspace="dev",plugin="slack",tool="post"} 1',
@@ -147,26 +147,36 @@ test('GET /v1/orgs/:org/metrics: counters and tokens from the rollups, replays o
   );
 });
 
-test('latency quantiles cover the trailing window of the granularity', async () => {
+test('latency quantiles cover the trailing window of the granularity; sum and count are lifetime', async () => {
   const recent = [1, 2, 3, 4].map((ms) => call({ org: 'lat', duration_us: ms * 1000 }, 10_000));
   const old = [call({ org: 'lat', duration_us: 900_000 }, 2 * 3_600_000)];
   await storeFold([...recent, ...old]);
-  const quantiles = async (granularity: string) => {
-    const res = await app.inject({ method: 'GET', url: `/v1/orgs/lat/metrics?granularity=${granularity}` });
-    return res.body.split('\n').filter((l) => l.startsWith('mcpg_tool_latency_ms{'));
-  };
-  const hour = await quantiles('hour');
+  const scrape = async (query: string) => (await app.inject({ method: 'GET', url: `/v1/orgs/lat/metrics?${query}` })).body.split('\n');
+  const quantiles = (lines: string[], name = 'mcpg_tool_latency_seconds') =>
+    lines.filter((l) => l.startsWith(`${name}{`)).map((l) => l.replace(/^.*quantile="([^"]+)"} (.*)$/, '$1 $2').split(' ').map(Number));
+  const hourLines = await scrape('granularity=hour');
+  assert.ok(hourLines.includes('# TYPE mcpg_tool_latency_seconds summary'));
+  const hour = quantiles(hourLines);
+  assert.deepEqual(hour.map(([q]) => q), [0.5, 0.9, 0.95, 0.99]);
+  const p99hour = hour[3]![1]!;
+  assert.ok(p99hour >= 0.003 && p99hour <= 0.004, `p99 over the last hour is among the recent calls: ${p99hour} s`);
+  const day = quantiles(await scrape('granularity=day'));
+  assert.ok(day[3]![1]! > 0.1, 'the day window includes the slow call two hours ago');
+  // Counters, sum and count are lifetime totals whatever the window.
+  const minute = await scrape('granularity=minute');
+  const labels = '{org="lat",workspace="prod",plugin="github",tool="search"}';
+  assert.ok(minute.includes(`mcpg_tool_calls_total${labels} 5`));
+  assert.ok(minute.includes(`mcpg_tool_latency_seconds_sum${labels} 0.91`), 'Σ durations: 1+2+3+4+900 ms');
+  assert.ok(minute.includes(`mcpg_tool_latency_seconds_count${labels} 5`));
+  assert.ok(!minute.some((l) => l.includes('mcpg_tool_latency_ms')), 'the millisecond gauge only on request');
+
+  // The older millisecond gauge, on request: the same quantiles.
+  const legacy = await scrape('granularity=hour&latency_ms=true');
+  assert.ok(legacy.includes('# TYPE mcpg_tool_latency_ms gauge'));
   assert.deepEqual(
-    hour.map((l) => l.replace(/^.*quantile="([^"]+)"} (.*)$/, '$1 $2')).map((x) => x.split(' ')[0]),
-    ['0.5', '0.9', '0.95', '0.99'],
+    quantiles(legacy, 'mcpg_tool_latency_ms'),
+    hour.map(([q, s]) => [q, Math.round(s! * 1_000_000) / 1000]),
   );
-  const p99hour = Number(hour[3]!.split(' ')[1]);
-  assert.ok(p99hour >= 3 && p99hour <= 4, `p99 over the last hour is among the recent calls: ${p99hour}`);
-  const day = await quantiles('day');
-  assert.ok(Number(day[3]!.split(' ')[1]) > 100, 'the day window includes the slow call two hours ago');
-  // Counters are lifetime totals whatever the window.
-  const res = await app.inject({ method: 'GET', url: '/v1/orgs/lat/metrics?granularity=minute' });
-  assert.ok(res.body.includes('mcpg_tool_calls_total{org="lat",workspace="prod",plugin="github",tool="search"} 5'));
 });
 
 test('counters keep calls whose minute rollups expired (TTL) and survive idle days', async () => {
@@ -195,7 +205,7 @@ test('counters keep calls whose minute rollups expired (TTL) and survive idle da
 test('an unknown org is 200 with HELP/TYPE and no samples', async () => {
   const res = await app.inject({ method: 'GET', url: '/v1/orgs/nobody.here/metrics?granularity=day' });
   assert.equal(res.statusCode, 200);
-  assert.equal(section(res.body, 'mcpg_tool_calls_total', 'mcpg_tool_latency_ms'), [...HEADER_CALLS, ...HEADER_ERRORS, ...HEADER_TOKENS, ''].join('\n'));
+  assert.equal(section(res.body, 'mcpg_tool_calls_total', 'mcpg_tool_latency_seconds'), [...HEADER_CALLS, ...HEADER_ERRORS, ...HEADER_TOKENS, ''].join('\n'));
   assert.ok(
     res.body.split('\n').every((l) => l === '' || l.startsWith('#') || l.startsWith('mcpg_pipeline_')),
     'no tool samples for an unknown org',

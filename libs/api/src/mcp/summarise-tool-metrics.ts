@@ -1,6 +1,6 @@
 // The fleet exposition, boiled down for an agent: one row per tool with its
 // calls, errors, error rate and latency quantiles, most errors first.
-const SAMPLE = /^(mcpg_tool_(?:calls|errors)_total|mcpg_tool_latency_ms)\{(.*)\} (\S+)$/;
+const SAMPLE = /^(mcpg_tool_(?:calls|errors)_total|mcpg_tool_latency_seconds)\{(.*)\} (\S+)$/;
 const LABEL = /([a-z_]+)="((?:[^"\\]|\\.)*)"/g;
 
 export interface ToolMetricsRow {
@@ -35,7 +35,7 @@ export function summariseToolMetrics(exposition: string, opts: { workspace?: str
     const value = Number(m[3]);
     if (m[1] === 'mcpg_tool_calls_total') row.calls = value;
     else if (m[1] === 'mcpg_tool_errors_total') row.errors = value;
-    else if (labels.quantile !== undefined) row.latency_ms[`p${Math.round(Number(labels.quantile) * 100)}`] = value;
+    else if (labels.quantile !== undefined) row.latency_ms[`p${Math.round(Number(labels.quantile) * 100)}`] = Math.round(value * 1_000_000) / 1000;
   }
   const all = [...rows.values()];
   for (const r of all) r.error_rate = r.calls > 0 ? Math.round((r.errors / r.calls) * 10_000) / 10_000 : 0;

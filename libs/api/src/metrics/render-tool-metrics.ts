@@ -1,6 +1,7 @@
-// Tool metrics as Prometheus text: lifetime counters from the per-minute
-// rollups, and latency quantiles over the trailing window of the requested
-// granularity. HELP/TYPE are always written, so an org with no calls yet is a
+// Tool metrics as Prometheus text: lifetime counters from the day totals, and
+// latency as a summary — quantiles over the trailing window of the requested
+// granularity (merged t-digests), `_sum` and `_count` lifetime, so
+// rate(_sum) / rate(_count) is the mean latency. HELP/TYPE are always written, so an org with no calls yet is a
 // valid, empty exposition (not a 404): Prometheus keeps scraping it and
 // `absent()` alerts behave.
 import { ExpositionWriter, LabelSetCache, renderLabel, type EncodedLabels } from '@mcpg/exposition';
@@ -30,7 +31,29 @@ export const TOOL_ERRORS = {
   type: 'counter',
 } as const;
 
-export function renderToolMetrics(org: string, totals: readonly ToolTotals[], window: readonly WindowDigest[]): string {
+export const TOOL_LATENCY = {
+  name: 'mcpg_tool_latency_seconds',
+  help: 'Tool call latency in seconds: quantiles over the trailing window of the granularity (t-digest), sum and count since the beginning.',
+  type: 'summary',
+} as const;
+
+/**
+ * The latency quantiles as the older millisecond gauge, for dashboards
+ * built on that name. Opt-in (`latency_ms=true`): promtool flags both the
+ * abbreviated unit and a quantile label outside a summary.
+ */
+export const TOOL_LATENCY_MS = {
+  name: 'mcpg_tool_latency_ms',
+  help: 'Tool call latency quantiles in milliseconds over the trailing window of the granularity (t-digest); the same values as mcpg_tool_latency_seconds.',
+  type: 'gauge',
+} as const;
+
+export interface RenderOptions {
+  /** Also write the mcpg_tool_latency_ms gauge family. */
+  readonly latencyMs?: boolean;
+}
+
+export function renderToolMetrics(org: string, totals: readonly ToolTotals[], window: readonly WindowDigest[], options: RenderOptions = {}): string {
   const key = [org, '', '', ''];
   const labelsOf = (r: { workspace: string; plugin: string; tool: string }): EncodedLabels => {
     key[1] = r.workspace;
@@ -45,23 +68,30 @@ export function renderToolMetrics(org: string, totals: readonly ToolTotals[], wi
   w.family({ name: 'mcpg_tool_tokens_total', help: 'Tokens of tool arguments (direction="in") and results (direction="out").', type: 'counter' })
     .samples(labels, (i) => totals[i]!.tokensIn, DIRECTION_IN)
     .samples(labels, (i) => totals[i]!.tokensOut, DIRECTION_OUT);
-  w.family({
-    name: 'mcpg_tool_latency_ms',
-    help: 'Tool call latency quantiles in milliseconds over the trailing window of the granularity (t-digest).',
-    type: 'gauge',
-  });
   const withData: EncodedLabels[] = [];
-  const values: number[][] = [];
+  const quantilesMs: number[][] = [];
   for (const d of window) {
     const merged = mergeDigests(d.digests);
     if (!merged.means.length) continue;
     withData.push(labelsOf(d));
-    values.push(digestQuantiles(merged, QUANTILES).map(round3));
+    quantilesMs.push(digestQuantiles(merged, QUANTILES));
   }
-  QUANTILE_LABELS.forEach((extra, q) => w.samples(withData, (i) => values[i]![q]!, extra));
+  w.family(TOOL_LATENCY);
+  QUANTILE_LABELS.forEach((extra, q) => w.samples(withData, (i) => round6(quantilesMs[i]![q]! / 1000), extra));
+  w.samples(labels, (i) => totals[i]!.durationUsSum / 1_000_000, undefined, '_sum');
+  w.samples(labels, (i) => totals[i]!.calls, undefined, '_count');
+  if (options.latencyMs) {
+    w.family(TOOL_LATENCY_MS);
+    QUANTILE_LABELS.forEach((extra, q) => w.samples(withData, (i) => round3(quantilesMs[i]![q]!), extra));
+  }
   return w.text();
 }
 
 function round3(v: number): number {
   return Math.round(v * 1000) / 1000;
+}
+
+// Microsecond resolution: the digests hold milliseconds to three decimals.
+function round6(v: number): number {
+  return Math.round(v * 1_000_000) / 1_000_000;
 }

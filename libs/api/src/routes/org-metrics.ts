@@ -14,7 +14,7 @@ const WINDOW_MS: Record<Granularity, number> = { minute: 60_000, hour: 3_600_000
 
 interface OrgMetricsRoute {
   Params: { org: string };
-  Querystring: { granularity: Granularity };
+  Querystring: { granularity: Granularity; latency_ms: boolean };
 }
 
 const schema = {
@@ -25,7 +25,11 @@ const schema = {
   },
   querystring: {
     type: 'object',
-    properties: { granularity: { type: 'string', enum: [...GRANULARITIES], default: 'hour' } },
+    properties: {
+      granularity: { type: 'string', enum: [...GRANULARITIES], default: 'hour' },
+      // The older mcpg_tool_latency_ms gauge besides the summary in seconds.
+      latency_ms: { type: 'boolean', default: false },
+    },
   },
   response: {
     200: { content: { [PROMETHEUS_TEXT_CONTENT_TYPE]: { schema: { type: 'string' } } } },
@@ -49,6 +53,6 @@ export function orgMetricsRoutes(app: FastifyInstance, store: Store): void {
     return reply
       .header('content-type', PROMETHEUS_TEXT_CONTENT_TYPE)
       .header('cache-control', 'no-store')
-      .send(renderToolMetrics(org, totals, window) + renderPipelineHealth(health));
+      .send(renderToolMetrics(org, totals, window, { latencyMs: request.query.latency_ms }) + renderPipelineHealth(health));
   });
 }

@@ -12,6 +12,8 @@ export interface ToolTotals {
   readonly errors: number;
   readonly tokensIn: number;
   readonly tokensOut: number;
+  /** Σ call durations in microseconds, lifetime. */
+  readonly durationUsSum: number;
 }
 
 export interface WindowDigest {
@@ -24,7 +26,8 @@ export interface WindowDigest {
 
 const TOTALS_SQL = `
 SELECT workspace, plugin, tool,
-       sum(calls) AS calls, sum(errors) AS errors, sum(tokens_in) AS tokens_in, sum(tokens_out) AS tokens_out
+       sum(calls) AS calls, sum(errors) AS errors, sum(tokens_in) AS tokens_in, sum(tokens_out) AS tokens_out,
+       sum(duration_us_sum) AS duration_us_sum
 FROM tool_totals_1d FINAL
 WHERE org = {org:String}
 GROUP BY workspace, plugin, tool
@@ -46,7 +49,7 @@ type Num = string | number;
 export async function queryToolTotals(store: Store, filter: { readonly org: string }): Promise<ToolTotals[]> {
   try {
     const rs = await store.client.query({ query: TOTALS_SQL, query_params: { org: filter.org }, format: 'JSONEachRow' });
-    const rows = await rs.json<{ workspace: string; plugin: string; tool: string; calls: Num; errors: Num; tokens_in: Num; tokens_out: Num }>();
+    const rows = await rs.json<{ workspace: string; plugin: string; tool: string; calls: Num; errors: Num; tokens_in: Num; tokens_out: Num; duration_us_sum: Num }>();
     return rows.map((r) => ({
       workspace: r.workspace,
       plugin: r.plugin,
@@ -55,6 +58,7 @@ export async function queryToolTotals(store: Store, filter: { readonly org: stri
       errors: Number(r.errors),
       tokensIn: Number(r.tokens_in),
       tokensOut: Number(r.tokens_out),
+      durationUsSum: Number(r.duration_us_sum),
     }));
   } catch (err) {
     throw toStoreError(err, 'querying tool totals');
