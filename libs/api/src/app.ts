@@ -12,6 +12,7 @@ import type { ApiKey } from './auth/api-key.ts';
 import { installAuth } from './auth/install-auth.ts';
 import { createKeyring } from './auth/keyring.ts';
 import { mcpRoutes } from './mcp/mcp-route.ts';
+import { installNonFiniteGuard } from './non-finite-guard.ts';
 import { createApiMetrics } from './observability/api-metrics.ts';
 import { installApiMetrics } from './observability/install-api-metrics.ts';
 import { instrumentStore } from './observability/instrument-store.ts';
@@ -54,6 +55,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   installErrorHandlers(app);
   installOpenApi(app, apiKeys.length > 0);
   installApiMetrics(app, metrics);
+  installNonFiniteGuard(app);
   if (apiKeys.length > 0) installAuth(app, createKeyring(apiKeys));
 
   // Routes go in a plugin so they register after @fastify/swagger (itself a
