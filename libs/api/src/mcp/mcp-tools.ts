@@ -59,7 +59,7 @@ interface ObjectSchema {
 }
 
 /** Route parameters an agent does not set: tools always answer JSON. */
-const HIDDEN_INPUTS = new Set(['format']);
+const HIDDEN_INPUTS = new Set(['format', 'latency_ms']);
 
 /** The tool's input schema: the route's path and query parameters, plus the tool's own inputs. */
 export function toolInputSchema(spec: McpToolSpec, route: RegisteredRoute | undefined): ToolInputSchema {
