@@ -4,7 +4,9 @@
 // newest signed head may not be smaller than the trusted one (ROLLBACK).
 import { bytesEqual } from '../bytes.ts';
 import type { Checkpoint } from '../checkpoint/checkpoint.ts';
+import { parseCheckpoint } from '../checkpoint/checkpoint.ts';
 import { openCheckpoint, type OpenedCheckpoint } from '../checkpoint/signed-checkpoint.ts';
+import { parseNote } from '../note/signed-note.ts';
 import { LedgerError } from '../errors.ts';
 import type { Keyring } from '../note/keyring.ts';
 
@@ -32,7 +34,7 @@ export function collectSignedHeads(
   origin: string,
   trusted: Checkpoint | undefined,
 ): SignedHeads {
-  const opened = notes.map((note) => openCheckpoint(note, keyring, origin));
+  const opened = notes.map((note) => openNamingSize(note, keyring, origin));
   const latest = opened.reduce<OpenedCheckpoint | undefined>(
     (best, o) => (best === undefined || o.checkpoint.size > best.checkpoint.size ? o : best),
     undefined,
@@ -67,4 +69,24 @@ export function collectSignedHeads(
     );
   }
   return { heads, latest };
+}
+
+/**
+ * openCheckpoint, but a failure that could not name its checkpoint (a bad or
+ * unknown signature is found before the body is trusted) names the tree size
+ * the body claims — for the report only; nothing in it is believed.
+ */
+function openNamingSize(note: string, keyring: Keyring, origin: string): OpenedCheckpoint {
+  try {
+    return openCheckpoint(note, keyring, origin);
+  } catch (e) {
+    if (!(e instanceof LedgerError) || e.treeSize !== undefined) throw e;
+    let claimed: number | undefined;
+    try {
+      claimed = parseCheckpoint(parseNote(note).text).size;
+    } catch {
+      throw e;
+    }
+    throw new LedgerError(e.code, `${e.message} (the checkpoint claims tree size ${claimed})`, { treeSize: claimed, cause: e });
+  }
 }

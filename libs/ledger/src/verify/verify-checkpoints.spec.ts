@@ -47,10 +47,11 @@ test('keys: unknown signer, expired signer, altered note', () => {
   const stranger = signerKeyFromSeed('mcpg.dev/ledger', new Uint8Array(32).fill(3));
   const cp40 = bodyOf(cpAt(honest, 40));
   const withNote = (note: string): Ledger => ({ rows: honest.rows, checkpoints: [...honest.checkpoints.slice(0, 3), note] });
-  expectFailure(run(withNote(signCheckpoint(cp40, stranger))), 'UNKNOWN_KEY', undefined);
+  // Named by the size the unverified body claims, for the report only.
+  expectFailure(run(withNote(signCheckpoint(cp40, stranger))), 'UNKNOWN_KEY', 40);
   // key1 was retired at ROTATION; the checkpoint's event time is after it.
   expectFailure(run(withNote(signCheckpoint(cp40, key1))), 'EXPIRED_KEY', 40);
-  expectFailure(run(withNote(cpAt(honest, 40).replace('\n40\n', '\n39\n'))), 'BAD_SIGNATURE', undefined);
+  expectFailure(run(withNote(cpAt(honest, 40).replace('\n40\n', '\n39\n'))), 'BAD_SIGNATURE', 39);
   expectFailure(run(withNote(cpAt(honest, 40).replace('event-time-ms', 'event-time'))), 'BAD_SIGNATURE', undefined);
 });
 

@@ -1,0 +1,245 @@
+// A malicious operator with SQL access to ClickHouse edits, deletes, inserts
+// and reorders audit rows, drops the tail, splices in another org's row or a
+// signed checkpoint of another history; `mcpg export-audit`'s export of what
+// is left then fails `mcpg verify` with the specific failure and the seq (or
+// tree size) where it happened. The ledger is written by the worker's own
+// write path (fold, sign, store) into the embedded engine; keys come from
+// `mcpg keys generate`.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SegmentedLedger, signCheckpoint, toHex, type LedgerEvent, type SigningKeys } from '@mcpg/ledger';
+import { insertCheckpoints, ledgerExportLines, type Store } from '@mcpg/store';
+import { createTestStore } from '@mcpg/store/testing';
+import { foldLedgerBatch, loadSigningKeys, storeLedgerWrites, type PendingLedgerEvent } from '@mcpg/workers';
+import { verifyCommand } from '../apps/mcpg/src/commands/verify.ts';
+
+const root = new URL('..', import.meta.url).pathname;
+const dir = mkdtempSync(join(tmpdir(), 'mcpg-tamper-'));
+const ORG = 'acme-tamper';
+const OTHER = 'globex-tamper';
+const T0 = Date.UTC(2026, 8, 1);
+const ROWS = 60;
+const segments = { rows: 10, seconds: 3600 };
+const publicKeys = join(dir, 'public.keys');
+let signing: SigningKeys;
+const stores: Store[] = [];
+
+function mcpg(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, ['bin/mcpg.mjs', ...args], { cwd: root, encoding: 'utf8' });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const event = (org: string, i: number, variant = ''): LedgerEvent => ({
+  org,
+  event_id: `${org}-${i}${variant}`,
+  workspace: 'prod',
+  instance: `gw-${i % 3}`,
+  occurred_at: T0 + i * 1000,
+  action: i % 6 === 0 ? 'operator.config_change' : 'tool.call',
+  actor: `user-${i % 4}`,
+  resource: 'db__query',
+  decision: 'permit',
+  outcome: 'ok',
+  latency_us: 100 + i,
+  arguments: `{"sql":"select ${i}${variant}"}`,
+  response: null,
+  error: null,
+  trace_id: null,
+});
+
+/** The two orgs' ledgers written as the worker writes them, in three flushes. */
+async function honestStore(): Promise<Store> {
+  const store = await createTestStore();
+  stores.push(store);
+  const pending: PendingLedgerEvent[] = [];
+  for (let i = 0; i < ROWS; i++) {
+    for (const org of [ORG, OTHER]) pending.push({ event: event(org, i), partition: org === ORG ? 0 : 1, offset: String(i) });
+  }
+  let stored = new Map();
+  for (let at = 0; at < pending.length; at += 40) {
+    const w = foldLedgerBatch(pending.slice(at, at + 40), stored, segments, signing);
+    await storeLedgerWrites(store, w);
+    stored = new Map(w.states.map((s) => [s.org, s]));
+  }
+  return store;
+}
+
+async function sql(store: Store, query: string, params: Record<string, unknown> = {}): Promise<void> {
+  await store.client.command({ query, query_params: { org: ORG, ...params }, clickhouse_settings: { mutations_sync: '2' } });
+}
+
+async function exportFile(store: Store, name: string, org = ORG): Promise<string> {
+  let text = '';
+  for await (const chunk of ledgerExportLines(store, org)) text += chunk;
+  const path = join(dir, `${name}.ndjson`);
+  writeFileSync(path, text);
+  return path;
+}
+
+type CliResult = ReturnType<typeof mcpg>;
+
+/** `mcpg verify` run in this process (the binary's start-up costs seconds per case); the first cases use the binary itself. */
+async function verifyIn(args: string[]): Promise<CliResult> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const { log, error } = console;
+  console.log = (...a: unknown[]) => void out.push(`${a.join(' ')}\n`);
+  console.error = (...a: unknown[]) => void err.push(`${a.join(' ')}\n`);
+  try {
+    const status = (await verifyCommand.run(args, {})) ?? 0;
+    return { status, stdout: out.join(''), stderr: err.join('') };
+  } finally {
+    Object.assign(console, { log, error });
+  }
+}
+
+function verify(path: string, ...more: string[]): Promise<CliResult> {
+  return verifyIn([path, '--public-key', publicKeys, ...more]);
+}
+
+function assertVerdict(r: CliResult, exit: number, pattern: RegExp): void {
+  assert.equal(r.status, exit, `exit code; stdout: ${r.stdout} stderr: ${r.stderr}`);
+  // Verdicts on what was read go to stdout, "cannot read" to stderr.
+  assert.match(r.stdout || r.stderr, pattern);
+  if (exit !== 0) assert.doesNotMatch(r.stdout, /^VERIFIED/m);
+}
+
+before(() => {
+  const keyFile = join(dir, 'signing.key');
+  const r = mcpg('keys', 'generate', '--name', 'test.invalid/tamper', '--out', keyFile, '--public-out', publicKeys);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(statSync(keyFile).mode & 0o777, 0o600, 'the private key is readable by its owner only');
+  assert.equal(readFileSync(publicKeys, 'utf8'), r.stdout, 'the public keyring line is printed and appended');
+  assert.doesNotMatch(readFileSync(publicKeys, 'utf8'), /PRIVATE/);
+  signing = loadSigningKeys({ ledgerKeyFile: keyFile, ledgerKey: '' }) as SigningKeys;
+  assert.equal(mcpg('keys', 'generate', '--name', 'test.invalid/tamper', '--out', keyFile).status, 2, 'an existing key file is never overwritten');
+});
+
+after(async () => {
+  for (const s of stores) await s.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test('the untouched ledger verifies, and the verifier remembers the checkpoint it trusted', async () => {
+  const store = await honestStore();
+  const trusted = join(dir, 'honest.trusted');
+  const r = mcpg('verify', await exportFile(store, 'honest'), '--public-key', publicKeys, '--trusted', trusted);
+  assertVerdict(r, 0, /^VERIFIED: acme-tamper, rows seq 0\.\.59 \(60 rows\) match the checkpoint of size 60/);
+  assert.match(readFileSync(trusted, 'utf8'), /^mcpg\.dev\/ledger\/acme-tamper\n60\n/);
+});
+
+test('an edited row (ALTER TABLE … UPDATE) is ROW_EDITED at its seq', async () => {
+  const store = await honestStore();
+  await sql(store, `ALTER TABLE audit_log UPDATE actor = 'mallory' WHERE org = {org:String} AND seq = 13`);
+  assertVerdict(mcpg('verify', await exportFile(store, 'edited'), '--public-key', publicKeys), 5, /^TAMPERED: ROW_EDITED at seq 13: row seq 13 was edited/);
+});
+
+test('a deleted row (ALTER TABLE … DELETE) is ROW_DELETED at its seq', async () => {
+  const store = await honestStore();
+  await sql(store, `ALTER TABLE audit_log DELETE WHERE org = {org:String} AND seq = 17`);
+  assertVerdict(await verify(await exportFile(store, 'deleted')), 5, /^TAMPERED: ROW_DELETED at seq 17: row seq 17 was deleted/);
+});
+
+test('an inserted row (INSERT of a forged copy) is ROW_INSERTED at its seq', async () => {
+  const store = await honestStore();
+  await sql(
+    store,
+    `INSERT INTO audit_log SELECT * REPLACE (concat(event_id, '-forged') AS event_id, occurred_at + INTERVAL 1 SECOND AS occurred_at, 'mallory' AS actor)
+     FROM audit_log WHERE org = {org:String} AND seq = 21`,
+  );
+  assertVerdict(await verify(await exportFile(store, 'inserted')), 5, /^TAMPERED: ROW_INSERTED at seq 21: a row was inserted at seq 21/);
+});
+
+test('two rows that swapped seqs are ROWS_REORDERED', async () => {
+  const store = await honestStore();
+  // (Filters name event_id: in ClickHouse a REPLACE alias also rewrites the WHERE clause.)
+  await sql(store, `INSERT INTO audit_log SELECT * REPLACE (61 - seq AS seq) FROM audit_log WHERE org = {org:String} AND event_id IN ({e30:String}, {e31:String})`, {
+    e30: `${ORG}-30`,
+    e31: `${ORG}-31`,
+  });
+  await sql(store, `ALTER TABLE audit_log DELETE WHERE org = {org:String} AND ((seq = 30 AND event_id = {e30:String}) OR (seq = 31 AND event_id = {e31:String}))`, {
+    e30: `${ORG}-30`,
+    e31: `${ORG}-31`,
+  });
+  assertVerdict(await verify(await exportFile(store, 'reordered')), 5, /^TAMPERED: ROWS_REORDERED at seq 30: rows were reordered at seq 30/);
+});
+
+test('a dropped tail is TAIL_DROPPED from the first missing seq, against the signed size', async () => {
+  const store = await honestStore();
+  await sql(store, `ALTER TABLE audit_log DELETE WHERE org = {org:String} AND seq >= 55`);
+  assertVerdict(await verify(await exportFile(store, 'tail')), 5, /^TAMPERED: TAIL_DROPPED at seq 55: rows from seq 55 on were dropped \(a signed checkpoint covers 60 rows\)/);
+});
+
+test('a validly signed checkpoint of another history is a FORK at its tree size', async () => {
+  const store = await honestStore();
+  // What a second writer (or a rebuild over rewritten events) would have signed with the same key.
+  const other = new SegmentedLedger(ORG, { rows: 25, seconds: 3600 });
+  let forged;
+  for (let i = 0; i < 25; i++) forged = other.append(event(ORG, i, '-rewritten')).closed[0] ?? forged;
+  const cp = forged!.checkpoint;
+  const signer = signing.signerFor(cp.eventTime);
+  await insertCheckpoints(store, [
+    { org: ORG, treeSize: 25, firstSeq: 20, root: toHex(cp.root), chainHead: toHex(cp.chainHead), eventTime: cp.eventTime, closedBy: 'rows', keyName: signer.name, keyId: '', signature: '', note: signCheckpoint(cp, signer) },
+  ]);
+  assertVerdict(await verify(await exportFile(store, 'fork')), 5, /^TAMPERED: FORK at tree size 25: fork: signed checkpoints disagree at tree size 25/);
+});
+
+test('a rewritten history is refused against the trusted checkpoint (FORK), a shortened one as ROLLBACK', async () => {
+  const trusted = join(dir, 'history.trusted');
+  assert.equal((await verify(await exportFile(await honestStore(), 'before'), '--trusted', trusted)).status, 0);
+  // The operator rebuilds the whole ledger from altered events and re-signs it with the real key.
+  const rewritten = await createTestStore();
+  stores.push(rewritten);
+  const pending = Array.from({ length: ROWS }, (_, i) => ({ event: event(ORG, i, i === 7 ? '-altered' : ''), partition: 0, offset: String(i) }));
+  await storeLedgerWrites(rewritten, foldLedgerBatch(pending, new Map(), segments, signing));
+  assertVerdict(await verify(await exportFile(rewritten, 'rewritten'), '--trusted', trusted), 5, /^TAMPERED: FORK at tree size 60/);
+  // Or drops the newest rows and their checkpoints.
+  const shortened = await honestStore();
+  await sql(shortened, `ALTER TABLE audit_log DELETE WHERE org = {org:String} AND seq >= 40`);
+  await sql(shortened, `ALTER TABLE audit_checkpoints DELETE WHERE org = {org:String} AND tree_size > 40`);
+  assertVerdict(await verify(await exportFile(shortened, 'shortened'), '--trusted', trusted), 5, /^TAMPERED: ROLLBACK at tree size 40/);
+});
+
+test("another org's row spliced in is caught: via SQL at its seq, in the export file as FOREIGN_ROW", async () => {
+  const store = await honestStore();
+  const honest = readFileSync(await exportFile(store, 'splice-base'), 'utf8').split('\n');
+  const foreign = readFileSync(await exportFile(store, 'splice-other', OTHER), 'utf8').split('\n');
+  const line33 = (lines: string[]) => lines.findIndex((l) => l.includes('"seq":"33"'));
+  // In the file: the other org's row, hashes and all, in place of seq 33.
+  honest[line33(honest)] = foreign[line33(foreign)] as string;
+  const spliced = join(dir, 'spliced.ndjson');
+  writeFileSync(spliced, honest.join('\n'));
+  assertVerdict(await verify(spliced), 5, /^TAMPERED: FOREIGN_ROW at seq 33: row seq 33 belongs to another org/);
+  // In the database: the other org's row relabelled as ours (the query filters by org).
+  await sql(store, `ALTER TABLE audit_log DELETE WHERE org = {org:String} AND seq = 33`);
+  await sql(store, `INSERT INTO audit_log SELECT * REPLACE ({org:String} AS org) FROM audit_log WHERE event_id = {e:String}`, { e: `${OTHER}-33` });
+  assertVerdict(await verify(await exportFile(store, 'splice-sql')), 5, /^TAMPERED: ROW_EDITED at seq 33/);
+});
+
+test('checkpoints signed by an unknown key, or by a key outside its published window, are not trusted', async () => {
+  const path = await exportFile(await honestStore(), 'keys');
+  const otherKey = join(dir, 'other.keys');
+  assert.equal(mcpg('keys', 'generate', '--name', 'test.invalid/tamper', '--out', join(dir, 'other.key'), '--public-out', otherKey).status, 0);
+  const unknown = await verifyIn([path, '--public-key', otherKey]);
+  assertVerdict(unknown, 6, /^NOT TRUSTED: UNKNOWN_KEY at tree size 10: a checkpoint of size 10 is signed by no key in the keyring/);
+  assert.match(unknown.stdout, /signed by: test\.invalid\/tamper\+[0-9a-f]{8}/, 'names the key that did sign');
+  // The published keyring retired the key at T0 + 30 s; the worker went on signing with it.
+  const retired = join(dir, 'retired.keys');
+  writeFileSync(retired, readFileSync(publicKeys, 'utf8').trim() + ` not-after=${new Date(T0 + 30_000).toISOString()}\n`);
+  const expired = await verifyIn([path, '--public-key', retired]);
+  assertVerdict(expired, 6, /^NOT TRUSTED: EXPIRED_KEY at tree size 40: a checkpoint of size 40 is signed by a key outside its validity window/);
+});
+
+test('a cut-short or malformed export is never "verified": the line is named and the exit is non-zero', async () => {
+  const lines = readFileSync(await exportFile(await honestStore(), 'cut'), 'utf8').split('\n');
+  const cut = join(dir, 'cut.ndjson');
+  writeFileSync(cut, lines.slice(0, 30).join('\n') + '\n');
+  assertVerdict(await verify(cut), 3, /^NOT VERIFIED: cannot read the export .*incomplete: no end line after line 30/);
+  lines[12] = '{"seq": broken';
+  writeFileSync(cut, lines.join('\n'));
+  assertVerdict(await verify(cut), 3, /^NOT VERIFIED: cannot read the export .*export line 13: not JSON/);
+});
