@@ -1,0 +1,69 @@
+// The fleet endpoint as Prometheus meets it: GET /v1/orgs/{org}/metrics over
+// 10,000 label sets stored in the embedded engine, and the rendering step
+// alone (counters, the latency summary with quantiles merged from the window's
+// minute digests, pipeline health) on the rows those queries return.
+//   node --import tsx bench/fleet-endpoint.ts [labelSets=10000] [minutes=60] [rounds=30]
+import { performance } from 'node:perf_hooks';
+import type { ToolCallEvent } from '@mcpg/events';
+import { foldBatchTiers, type PositionedCall } from '@mcpg/rollup';
+import { insertDayTotals, insertRollups, queryToolTotals, queryWindowDigests } from '@mcpg/store';
+import { createTestStore } from '@mcpg/store/testing';
+import { buildApi } from '@mcpg/api';
+import { renderToolMetrics } from '../libs/api/src/metrics/render-tool-metrics.ts';
+
+const SETS = Number(process.argv[2] ?? 10_000);
+const MINUTES = Number(process.argv[3] ?? 60);
+const ROUNDS = Number(process.argv[4] ?? 30);
+const org = 'bench';
+const now = Date.now();
+
+const store = await createTestStore();
+let offset = 0;
+const tStore = performance.now();
+// Two calls per label set and minute, stored a minute at a time as the worker would.
+for (let m = MINUTES; m >= 1; m--) {
+  const calls: PositionedCall[] = [];
+  for (let s = 0; s < SETS; s++) {
+    for (let k = 0; k < 2; k++) {
+      const started = now - m * 60_000 + k * 1_000;
+      const event: ToolCallEvent = {
+        event_id: `e-${offset}`, org, workspace: `ws-${s % 5}`, instance: 'gw-1', plugin: `plugin_${s % 100}`, tool: `tool_${Math.floor(s / 100)}x`,
+        actor: 'a', source: 'mcp', started_at: started, emitted_at: started + 5, duration_us: 1_000 + ((s * 7919 + k * 104_729 + m) % 400_000),
+        outcome: (s + k) % 50 === 0 ? 'error' : 'ok', error_code: null, error_message: null, tokens_in: 10, tokens_out: 200,
+        trace_id: null, span_id: null, policy_decision: 'permit', policy_rule_id: null,
+      };
+      calls.push({ partition: 0, offset: offset++, event });
+    }
+  }
+  const { minutes, days } = foldBatchTiers(calls, { maxLabelSetsPerOrg: SETS });
+  await Promise.all([insertRollups(store, minutes), insertDayTotals(store, days)]);
+}
+console.log(`${SETS} label sets × ${MINUTES} minutes (${offset} calls) stored in ${((performance.now() - tStore) / 1000).toFixed(1)} s; node ${process.version}`);
+
+const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))]!;
+async function measure(name: string, fn: () => Promise<number>): Promise<void> {
+  await fn(); // warm-up
+  const ms: number[] = [];
+  let bytes = 0;
+  for (let i = 0; i < ROUNDS; i++) {
+    const t = performance.now();
+    bytes = await fn();
+    ms.push(performance.now() - t);
+  }
+  console.log(`${name.padEnd(44)} p50 ${pct(ms, 0.5).toFixed(1)} ms  p99 ${pct(ms, 0.99).toFixed(1)} ms  ${(bytes / 1e6).toFixed(2)} MB`);
+}
+
+for (const [granularity, windowMs] of [['minute', 60_000], ['hour', 3_600_000]] as const) {
+  const [totals, window] = await Promise.all([queryToolTotals(store, { org }), queryWindowDigests(store, { org, fromMs: now - windowMs })]);
+  await measure(`render only, granularity=${granularity}`, async () => renderToolMetrics(org, totals, window).length);
+}
+const app = buildApi({ store });
+for (const granularity of ['minute', 'hour']) {
+  await measure(`GET /v1/orgs/${org}/metrics?granularity=${granularity}`, async () => {
+    const res = await app.inject({ method: 'GET', url: `/v1/orgs/${org}/metrics?granularity=${granularity}` });
+    if (res.statusCode !== 200) throw new Error(`status ${res.statusCode}: ${res.body.slice(0, 200)}`);
+    return res.rawPayload.length;
+  });
+}
+await app.close();
+await store.close();
