@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { createStore, insertDayTotals, insertRollups, migrate, recordFlush, type Store } from '@mcpg/store';
 import type { ToolCallEvent } from '@mcpg/events';
-import { foldBatchTiers, type PositionedCall } from '@mcpg/rollup';
+import { foldBatchTiers, type FoldOptions, type PositionedCall } from '@mcpg/rollup';
 import { buildApi } from './app.ts';
 
 // One chdb data directory per process; this file's stores use their own databases in it.
@@ -65,8 +65,8 @@ function call(over: Partial<ToolCallEvent>, ago = 60_000): PositionedCall {
 }
 
 /** What the rollup worker writes for a batch: minute rollups and day totals. */
-async function storeFold(batch: readonly PositionedCall[]): Promise<void> {
-  const { minutes, days } = foldBatchTiers(batch);
+async function storeFold(batch: readonly PositionedCall[], options?: FoldOptions): Promise<void> {
+  const { minutes, days } = foldBatchTiers(batch, options);
   await Promise.all([insertRollups(store, minutes), insertDayTotals(store, days)]);
 }
 
@@ -202,13 +202,31 @@ test('counters keep calls whose minute rollups expired (TTL) and survive idle da
   assert.deepEqual(await counters(), before);
 });
 
+test('label sets over the per-org cap are counted under __other__, and the folded calls are a counter', async () => {
+  const batch = ['a', 'b', 'c', 'd', 'c'].map((tool) => call({ org: 'capped', tool }));
+  await storeFold(batch, { maxLabelSetsPerOrg: 2 });
+  const lines = (await app.inject({ method: 'GET', url: '/v1/orgs/capped/metrics' })).body.split('\n');
+  assert.deepEqual(
+    lines.filter((l) => l.startsWith('mcpg_tool_calls_total{')),
+    [
+      'mcpg_tool_calls_total{org="capped",workspace="__other__",plugin="__other__",tool="__other__"} 3',
+      'mcpg_tool_calls_total{org="capped",workspace="prod",plugin="github",tool="a"} 1',
+      'mcpg_tool_calls_total{org="capped",workspace="prod",plugin="github",tool="b"} 1',
+    ],
+  );
+  assert.ok(lines.includes('# TYPE mcpg_tool_label_sets_folded_calls_total counter'));
+  assert.ok(lines.includes('mcpg_tool_label_sets_folded_calls_total{org="capped"} 3'));
+});
+
 test('an unknown org is 200 with HELP/TYPE and no samples', async () => {
   const res = await app.inject({ method: 'GET', url: '/v1/orgs/nobody.here/metrics?granularity=day' });
   assert.equal(res.statusCode, 200);
   assert.equal(section(res.body, 'mcpg_tool_calls_total', 'mcpg_tool_latency_seconds'), [...HEADER_CALLS, ...HEADER_ERRORS, ...HEADER_TOKENS, ''].join('\n'));
   assert.ok(
-    res.body.split('\n').every((l) => l === '' || l.startsWith('#') || l.startsWith('mcpg_pipeline_')),
-    'no tool samples for an unknown org',
+    res.body
+      .split('\n')
+      .every((l) => l === '' || l.startsWith('#') || l.startsWith('mcpg_pipeline_') || l === 'mcpg_tool_label_sets_folded_calls_total{org="nobody.here"} 0'),
+    'no tool samples for an unknown org (nothing folded either)',
   );
 });
 

@@ -5,7 +5,7 @@
 // valid, empty exposition (not a 404): Prometheus keeps scraping it and
 // `absent()` alerts behave.
 import { ExpositionWriter, LabelSetCache, renderLabel, type EncodedLabels } from '@mcpg/exposition';
-import { digestQuantiles, mergeDigests } from '@mcpg/rollup';
+import { digestQuantiles, mergeDigests, OTHER_LABEL } from '@mcpg/rollup';
 import type { ToolTotals, WindowDigest } from '@mcpg/store';
 
 // Label sets are rendered and encoded once and reused across scrapes (bounded
@@ -48,6 +48,12 @@ export const TOOL_LATENCY_MS = {
   type: 'gauge',
 } as const;
 
+export const FOLDED_CALLS = {
+  name: 'mcpg_tool_label_sets_folded_calls_total',
+  help: 'Calls counted under workspace/plugin/tool="__other__" because their org was over its cap of distinct label sets.',
+  type: 'counter',
+} as const;
+
 export interface RenderOptions {
   /** Also write the mcpg_tool_latency_ms gauge family. */
   readonly latencyMs?: boolean;
@@ -80,11 +86,21 @@ export function renderToolMetrics(org: string, totals: readonly ToolTotals[], wi
   QUANTILE_LABELS.forEach((extra, q) => w.samples(withData, (i) => round6(quantilesMs[i]![q]! / 1000), extra));
   w.samples(labels, (i) => totals[i]!.durationUsSum / 1_000_000, undefined, '_sum');
   w.samples(labels, (i) => totals[i]!.calls, undefined, '_count');
+  // The __other__ rows are what the cardinality guard folded: their calls are
+  // the count, exactly once like every counter (no separate tally to drift).
+  let folded = 0;
+  for (const t of totals) if (t.workspace === OTHER_LABEL && t.plugin === OTHER_LABEL && t.tool === OTHER_LABEL) folded += t.calls;
+  w.family(FOLDED_CALLS).sample(orgLabel(org), folded);
   if (options.latencyMs) {
     w.family(TOOL_LATENCY_MS);
     QUANTILE_LABELS.forEach((extra, q) => w.samples(withData, (i) => round3(quantilesMs[i]![q]!), extra));
   }
   return w.text();
+}
+
+const orgLabels = new LabelSetCache(['org']);
+function orgLabel(org: string): EncodedLabels {
+  return orgLabels.get([org]);
 }
 
 function round3(v: number): number {
