@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { insertAuditFixtures } from '@mcpg/store/testing';
+import { registeredRoutes } from '../route-registry.ts';
 import { bearer, createTestApi, testKey, type TestApi } from '../testing/api-test-app.ts';
 
 let api: TestApi;
@@ -33,7 +34,14 @@ test('lists the API tools with the routes\' parameters as input schemas', async 
   const client = await connect('agent');
   const { tools } = await client.listTools();
   const names = tools.map((t) => t.name);
-  assert.deepEqual(names, ['search_audit', 'tool_metrics', 'token_usage'], 'verify_ledger appears once the ledger routes are registered');
+  // verify_ledger is offered exactly when the API serves the ledger's verify route.
+  const ledger = registeredRoutes(api.app).some((r) => r.method === 'GET' && r.url === '/v1/orgs/:org/audit/verify');
+  assert.deepEqual(names, ['search_audit', 'tool_metrics', 'token_usage', ...(ledger ? ['verify_ledger'] : [])]);
+  if (ledger) {
+    const other = await client.callTool({ name: 'verify_ledger', arguments: { org: 'globex' } });
+    assert.equal(other.isError, true);
+    assert.match(JSON.stringify(other.content), /FORBIDDEN/);
+  }
   const search = tools.find((t) => t.name === 'search_audit')!;
   assert.deepEqual(search.inputSchema.required, ['org']);
   assert.ok(['q', 'outcome', 'workspace', 'cursor', 'limit'].every((p) => p in (search.inputSchema.properties ?? {})));
