@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Store } from '@mcpg/store';
+import type { Keyring } from '@mcpg/ledger';
 import { frameworkErrorHandler, installErrorHandlers } from './api-errors.ts';
 import { createCursorCodec } from './audit/audit-cursor.ts';
 import type { ApiKey } from './auth/api-key.ts';
@@ -22,6 +23,7 @@ import { auditSearchRoutes } from './routes/audit-search.ts';
 import { auditToolCallsRoutes } from './routes/audit-tool-calls.ts';
 import { healthRoutes } from './routes/health.ts';
 import { orgMetricsRoutes } from './routes/org-metrics.ts';
+import { ledgerRoutes } from './routes/ledger-routes.ts';
 import { tokenUsageRoutes } from './routes/token-usage.ts';
 
 export interface ApiDeps {
@@ -37,6 +39,8 @@ export interface ApiDeps {
   readonly cursorSecret?: Uint8Array;
   /** The clock (epoch ms), for default time ranges. */
   readonly now?: () => number;
+  /** Public keys of the audit ledger (published, and used by the verify endpoint). */
+  readonly ledgerKeyring?: Keyring;
 }
 
 export function buildApi(deps: ApiDeps): FastifyInstance {
@@ -68,6 +72,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     tokenUsageRoutes(api, store, now);
     apiMetricsRoutes(api, metrics.registry);
     mcpRoutes(api, app);
+    ledgerRoutes(api, store, deps.ledgerKeyring);
   });
   return app;
 }

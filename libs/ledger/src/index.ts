@@ -79,3 +79,4 @@ export {
   type SegmentedAppend,
   type SegmentedLedgerState,
 } from './segmented-ledger.ts';
+export { rootWithRange } from './merkle/range-root.ts';

@@ -127,7 +127,7 @@ export const upCommand: Command = {
       // Local demo: without configured keys the API is open (it listens on 127.0.0.1 by default).
       const apiKeys = await loadApiKeys({ file: c.apiKeysFile, specs: c.apiKeys });
       const cursorSecret = c.apiCursorSecret ? Buffer.from(c.apiCursorSecret, 'utf8') : undefined;
-      const api = buildApi({ store, logger: false, apiKeys, ...(cursorSecret ? { cursorSecret } : {}) });
+      const api = buildApi({ store, logger: false, apiKeys, ...(cursorSecret ? { cursorSecret } : {}), ledgerKeyring: (configured ?? demo!.keys).keyring() });
       await api.listen({ host: c.apiHost, port: c.apiPort });
       life.add('api', () => api.close());
       const base = `http://${c.apiHost}:${(api.server.address() as { port: number }).port}`;

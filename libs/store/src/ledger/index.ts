@@ -5,3 +5,4 @@ export * from './ledger-proofs.ts';
 export * from './ledger-checkpoints.ts';
 export * from './ledger-state.ts';
 export * from './ledger-export-lines.ts';
+export * from './verify-stored-range.ts';

@@ -62,3 +62,18 @@ export async function queryPerfectNodes(store: Store, org: string, keys: readonl
 }
 
 export { keyOf as nodeKeyString };
+
+/** The leaf hashes (level 0) stored for seq from ≤ seq < to, by seq. */
+export async function queryStoredLeaves(store: Store, org: string, from: number, to: number): Promise<Map<number, string>> {
+  try {
+    const rs = await store.client.query({
+      query: `SELECT toString(seq) AS seq_text, any(nodes[1]) AS leaf FROM audit_merkle_nodes
+              WHERE org = {org:String} AND seq >= {from:UInt64} AND seq < {to:UInt64} GROUP BY seq`,
+      query_params: { org, from, to },
+      format: 'JSONEachRow',
+    });
+    return new Map((await rs.json<{ seq_text: string; leaf: string }>()).map((r) => [Number(r.seq_text), r.leaf]));
+  } catch (err) {
+    throw toStoreError(err, `reading leaf hashes of ${org}`);
+  }
+}
