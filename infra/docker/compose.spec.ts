@@ -1,35 +1,200 @@
 // docker-compose.yml, checked by Debian's docker-compose (no engine needed for
-// `config`): it must parse and resolve, and refuse to start without the
-// ClickHouse password, which lives only in the environment or .env.
+// `config`): it must parse and resolve; refuse to start, naming the variable,
+// when a required one is missing; and wire the stack the way the apps, the
+// ClickHouse users file and the Prometheus config expect.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
+import { parse } from 'yaml';
 
 const root = new URL('../..', import.meta.url).pathname;
+const exampleEnv = readFileSync(join(root, '.env.example'), 'utf8');
 
-// The example env file stands in for a local .env, which is never committed.
-function compose(args: string[], env: NodeJS.ProcessEnv) {
-  const r = spawnSync('docker-compose', ['--env-file', '.env.example', ...args], { cwd: root, encoding: 'utf8', env });
+// Only PATH from this process: a developer's own MCPG_* variables must not leak into the checks.
+const base = { PATH: process.env.PATH };
+
+function compose(envFile: string, args: string[]) {
+  const r = spawnSync('docker-compose', ['--env-file', envFile, ...args], { cwd: root, encoding: 'utf8', env: base });
   if (r.error) assert.fail(`docker-compose is not installed (apt-get install docker-compose): ${r.error.message}`);
   return r;
 }
 
-const base = { PATH: process.env.PATH };
+function envFileWithout(name: string): string {
+  const path = join(mkdtempSync(join(tmpdir(), 'mcpg-compose-')), 'test.env');
+  writeFileSync(path, exampleEnv.split('\n').filter((l) => !l.startsWith(`${name}=`)).join('\n'));
+  return path;
+}
 
-test('docker-compose accepts the file and lists every service', () => {
-  const check = compose(['config', '-q'], { ...base, MCPG_CLICKHOUSE_PASSWORD: 'x' });
+interface Service {
+  image?: string;
+  command?: string[];
+  restart?: string;
+  healthcheck?: { test: string[] };
+  environment?: Record<string, string | number>;
+  volumes?: string[];
+  ports?: string[];
+  profiles?: string[];
+  depends_on?: Record<string, { condition: string }>;
+  secrets?: { source: string }[];
+  user?: string;
+}
+
+// The example env file stands in for a local .env, which is never committed.
+const resolved = (() => {
+  const r = compose('.env.example', ['--profile', 'demo', 'config']);
+  assert.equal(r.status, 0, r.stderr);
+  return parse(r.stdout) as { services: Record<string, Service>; volumes: Record<string, unknown>; secrets: Record<string, { file: string }> };
+})();
+const services = resolved.services;
+const APP_SERVICES = ['migrate', 'gateway', 'rollup-worker', 'ledger-worker', 'query-api', 'fleet-sim'];
+
+test('docker-compose accepts the file and lists every service of the stack', () => {
+  const check = compose('.env.example', ['config', '-q']);
   assert.equal(check.status, 0, check.stderr);
-  const services = compose(['--profile', 'demo', 'config', '--services'], { ...base, MCPG_CLICKHOUSE_PASSWORD: 'x' });
-  assert.deepEqual(services.stdout.trim().split('\n').sort(), ['clickhouse', 'fleet-sim', 'kafka', 'migrate', 'query-api', 'rollup-worker']);
+  assert.deepEqual(Object.keys(services).sort(), [
+    'alertmanager',
+    'clickhouse',
+    'fleet-sim',
+    'gateway',
+    'grafana',
+    'kafka',
+    'kafka-topics',
+    'ledger-worker',
+    'migrate',
+    'prometheus',
+    'query-api',
+    'rollup-worker',
+  ]);
+  // The simulator is opt-in (docker compose --profile demo up).
+  assert.deepEqual(services['fleet-sim']!.profiles, ['demo']);
+  for (const [name, s] of Object.entries(services)) if (name !== 'fleet-sim') assert.equal(s.profiles, undefined, name);
 });
 
-test('no secret is written in the file: without MCPG_CLICKHOUSE_PASSWORD it refuses', () => {
-  const empty = join(mkdtempSync(join(tmpdir(), 'mcpg-compose-')), 'empty.env');
-  writeFileSync(empty, '');
-  const r = spawnSync('docker-compose', ['--env-file', empty, 'config', '-q'], { cwd: root, encoding: 'utf8', env: base });
-  assert.notEqual(r.status, 0);
-  assert.match(r.stderr, /MCPG_CLICKHOUSE_PASSWORD/);
+for (const name of ['MCPG_CLICKHOUSE_PASSWORD', 'CLICKHOUSE_ANALYST_PASSWORD', 'GRAFANA_ADMIN_PASSWORD', 'LEDGER_KEY_PATH']) {
+  test(`without ${name} docker-compose refuses to start and names it`, () => {
+    const r = compose(envFileWithout(name), ['config', '-q']);
+    assert.notEqual(r.status, 0);
+    assert.match(r.stderr, new RegExp(`set ${name} in \\.env`));
+  });
+}
+
+test('no secret is written in the file: every password and key comes from the environment', () => {
+  const text = readFileSync(join(root, 'docker-compose.yml'), 'utf8');
+  for (const line of text.split('\n')) {
+    const m = /^\s*([A-Z_]*(PASSWORD|SECRET|KEYS?))\s*:\s*(.*)$/.exec(line);
+    if (m) assert.match(m[3]!, /^\$\{[A-Z_]+:?[-?]/, `${m[1]} must come from the environment: ${line.trim()}`);
+  }
+  assert.ok(!/BEGIN|PRIVATE\+KEY/.test(text));
+});
+
+test('every app runs from the mcpg image, reaches ClickHouse over HTTP and names an app the entry point knows', () => {
+  const known = /^apps="([^"]+)"/m.exec(readFileSync(join(root, 'infra/docker/entrypoint.sh'), 'utf8'))![1]!.split(' ');
+  for (const name of APP_SERVICES) {
+    const s = services[name]!;
+    assert.equal(s.image, 'mcpg:local', name);
+    assert.ok(known.includes(s.command![0]!), `${name}: ${s.command![0]} is not an app of the entry point`);
+    const env = s.environment ?? {};
+    if ('MCPG_CLICKHOUSE_PASSWORD' in env) {
+      assert.equal(env.MCPG_CLICKHOUSE_URL, 'http://clickhouse:8123', name);
+      assert.equal(env.MCPG_CLICKHOUSE_USER, 'mcpg', name);
+      assert.match(String(env.MCPG_REQUIRED_ENV), /MCPG_CLICKHOUSE_PASSWORD/, name);
+    }
+  }
+  for (const name of ['migrate', 'rollup-worker', 'ledger-worker', 'query-api']) {
+    assert.ok('MCPG_CLICKHOUSE_PASSWORD' in (services[name]!.environment ?? {}), `${name} needs ClickHouse`);
+  }
+  assert.deepEqual(services.migrate!.command, ['mcpg', 'migrate']);
+  // Migrations and topics run once, before the apps that need them.
+  for (const name of ['rollup-worker', 'ledger-worker']) {
+    assert.equal(services[name]!.depends_on!.migrate!.condition, 'service_completed_successfully');
+    assert.equal(services[name]!.depends_on!['kafka-topics']!.condition, 'service_completed_successfully');
+  }
+  assert.equal(services['query-api']!.depends_on!.migrate!.condition, 'service_completed_successfully');
+  assert.equal(services.gateway!.depends_on!['kafka-topics']!.condition, 'service_completed_successfully');
+});
+
+test('the ledger signing key is a mounted secret file, never an environment value', () => {
+  const s = services['ledger-worker']!;
+  assert.deepEqual(s.secrets!.map((x) => x.source), ['ledger-signing-key']);
+  assert.equal(s.environment!.MCPG_LEDGER_KEY_FILE, '/run/secrets/ledger-signing-key');
+  assert.ok(!('MCPG_LEDGER_KEY' in s.environment!));
+  assert.equal(resolved.secrets['ledger-signing-key']!.file, join(root, 'secrets/ledger-signing.key'));
+});
+
+test('long-running services restart; one-shots do not; every HTTP service has a health check', () => {
+  for (const [name, s] of Object.entries(services)) {
+    if (name === 'migrate' || name === 'kafka-topics') assert.equal(s.restart, 'no', name);
+    else assert.ok(['unless-stopped', 'on-failure', 'always'].includes(s.restart ?? ''), `${name} has no restart policy`);
+  }
+  // The workers serve no HTTP: they exit on a fatal error and the restart policy restarts them.
+  for (const name of ['kafka', 'clickhouse', 'gateway', 'query-api', 'prometheus', 'alertmanager', 'grafana']) {
+    assert.ok(services[name]!.healthcheck?.test.length, `${name} has no health check`);
+  }
+  assert.match(services['query-api']!.healthcheck!.test.join(' '), /\/readyz/);
+});
+
+test('state lives in named volumes; every file mounted from the repository exists', () => {
+  const named = new Set(Object.keys(resolved.volumes));
+  for (const v of ['kafka-data', 'clickhouse-data', 'gateway-data', 'prometheus-data', 'alertmanager-data', 'grafana-data']) assert.ok(named.has(v), v);
+  for (const [name, s] of Object.entries(services)) {
+    for (const volume of s.volumes ?? []) {
+      const source = volume.split(':')[0]!;
+      if (isAbsolute(source)) assert.ok(existsSync(source), `${name} mounts ${source}, which does not exist`);
+      else assert.ok(named.has(source), `${name} mounts an undeclared volume ${source}`);
+    }
+  }
+  assert.ok(services.kafka!.volumes!.includes('kafka-data:/var/lib/kafka/data:rw'));
+  assert.equal(services.kafka!.environment!.KAFKA_LOG_DIRS, '/var/lib/kafka/data');
+});
+
+test('published ports bind to this host only unless BIND_ADDRESS says otherwise', () => {
+  for (const [name, s] of Object.entries(services)) {
+    for (const p of s.ports ?? []) assert.match(p, /^127\.0\.0\.1:/, `${name} publishes ${p}`);
+  }
+});
+
+test('ClickHouse reads exactly the passwords compose passes it, from the environment', () => {
+  const users = readFileSync(join(root, 'infra/clickhouse/users.d/mcpg.xml'), 'utf8');
+  const fromEnv = [...users.matchAll(/<password from_env="([A-Z_]+)"\/>/g)].map((m) => m[1]).sort();
+  assert.deepEqual(fromEnv, ['CLICKHOUSE_ANALYST_PASSWORD', 'MCPG_CLICKHOUSE_PASSWORD']);
+  const env = services.clickhouse!.environment!;
+  for (const name of fromEnv) assert.ok(env[name!], `${name} is not passed to the clickhouse service`);
+  assert.equal(String(env.CLICKHOUSE_SKIP_USER_SETUP), '1');
+  // The user the apps log in as is the one the file defines.
+  assert.match(users, /<mcpg>[\s\S]*<\/mcpg>/);
+  assert.ok(!/<password>[^<]/.test(users), 'no literal password in the users file');
+});
+
+test('Prometheus gets the shipped config and rules, and its targets are services of this stack', () => {
+  const mounts = services.prometheus!.volumes!;
+  assert.ok(mounts.some((m) => m.startsWith(join(root, 'infra/prometheus/prometheus.yml') + ':/etc/prometheus/prometheus.yml')));
+  assert.ok(mounts.some((m) => m.startsWith(join(root, 'infra/prometheus/rules') + ':/etc/prometheus/rules')));
+  const prom = parse(readFileSync(join(root, 'infra/prometheus/prometheus.yml'), 'utf8')) as {
+    rule_files: string[];
+    scrape_configs: { static_configs: { targets: string[] }[] }[];
+    alerting: { alertmanagers: { static_configs: { targets: string[] }[] }[] };
+  };
+  assert.deepEqual(prom.rule_files, ['rules/mcpg.rules.yml']);
+  const targets = [
+    ...prom.scrape_configs.flatMap((j) => j.static_configs.flatMap((c) => c.targets)),
+    ...prom.alerting.alertmanagers.flatMap((a) => a.static_configs.flatMap((c) => c.targets)),
+  ];
+  const ports: Record<string, string> = { 'query-api': String(services['query-api']!.environment!.MCPG_API_PORT), alertmanager: '9093' };
+  for (const t of targets) {
+    const [host, port] = t.split(':');
+    assert.ok(host! in services, `Prometheus target ${t} is not a compose service`);
+    assert.equal(port, ports[host!], `Prometheus target ${t}`);
+  }
+});
+
+test('Grafana is provisioned from infra/grafana and its datasource points at the Prometheus service', () => {
+  const g = services.grafana!;
+  assert.ok(g.volumes!.some((m) => m.startsWith(join(root, 'infra/grafana/provisioning') + ':/etc/grafana/provisioning')));
+  assert.equal(g.environment!.PROMETHEUS_URL, 'http://prometheus:9090');
+  const home = String(g.environment!.GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH);
+  const dashboards = g.volumes!.find((m) => m.includes(':/etc/grafana/dashboards/mcpg'))!.split(':')[0]!;
+  assert.ok(existsSync(join(dashboards, home.replace('/etc/grafana/dashboards/mcpg/', ''))), `home dashboard ${home} is not in ${dashboards}`);
 });
