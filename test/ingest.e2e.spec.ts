@@ -85,7 +85,7 @@ test('the API counts exactly the calls, errors and tokens the simulator sent, pe
       assert.equal(tokens('out'), series.tokensOut, `tokens out of ${JSON.stringify(labels)}`);
       // Latency quantiles for the last hour, ordered.
       const q = ['0.5', '0.9', '0.95', '0.99'].map(
-        (quantile) => samples.find((x) => x.name === 'mcpg_tool_latency_ms' && sameLabels(x.labels, { ...labels, quantile }))?.value ?? NaN,
+        (quantile) => samples.find((x) => x.name === 'mcpg_tool_latency_seconds' && sameLabels(x.labels, { ...labels, quantile }))?.value ?? NaN,
       );
       assert.ok(q.every((v, i) => v >= 0 && (i === 0 || v >= q[i - 1]!)), `quantiles of ${JSON.stringify(labels)}: ${q}`);
     }
@@ -121,11 +121,17 @@ test('every malformed message is on the dead-letter topic with its reason', asyn
 });
 
 test('the fleet endpoint reports the pipeline: messages processed, dead letters, no backlog once drained', async () => {
-  const samples = await waitFor('the worker to drain', async () => {
-    const s = await scrape(orgs[0]!);
-    const backlog = s.filter((x) => x.name === 'mcpg_pipeline_partition_backlog_messages').reduce((a, x) => a + x.value, 0);
-    return backlog === 0 ? s : undefined;
-  });
+  // The worker reads the topic from the start: earlier tests' events (a
+  // million from the crash test) come first, so draining takes a while.
+  const samples = await waitFor(
+    'the worker to drain',
+    async () => {
+      const s = await scrape(orgs[0]!);
+      const backlog = s.filter((x) => x.name === 'mcpg_pipeline_partition_backlog_messages').reduce((a, x) => a + x.value, 0);
+      return backlog === 0 ? s : undefined;
+    },
+    240_000,
+  );
   const one = (name: string) => samples.find((x) => x.name === name && x.labels.consumer === 'rollup-worker');
   // The broker may hold other runs' events too (the worker reads from the start), so at least ours.
   assert.ok((one('mcpg_pipeline_events_processed_total')?.value ?? 0) >= 6030);
