@@ -5,7 +5,7 @@ import { createTestStore } from '../testing.ts';
 import { insertAuditFixtures, type AuditFixture } from './audit-fixtures.testing.ts';
 import type { AuditFilter } from './audit-filter-sql.ts';
 import { parseAuditText } from './audit-text-query.ts';
-import { countAudit, explainAuditPage, pageAuditByKey, pageAuditByOffset, scanAudit } from './query-audit.ts';
+import { countAudit, explainAuditPage, explainAuditRows, pageAuditByKey, pageAuditByOffset, scanAudit } from './query-audit.ts';
 
 let store: Store;
 before(async () => {
@@ -80,6 +80,11 @@ test('full text: all words, phrases in order, exclusions, case and punctuation l
 test('the search is answered by the text index', async () => {
   const plan = await explainAuditPage(store, { org: 'text', text: text('report "permission denied"') }, 50);
   assert.match(plan, /Name: audit_search/);
+  // The rows of a page come from the (org, seq) projection with its small granules.
+  await insertAuditFixtures(store, Array.from({ length: 30_000 }, (_, seq): AuditFixture => ({ org: 'wide', seq, occurredAtMs: T + seq })));
+  const rows = await explainAuditRows(store, 'wide', [5, 29_000]);
+  assert.match(rows, /ReadFromMergeTree \(audit_rows_by_seq\)/);
+  assert.match(rows, /Granules: 2\//);
 });
 
 test('keyset pages cover every row once, also while newer rows arrive', async () => {

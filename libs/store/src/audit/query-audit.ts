@@ -59,20 +59,21 @@ function toRow(r: RawRow): AuditRow {
 // reading any text), newest first, then the full rows of just those keys.
 // Reading whole rows in the first step would read the long text columns of
 // every candidate row; with keys first, a page costs one index lookup plus one
-// granule per row.
+// small granule of the projection per row.
 const KEYS_SQL = (where: string, tail: string) => `SELECT toUnixTimestamp64Milli(occurred_at) AS t, seq
 FROM audit_log
 WHERE ${where}
 ORDER BY occurred_at DESC, seq DESC
 ${tail}`;
 
+// Served by the audit_rows_by_seq projection (migration 010): (org, seq) in
+// granules of 256 rows, so scattered rows cost small reads.
+// No ORDER BY (it would steer the planner to the table's own sort order):
+// the rows are put in key order in JS.
 const ROWS_BY_KEYS_SQL = `SELECT ${COLUMNS}
 FROM audit_log
-WHERE org = {org:String}
-  AND occurred_at >= fromUnixTimestamp64Milli({min_ms:Int64}, 'UTC')
-  AND occurred_at <= fromUnixTimestamp64Milli({max_ms:Int64}, 'UTC')
-  AND seq IN {seqs:Array(UInt64)}
-ORDER BY occurred_at DESC, seq DESC`;
+WHERE org = {org:String} AND seq IN {seqs:Array(UInt64)}
+SETTINGS preferred_optimize_projection_name = 'audit_rows_by_seq'`;
 
 /** Rows of one page, read whole, newest first (full scans for exports). */
 const ROWS_SQL = (where: string) => `SELECT ${COLUMNS}
@@ -110,9 +111,10 @@ async function selectKeys(store: Store, where: SqlPart, tail: string, params: Re
 
 async function rowsByKeys(store: Store, org: string, keys: readonly AuditKey[]): Promise<AuditRow[]> {
   if (keys.length === 0) return [];
-  const params = { org, min_ms: keys[keys.length - 1]!.occurredAtMs, max_ms: keys[0]!.occurredAtMs, seqs: keys.map((k) => k.seq) };
-  const rows = await query<RawRow>(store, ROWS_BY_KEYS_SQL, params, 'reading audit rows');
-  return dedupe(rows.map(toRow));
+  const params = { org, seqs: keys.map((k) => k.seq) };
+  const rows = (await query<RawRow>(store, ROWS_BY_KEYS_SQL, params, 'reading audit rows')).map(toRow);
+  rows.sort((a, b) => b.occurredAtMs - a.occurredAtMs || b.seq - a.seq);
+  return dedupe(rows);
 }
 
 /** Up to `limit` rows newest first, strictly after `after` when given (keyset page). */
@@ -181,5 +183,15 @@ export async function explainAuditPage(store: Store, filter: AuditFilter, limit:
     return await rs.text();
   } catch (err) {
     throw toStoreError(err, 'explaining an audit search');
+  }
+}
+
+/** `EXPLAIN indexes = 1` of the row step for `seqs` of `org`, as text (to show which projection serves it). */
+export async function explainAuditRows(store: Store, org: string, seqs: readonly number[]): Promise<string> {
+  try {
+    const rs = await store.client.query({ query: `EXPLAIN indexes = 1 ${ROWS_BY_KEYS_SQL}`, query_params: { org, seqs }, format: 'TabSeparatedRaw' });
+    return await rs.text();
+  } catch (err) {
+    throw toStoreError(err, 'explaining an audit row read');
   }
 }
