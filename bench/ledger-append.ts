@@ -1,0 +1,114 @@
+// The ledger worker's write path without Kafka: masked audit events folded
+// into per-org ledgers (canonical encoding, leaf hash, chain link, Merkle
+// nodes, signed checkpoints) and stored in the embedded engine exactly as the
+// worker stores them (rows ‖ nodes, then checkpoints, then state), batch by
+// batch. Then what a checkpoint costs, and inclusion / consistency proofs
+// served from the stored nodes at the final tree size.
+//   node --import tsx bench/ledger-append.ts [rows=1000000] [batch=20000] [orgs=1]
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { SigningKeys, signCheckpoint, signerKeyFromSeed, type LedgerEvent, SegmentedLedger } from '@mcpg/ledger';
+import { createStore, migrate, queryLedgerStates, storedConsistencyProof, storedInclusionProof, insertCheckpoints } from '@mcpg/store';
+import { foldLedgerBatch, storeLedgerWrites, type PendingLedgerEvent } from '@mcpg/workers';
+
+const ROWS = Number(process.argv[2] ?? 1_000_000);
+const BATCH = Number(process.argv[3] ?? 20_000);
+const ORGS = Number(process.argv[4] ?? 1);
+const T0 = Date.UTC(2026, 0, 1);
+const segments = { rows: 1000, seconds: 60 };
+const keys = new SigningKeys([{ key: signerKeyFromSeed('bench.invalid/ledger', new Uint8Array(32).fill(9)), window: { notBefore: null, notAfter: null } }]);
+
+// Realistic masked audit events (~350 bytes of text each), 100 per second of event time.
+const event = (i: number): LedgerEvent => ({
+  org: `org-${i % ORGS}`,
+  event_id: `01J9Z3Q4V8K2M5N7P0R3S${String(i).padStart(8, '0')}`,
+  workspace: `workspace-${i % 20}`,
+  instance: `gw-${i % 8}`,
+  occurred_at: T0 + i * 10,
+  action: i % 10 === 0 ? 'policy.deny' : 'tool.call',
+  actor: `agent-${i % 50}@example.com`,
+  resource: `github__${['create_issue', 'search_code', 'get_file'][i % 3]}`,
+  decision: i % 10 === 0 ? 'deny' : 'permit',
+  outcome: i % 10 === 0 ? 'denied' : 'ok',
+  latency_us: 1000 + (i % 5000),
+  arguments: JSON.stringify({ repo: `acme/service-${i % 40}`, query: `error handling in module ${i % 300}`, token: '[REDACTED:github_token]' }),
+  response: i % 10 === 0 ? null : `found ${i % 17} results in ${i % 40} files`,
+  error: null,
+  trace_id: (i * 2654435761).toString(16).padStart(32, '0').slice(-32),
+});
+
+const dir = mkdtempSync(join(tmpdir(), 'mcpg-bench-ledger-'));
+const store = await createStore({ kind: 'embedded', dataDir: dir, database: 'bench_ledger' });
+await migrate(store);
+
+console.log(`ledger append: ${ROWS} rows in ${ORGS} org(s), batches of ${BATCH}, segments of ${segments.rows} rows / ${segments.seconds} s`);
+console.log(`${cpus()[0]?.model ?? 'cpu'} ×${cpus().length}, Node ${process.version}, load ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+
+let foldMs = 0;
+let storeMs = 0;
+let checkpoints = 0;
+const t0 = performance.now();
+for (let start = 0; start < ROWS; start += BATCH) {
+  const batch: PendingLedgerEvent[] = [];
+  for (let i = start; i < Math.min(ROWS, start + BATCH); i++) batch.push({ event: event(i), partition: 0, offset: String(i) });
+  const orgs = [...new Set(batch.map((b) => b.event.org))];
+  const s0 = performance.now();
+  const stored = await queryLedgerStates(store, orgs);
+  const f0 = performance.now();
+  const writes = foldLedgerBatch(batch, stored, segments, keys);
+  const f1 = performance.now();
+  await storeLedgerWrites(store, writes);
+  const s1 = performance.now();
+  foldMs += f1 - f0;
+  storeMs += s1 - s0 - (f1 - f0);
+  checkpoints += writes.checkpoints.length;
+}
+const totalMs = performance.now() - t0;
+const rate = (ms: number) => `${Math.round(ROWS / (ms / 1000)).toLocaleString('en-US')} rows/s`;
+console.log(`append, end to end (fold + sign + store)  ${rate(totalMs)}  (${(totalMs / 1000).toFixed(1)} s, ${checkpoints} checkpoints)`);
+console.log(`  fold + sign alone                        ${rate(foldMs)}`);
+console.log(`  storage (state read, 4 inserts) alone    ${rate(storeMs)}`);
+
+// A checkpoint on its own: root + Ed25519 sign, and its insert.
+{
+  const ledger = new SegmentedLedger('cp', { rows: 1, seconds: 60 });
+  const n = 2000;
+  const notes: string[] = [];
+  const c0 = performance.now();
+  for (let i = 0; i < n; i++) {
+    const cp = ledger.append({ ...event(i), org: 'cp' }).closed[0]!.checkpoint;
+    notes.push(signCheckpoint(cp, keys.signerFor(cp.eventTime)));
+  }
+  const c1 = performance.now();
+  const i0 = performance.now();
+  for (let i = 0; i < 20; i++) {
+    await insertCheckpoints(store, [{ org: 'cp', treeSize: i + 1, firstSeq: i, root: '', chainHead: '', eventTime: T0, closedBy: 'rows', keyName: 'k', keyId: '00000000', signature: '', note: notes[i]! }]);
+  }
+  const i1 = performance.now();
+  console.log(`checkpoint: fold + root + Ed25519 sign      ${((c1 - c0) / n * 1000).toFixed(0)} µs each`);
+  console.log(`checkpoint: one insert on its own           ${((i1 - i0) / 20).toFixed(1)} ms`);
+}
+
+// Proofs from the stored nodes of org-0 at its final size.
+{
+  const size = Math.ceil(ROWS / ORGS);
+  const times: number[] = [];
+  const ctimes: number[] = [];
+  for (let k = 0; k < 200; k++) {
+    const index = Math.floor((k * 7919 * 104729) % size);
+    const p0 = performance.now();
+    await storedInclusionProof(store, 'org-0', index, size);
+    times.push(performance.now() - p0);
+    const from = 1 + Math.floor((k * 15485863) % (size - 1));
+    const q0 = performance.now();
+    await storedConsistencyProof(store, 'org-0', from, size);
+    ctimes.push(performance.now() - q0);
+  }
+  const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))]!.toFixed(1);
+  console.log(`inclusion proof from the store at ${size} leaves    p50 ${pct(times, 0.5)} ms, p99 ${pct(times, 0.99)} ms`);
+  console.log(`consistency proof from the store to ${size} leaves  p50 ${pct(ctimes, 0.5)} ms, p99 ${pct(ctimes, 0.99)} ms`);
+}
+
+await store.close();
+rmSync(dir, { recursive: true, force: true });
