@@ -67,6 +67,7 @@ export async function startHttpFront(o: HttpFrontOptions): Promise<HttpFront> {
     const server = o.newServer();
     const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
+      enableJsonResponse: true,
       onsessioninitialized: (id) => {
         sessions.set(id, { transport, server, keyId: identity.keyId, lastSeen: Date.now() });
         o.onSessions(1);

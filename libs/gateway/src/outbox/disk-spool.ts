@@ -34,6 +34,13 @@ interface Segment {
   taken: boolean;
 }
 
+interface ActiveSegment {
+  readonly seq: number;
+  readonly handle: FileHandle;
+  records: number;
+  bytes: number;
+}
+
 /** A segment handed to the drainer; `release` deletes it once its records are in Kafka. */
 export interface TakenSegment {
   readonly records: readonly OutboxRecord[];
@@ -47,7 +54,7 @@ export class DiskSpool {
   readonly #o: SpoolOptions;
   /** Sealed segments, oldest first. */
   readonly #sealed: Segment[] = [];
-  #active: { seq: number; handle: FileHandle; records: number; bytes: number } | null = null;
+  #active: ActiveSegment | null = null;
   #nextSeq = FIRST_SEQ;
   #pending: Buffer[] = [];
   #pendingBytes = 0;
@@ -203,30 +210,51 @@ export class DiskSpool {
   }
 
   async #writePending(): Promise<void> {
-    if (this.#pending.length === 0) return;
-    const frames = this.#pending;
-    const bytes = this.#pendingBytes;
+    while (this.#pending.length > 0) {
+      // Fill the open segment up to segmentBytes (at least one record), then seal it:
+      // segments stay near their size, which is what drop-oldest drops at a time.
+      let active: ActiveSegment;
+      try {
+        active = await this.#activeSegment();
+      } catch (cause) {
+        this.#failPending(cause);
+        return;
+      }
+      let take = 0;
+      let bytes = 0;
+      while (take < this.#pending.length && (take === 0 || active.bytes + bytes + this.#pending[take]!.length <= this.#o.segmentBytes)) {
+        bytes += this.#pending[take]!.length;
+        take++;
+      }
+      const frames = this.#pending.splice(0, take);
+      this.#pendingBytes -= bytes;
+      this.#pendingRecords -= take;
+      // Accounted to the segment before the write, so bytes never under-counts.
+      active.bytes += bytes;
+      active.records += take;
+      try {
+        await active.handle.writev(frames);
+        if (this.#o.fsync === 'always') await active.handle.sync();
+        else this.#dirty = true;
+        if (active.bytes >= this.#o.segmentBytes) await this.#seal();
+      } catch (cause) {
+        const error = new GatewayError('SPOOL_IO', `writing ${take} event(s) to the spool failed: ${String(cause)}`, { cause });
+        this.#o.onError?.(error);
+        this.#o.onDropped?.(take, this.#o.overflow);
+      }
+    }
+  }
+
+  #failPending(cause: unknown): void {
     const records = this.#pendingRecords;
     this.#pending = [];
     this.#pendingBytes = 0;
     this.#pendingRecords = 0;
-    try {
-      // Keep the active segment's accounting exact while the write runs, so bytes never under-counts.
-      const active = await this.#activeSegment();
-      active.bytes += bytes;
-      active.records += records;
-      await active.handle.writev(frames);
-      if (this.#o.fsync === 'always') await active.handle.sync();
-      else this.#dirty = true;
-      if (active.bytes >= this.#o.segmentBytes) await this.#seal();
-    } catch (cause) {
-      const error = new GatewayError('SPOOL_IO', `writing ${records} event(s) to the spool failed: ${String(cause)}`, { cause });
-      this.#o.onError?.(error);
-      this.#o.onDropped?.(records, this.#o.overflow);
-    }
+    this.#o.onError?.(new GatewayError('SPOOL_IO', `opening a spool segment failed: ${String(cause)}`, { cause }));
+    this.#o.onDropped?.(records, this.#o.overflow);
   }
 
-  async #activeSegment() {
+  async #activeSegment(): Promise<ActiveSegment> {
     if (!this.#active) {
       const seq = this.#nextSeq++;
       const handle = await open(join(this.#o.dir, `${pad(seq)}.open`), 'a');

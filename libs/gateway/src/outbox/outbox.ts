@@ -137,6 +137,8 @@ export class Outbox {
       if (!this.#inFlight) this.#inFlight = await this.#next();
       if (this.#stopping) break;
       if (!this.#inFlight) {
+        // Records may have arrived while #next() waited for the spool: look again before sleeping.
+        if (this.#queue.length > 0 || !this.#o.spool.isEmpty) continue;
         this.#degraded = false;
         for (const w of this.#idleWaiters.splice(0)) w();
         await new Promise<void>((resolve) => (this.#wake = resolve));
@@ -191,6 +193,8 @@ export class Outbox {
       this.#inFlight = null;
       await batch.segment?.release();
     }
+    // Kafka took a batch and nothing older waits on disk: new events may use the memory queue again.
+    if (this.#o.spool.isEmpty) this.#degraded = false;
     return true;
   }
 

@@ -3,6 +3,7 @@
 // the fetch wrapper finds the right traceparent without threading it through
 // the SDK.
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { setMaxListeners } from 'node:events';
 import type { TraceContext } from './trace-context.ts';
 import { traceHeadersOf } from './trace-context.ts';
 
@@ -15,6 +16,10 @@ export function runWithTrace<T>(trace: TraceContext, fn: () => T): T {
 /** A fetch that adds the current call's `traceparent` (and `tracestate`) to each request. */
 export function tracingFetch(base: typeof fetch = fetch): typeof fetch {
   return (input, init) => {
+    // The SDK passes one long-lived AbortSignal to every fetch; undici adds a
+    // listener per request and drops it only when the request is garbage
+    // collected, so the default limit's warning would fire under steady load.
+    if (init?.signal) setMaxListeners(0, init.signal);
     const trace = current.getStore();
     if (!trace) return base(input, init);
     const headers = new Headers(init?.headers);

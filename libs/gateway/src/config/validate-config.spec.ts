@@ -1,0 +1,73 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { GatewayError } from '../errors.ts';
+import { parseConfigText } from './load-config-file.ts';
+import { validateConfig } from './validate-config.ts';
+
+const KEY = { id: 'ci', sha256: 'a'.repeat(64), org: 'acme' };
+const minimal = { upstreams: [{ name: 'github', command: 'github-mcp' }] };
+
+function problems(doc: unknown): string {
+  try {
+    validateConfig(doc);
+  } catch (e) {
+    assert.ok(e instanceof GatewayError);
+    assert.equal(e.code, 'INVALID_CONFIG');
+    return e.message;
+  }
+  assert.fail('expected the configuration to be refused');
+}
+
+test('a minimal file gets documented defaults', () => {
+  const c = validateConfig(minimal);
+  assert.equal(c.listen.port, 8930);
+  assert.equal(c.listen.path, '/mcp');
+  assert.equal(c.metrics.port, 9090);
+  assert.equal(c.policy.defaultEffect, 'permit');
+  assert.equal(c.events.spool.overflow, 'drop-oldest');
+  assert.deepEqual(c.kafka.topics, { calls: 'mcpg.calls.v1', audit: 'mcpg.audit.v1' });
+  assert.deepEqual(c.upstreams[0], { name: 'github', kind: 'stdio', command: 'github-mcp', args: [], env: {}, cwd: undefined, timeoutMs: 30_000, connectTimeoutMs: 30_000 });
+});
+
+test('every invalid setting is named by its path, all in one report', () => {
+  const message = problems({
+    listen: { port: 70_000 },
+    upstreams: [{ name: 'git_hub', command: 'x' }, { name: 'web', url: 'ftp://nope' }, { name: 'both', command: 'x', url: 'http://a' }, { name: 'none' }],
+    apiKeys: [{ ...KEY, sha256: 'not-a-digest' }],
+    policy: { rules: [{ id: 'r1', effect: 'deny', servers: ['nowhere'], obligations: { redactResponse: true } }, { id: 'r2' }] },
+    events: { spool: { overflow: 'drop-some' } },
+    limits: { maxArgumentBytes: 'big' },
+    colour: 'blue',
+  });
+  for (const setting of [
+    'listen.port',
+    'upstreams[0].name',
+    'upstreams[1].url',
+    'upstreams[2]: set either command',
+    'upstreams[3]: needs command',
+    'apiKeys[0].sha256',
+    'policy.rules[0].servers[0]',
+    'policy.rules[0].obligations',
+    'policy.rules[1].effect',
+    'events.spool.overflow',
+    'limits.maxArgumentBytes',
+    'colour: unknown setting',
+  ]) {
+    assert.ok(message.includes(setting), `names ${setting}:\n${message}`);
+  }
+});
+
+test('duplicates and an empty upstream list are refused', () => {
+  assert.match(problems({ upstreams: [] }), /upstreams: at least one upstream/);
+  assert.match(problems({ upstreams: [{ name: 'a', command: 'x' }, { name: 'a', command: 'y' }] }), /upstreams\[1\]\.name: duplicate "a"/);
+  assert.match(problems({ ...minimal, apiKeys: [KEY, { ...KEY, id: 'other' }] }), /apiKeys\[1\]\.sha256: duplicate/);
+});
+
+test('YAML and JSON files; a syntax error names the file', () => {
+  const yaml = 'upstreams:\n  - name: web\n    url: https://mcp.example.com/mcp\n    headers:\n      x-team: core\n';
+  const c = parseConfigText(yaml, 'gateway.yaml');
+  assert.deepEqual(c.upstreams[0], { name: 'web', kind: 'http', url: 'https://mcp.example.com/mcp', headers: { 'x-team': 'core' }, timeoutMs: 30_000, connectTimeoutMs: 30_000 });
+  assert.equal(parseConfigText(JSON.stringify(minimal), 'gateway.json').upstreams[0]?.name, 'github');
+  assert.throws(() => parseConfigText('{"upstreams": [', 'gateway.json'), /gateway\.json is not valid JSON/);
+  assert.throws(() => parseConfigText('upstreams: [\n  - a: b\n', 'gw.yaml'), /gw\.yaml is not valid YAML/);
+});
