@@ -5,11 +5,12 @@ import { upCommand } from './commands/up.ts';
 import { kafkaCommand } from './commands/kafka.ts';
 import { simCommand } from './commands/sim.ts';
 import { migrateCommand } from './commands/migrate.ts';
+import { gatewayCommand } from './commands/gateway.ts';
 import { keysCommand } from './commands/keys.ts';
 import { exportAuditCommand } from './commands/export-audit.ts';
 import { verifyCommand } from './commands/verify.ts';
 
-const commands: readonly Command[] = [upCommand, simCommand, migrateCommand, kafkaCommand, keysCommand, exportAuditCommand, verifyCommand];
+const commands: readonly Command[] = [upCommand, simCommand, migrateCommand, kafkaCommand, keysCommand, exportAuditCommand, verifyCommand, gatewayCommand];
 
 function usage(): string {
   return [
