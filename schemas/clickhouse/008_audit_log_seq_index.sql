@@ -1,0 +1,11 @@
+-- Reads of the ledger by seq (exports page through an org's rows in seq
+-- order; proofs and range verification name seq ranges) against a table
+-- sorted by (org, occurred_at, seq). seq grows with occurred_at within an
+-- org (both follow the org's event order), so a minmax index on seq lets a
+-- seq range skip the granules outside it instead of reading all of the org.
+-- Parts written before this migration are read whole until they merge.
+--
+-- Example query (served through the index):
+--   SELECT seq, occurred_at, action, actor, leaf_hash FROM audit_log FINAL
+--   WHERE org = 'acme' AND seq >= 1000000 AND seq < 1000050 ORDER BY seq;
+ALTER TABLE audit_log ADD INDEX IF NOT EXISTS audit_seq seq TYPE minmax GRANULARITY 1;
