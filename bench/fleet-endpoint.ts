@@ -9,7 +9,8 @@ import { foldBatchTiers, type PositionedCall } from '@mcpg/rollup';
 import { insertDayTotals, insertRollups, queryToolTotals, queryWindowDigests } from '@mcpg/store';
 import { createTestStore } from '@mcpg/store/testing';
 import { buildApi } from '@mcpg/api';
-import { renderToolMetrics } from '../libs/api/src/metrics/render-tool-metrics.ts';
+import { BufferPool, ExpositionWriter } from '@mcpg/exposition';
+import { writeToolMetrics } from '../libs/api/src/metrics/render-tool-metrics.ts';
 
 const SETS = Number(process.argv[2] ?? 10_000);
 const MINUTES = Number(process.argv[3] ?? 60);
@@ -55,7 +56,14 @@ async function measure(name: string, fn: () => Promise<number>): Promise<void> {
 
 for (const [granularity, windowMs] of [['minute', 60_000], ['hour', 3_600_000]] as const) {
   const [totals, window] = await Promise.all([queryToolTotals(store, { org }), queryWindowDigests(store, { org, fromMs: now - windowMs })]);
-  await measure(`render only, granularity=${granularity}`, async () => renderToolMetrics(org, totals, window).length);
+  const pool = new BufferPool();
+  await measure(`render only, granularity=${granularity}`, async () => {
+    const w = new ExpositionWriter({ pool });
+    writeToolMetrics(w, org, totals, window);
+    const n = w.bytes().length;
+    w.release();
+    return n;
+  });
 }
 const app = buildApi({ store });
 for (const granularity of ['minute', 'hour']) {

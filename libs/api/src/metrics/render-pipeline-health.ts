@@ -2,7 +2,7 @@
 // each partition, its backlog and lag, and its dead letters. Fleet-wide (the
 // pipeline is shared by all orgs), served with every org's exposition so one
 // scrape job sees both the tools and the pipeline that counts them.
-import { ExpositionWriter, labelRenderer } from '@mcpg/exposition';
+import { labelRenderer, type ExpositionWriter } from '@mcpg/exposition';
 import type { PipelineHealth } from '@mcpg/store';
 
 const byTopic = labelRenderer(['consumer', 'topic']);
@@ -10,8 +10,7 @@ const byPartition = labelRenderer(['consumer', 'topic', 'partition']);
 const byConsumer = labelRenderer(['consumer']);
 const byReason = labelRenderer(['consumer', 'topic', 'reason']);
 
-export function renderPipelineHealth(h: PipelineHealth): string {
-  const w = new ExpositionWriter();
+export function writePipelineHealth(w: ExpositionWriter, h: PipelineHealth): void {
 
   const processed = new Map<string, { consumer: string; topic: string; n: number }>();
   const lag = new Map<string, number>();
@@ -71,6 +70,4 @@ export function renderPipelineHealth(h: PipelineHealth): string {
     type: 'gauge',
   });
   for (const [consumer, ms] of lag) w.sample(byConsumer([consumer]), ms / 1000);
-
-  return w.text();
 }

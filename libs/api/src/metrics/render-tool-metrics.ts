@@ -59,7 +59,14 @@ export interface RenderOptions {
   readonly latencyMs?: boolean;
 }
 
-export function renderToolMetrics(org: string, totals: readonly ToolTotals[], window: readonly WindowDigest[], options: RenderOptions = {}): string {
+/** Writes the org's tool families into `w` (the route adds pipeline health after them, into the same buffer). */
+export function writeToolMetrics(
+  w: ExpositionWriter,
+  org: string,
+  totals: readonly ToolTotals[],
+  window: readonly WindowDigest[],
+  options: RenderOptions = {},
+): void {
   const key = [org, '', '', ''];
   const labelsOf = (r: { workspace: string; plugin: string; tool: string }): EncodedLabels => {
     key[1] = r.workspace;
@@ -68,7 +75,6 @@ export function renderToolMetrics(org: string, totals: readonly ToolTotals[], wi
     return toolLabels.get(key);
   };
   const labels = totals.map(labelsOf);
-  const w = new ExpositionWriter();
   w.family(TOOL_CALLS).samples(labels, (i) => totals[i]!.calls);
   w.family(TOOL_ERRORS).samples(labels, (i) => totals[i]!.errors);
   w.family({ name: 'mcpg_tool_tokens_total', help: 'Tokens of tool arguments (direction="in") and results (direction="out").', type: 'counter' })
@@ -95,7 +101,6 @@ export function renderToolMetrics(org: string, totals: readonly ToolTotals[], wi
     w.family(TOOL_LATENCY_MS);
     QUANTILE_LABELS.forEach((extra, q) => w.samples(withData, (i) => round3(quantilesMs[i]![q]!), extra));
   }
-  return w.text();
 }
 
 const orgLabels = new LabelSetCache(['org']);
