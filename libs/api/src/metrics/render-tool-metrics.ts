@@ -4,7 +4,7 @@
 // rate(_sum) / rate(_count) is the mean latency. HELP/TYPE are always written, so an org with no calls yet is a
 // valid, empty exposition (not a 404): Prometheus keeps scraping it and
 // `absent()` alerts behave.
-import { ExpositionWriter, LabelSetCache, renderLabel, type EncodedLabels } from '@mcpg/exposition';
+import { LabelSetCache, renderLabel, type EncodedLabels, type ExpositionWriter } from '@mcpg/exposition';
 import { digestQuantiles, mergeDigests, OTHER_LABEL } from '@mcpg/rollup';
 import type { ToolTotals, WindowDigest } from '@mcpg/store';
 
