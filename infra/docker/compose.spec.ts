@@ -198,3 +198,21 @@ test('Grafana is provisioned from infra/grafana and its datasource points at the
   const dashboards = g.volumes!.find((m) => m.includes(':/etc/grafana/dashboards/mcpg'))!.split(':')[0]!;
   assert.ok(existsSync(join(dashboards, home.replace('/etc/grafana/dashboards/mcpg/', ''))), `home dashboard ${home} is not in ${dashboards}`);
 });
+
+test('.env.example documents every variable the file reads, and nothing else', () => {
+  const text = readFileSync(join(root, 'docker-compose.yml'), 'utf8').split('\n').filter((l) => !l.trim().startsWith('#')).join('\n');
+  const used = new Set([...text.matchAll(/\$\{([A-Z_][A-Z0-9_]*)/g)].map((m) => m[1]!));
+  const documented = new Set([...exampleEnv.matchAll(/^([A-Z_][A-Z0-9_]*)=/gm)].map((m) => m[1]!));
+  assert.deepEqual([...used].sort(), [...documented].sort());
+  // Each has a comment above it or in its group.
+  assert.ok(exampleEnv.split('\n').filter((l) => l.startsWith('#')).length >= documented.size / 2);
+});
+
+test('every MCPG_ variable the services set is a setting some app reads', () => {
+  const known = new Set(['MCPG_REQUIRED_ENV']); // read by the image's entry point
+  for (const m of readFileSync(join(root, 'README.md'), 'utf8').matchAll(/^\| `(MCPG_[A-Z0-9_]+)`/gm)) known.add(m[1]!);
+  for (const m of readFileSync(join(root, 'libs/gateway/src/settings.ts'), 'utf8').matchAll(/env: '(MCPG_[A-Z0-9_]+)'/g)) known.add(m[1]!);
+  for (const [name, s] of Object.entries(services)) {
+    for (const key of Object.keys(s.environment ?? {})) if (key.startsWith('MCPG_')) assert.ok(known.has(key), `${name} sets ${key}, which no app reads`);
+  }
+});
