@@ -7,6 +7,8 @@ import assert from 'node:assert/strict';
 import {
   Keyring,
   SegmentedLedger,
+  parseLedgerExport,
+  verifyLedger,
   SigningKeys,
   fromHexStrict,
   keyIdHex,
@@ -169,4 +171,20 @@ test('verify: rows changed or deleted with SQL are named by seq; other ranges st
   await sql(`ALTER TABLE audit_merkle_nodes DELETE WHERE org = {org:String} AND seq = 13`);
   const rewritten = await get(`/v1/orgs/${ORG}/audit/verify?from_seq=10&to_seq=19`);
   assert.deepEqual([rewritten.body.verified, rewritten.body.error.code], [false, 'ROW_EDITED']);
+});
+
+test('export: the NDJSON an offline verifier accepts, the same as mcpg export-audit writes', async () => {
+  const r = await api.app.inject({ method: 'GET', url: `/v1/orgs/${ORG}/audit/export` });
+  assert.equal(r.statusCode, 200);
+  assert.match(String(r.headers['content-type']), /^application\/x-ndjson/);
+  const exported = parseLedgerExport(r.body);
+  assert.equal(exported.org, ORG);
+  assert.equal(exported.rows.length, 54, 'what the database holds: 55 rows, one deleted by SQL');
+  assert.equal(exported.checkpoints.length, 5);
+  // Rows 13 and 33 were changed with SQL by the previous test: the verifier says so.
+  const verdict = verifyLedger({ org: ORG, rows: exported.rows, checkpoints: exported.checkpoints, keyring });
+  assert.equal(verdict.ok, false);
+  assert.deepEqual(verdict.ok ? undefined : [verdict.error.code, verdict.error.seq], ['ROW_EDITED', 13n]);
+  const empty = parseLedgerExport((await api.app.inject({ method: 'GET', url: '/v1/orgs/nobody/audit/export' })).body);
+  assert.deepEqual([empty.rows.length, empty.checkpoints.length], [0, 0]);
 });

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Keyring } from '@mcpg/ledger';
 import type { Store } from '@mcpg/store';
 import { ledgerCheckpointRoutes } from './ledger-checkpoints.ts';
+import { ledgerExportRoutes } from './ledger-export.ts';
 import { ledgerKeyRoutes } from './ledger-keys.ts';
 import { ledgerProofRoutes } from './ledger-proofs.ts';
 import { ledgerVerifyRoutes } from './ledger-verify.ts';
@@ -12,4 +13,5 @@ export function ledgerRoutes(app: FastifyInstance, store: Store, keyring: Keyrin
   ledgerProofRoutes(app, store);
   ledgerKeyRoutes(app, keyring);
   ledgerVerifyRoutes(app, store, keyring);
+  ledgerExportRoutes(app, store);
 }
