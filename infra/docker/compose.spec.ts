@@ -216,3 +216,32 @@ test('every MCPG_ variable the services set is a setting some app reads', () => 
     for (const key of Object.keys(s.environment ?? {})) if (key.startsWith('MCPG_')) assert.ok(known.has(key), `${name} sets ${key}, which no app reads`);
   }
 });
+
+/** Element names of an XML document, checked for balance (comments and declarations skipped). */
+function xmlElements(text: string): { path: string; attrs: string }[] {
+  const stack: string[] = [];
+  const out: { path: string; attrs: string }[] = [];
+  for (const m of text.replace(/<!--[\s\S]*?-->/g, '').matchAll(/<(\/?)([A-Za-z_][\w.-]*)([^>]*?)(\/?)>/g)) {
+    const [, closing, name, attrs, selfClosing] = m;
+    if (closing) {
+      const open = stack.pop();
+      assert.equal(open, name, `</${name}> closes <${open ?? 'nothing'}>`);
+      continue;
+    }
+    out.push({ path: [...stack, name].join('/'), attrs: attrs! });
+    if (!selfClosing) stack.push(name!);
+  }
+  assert.deepEqual(stack, [], 'unclosed elements');
+  return out;
+}
+
+test('the ClickHouse config and users files are well-formed, and every user has a profile that exists', () => {
+  const config = xmlElements(readFileSync(join(root, 'infra/clickhouse/config.d/mcpg.xml'), 'utf8'));
+  assert.ok(config.every((e) => e.path.startsWith('clickhouse')));
+  const usersText = readFileSync(join(root, 'infra/clickhouse/users.d/mcpg.xml'), 'utf8');
+  const users = xmlElements(usersText);
+  const profiles = new Set(users.filter((e) => /^clickhouse\/profiles\/[^/]+$/.test(e.path)).map((e) => e.path.split('/')[2]));
+  for (const m of usersText.matchAll(/<profile>([^<]+)<\/profile>/g)) assert.ok(profiles.has(m[1]!), `profile ${m[1]} is not defined`);
+  const defined = users.filter((e) => /^clickhouse\/users\/[^/]+$/.test(e.path)).map((e) => e.path.split('/')[2]);
+  assert.deepEqual(defined, ['default', 'mcpg', 'analyst']);
+});
