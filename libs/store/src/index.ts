@@ -14,3 +14,4 @@ export * from './audit/query-audit.ts';
 export * from './tokens/query-token-usage.ts';
 export * from './rollups/insert-day-totals.ts';
 export * from './ledger/index.ts';
+export * from './audit/export-audit-csv.ts';

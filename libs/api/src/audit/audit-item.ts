@@ -1,7 +1,7 @@
 // How an audit row looks to clients: JSON items of the audit routes and the
-// columns of their CSV export (same names, same order).
+// columns of their CSV export (same names, same order; ClickHouse formats the
+// CSV cells with the same rules, libs/store export-audit-csv.ts).
 import type { AuditRow } from '@mcpg/store';
-import type { CsvValue } from './csv.ts';
 
 export const iso = (ms: number) => new Date(ms).toISOString();
 const latencyMs = (us: number | null) => (us === null ? null : us / 1000);
@@ -50,12 +50,8 @@ export function auditItem(r: AuditRow) {
   };
 }
 
+/** CSV columns of an audit export: the JSON item's fields, in order. */
 export const AUDIT_CSV_HEADER = auditItemSchema.required;
-
-export function auditCsvValues(r: AuditRow): CsvValue[] {
-  const item = auditItem(r);
-  return AUDIT_CSV_HEADER.map((name) => item[name]);
-}
 
 /** Tool-call sources and the audit actions that record them. */
 export const SOURCE_ACTIONS = { mcp: 'tool.call', sandbox: 'sandbox.exec', skill: 'skill.invoke' } as const;
@@ -105,9 +101,5 @@ export function toolCallItem(r: AuditRow) {
   };
 }
 
+/** CSV columns of a tool-call export: the JSON item's fields, in order. */
 export const TOOL_CALL_CSV_HEADER = toolCallItemSchema.required;
-
-export function toolCallCsvValues(r: AuditRow): CsvValue[] {
-  const item = toolCallItem(r);
-  return TOOL_CALL_CSV_HEADER.map((name) => item[name]);
-}

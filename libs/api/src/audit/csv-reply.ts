@@ -1,12 +1,13 @@
-// Answers a request with a CSV download streamed from keyset chunks: the
+// Answers a request with a CSV download streamed from keyset chunks (ClickHouse
+// formats the rows, libs/store export-audit-csv.ts): the
 // response starts with the first chunk and memory holds one chunk at a time,
 // however many rows match. A failure after the first bytes cannot change the
 // status any more, so it aborts the connection (the client sees a truncated
 // download, never a complete-looking partial file).
 import { Readable } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { scanAudit, type AuditFilter, type AuditRow, type Store } from '@mcpg/store';
-import { csvChunks, type CsvValue } from './csv.ts';
+import { exportAuditCsv, type AuditCsvColumn, type AuditFilter, type Store } from '@mcpg/store';
+import { csvLine } from './csv.ts';
 import { wantsCsv } from '../auth/route-access.ts';
 
 /** Rows per ClickHouse round trip of an export. */
@@ -22,9 +23,13 @@ export function sendAuditCsv(
   reply: FastifyReply,
   store: Store,
   filter: AuditFilter,
-  file: { readonly name: string; readonly header: readonly string[]; readonly values: (row: AuditRow) => readonly CsvValue[] },
+  file: { readonly name: string; readonly columns: readonly AuditCsvColumn[] },
 ): FastifyReply {
-  const body = Readable.from(csvChunks(file.header, scanAudit(store, filter, { chunk: EXPORT_CHUNK_ROWS }), file.values));
+  async function* csv() {
+    yield csvLine(file.columns);
+    yield* exportAuditCsv(store, filter, file.columns, { chunk: EXPORT_CHUNK_ROWS });
+  }
+  const body = Readable.from(csv());
   body.on('error', (err) => {
     reply.log.error({ err }, 'CSV export failed after the response started');
     reply.raw.destroy();

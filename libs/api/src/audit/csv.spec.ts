@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { csvCell, csvChunks, csvLine } from './csv.ts';
+import { csvCell, csvLine } from './csv.ts';
 
 test('RFC 4180 quoting: commas, quotes, CR and LF; CRLF line ends; empty for null', () => {
   assert.equal(csvLine(['plain', 'a,b', 'say "hi"', 'two\nlines', 'cr\r', null, undefined, 42, 1.5]), 'plain,"a,b","say ""hi""","two\nlines","cr\r",,,42,1.5\r\n');
@@ -15,14 +15,4 @@ test('cells a spreadsheet would run as a formula get a leading apostrophe', () =
   assert.equal(csvCell('=1,2'), `"'=1,2"`);
   assert.equal(csvCell(-5), '-5', 'numbers are data');
   assert.equal(csvCell('a=1'), 'a=1');
-});
-
-test('chunks: the header first, then one string per chunk', async () => {
-  async function* rows() {
-    yield [{ a: 1 }, { a: 2 }];
-    yield [{ a: 3 }];
-  }
-  const out: string[] = [];
-  for await (const s of csvChunks(['a'], rows(), (r) => [r.a])) out.push(s);
-  assert.deepEqual(out, ['a\r\n', '1\r\n2\r\n', '3\r\n']);
 });

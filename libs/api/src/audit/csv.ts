@@ -1,5 +1,6 @@
-// CSV as RFC 4180 has it: CRLF line ends, a header row, fields quoted when
-// they hold a comma, quote, CR or LF (quotes doubled). Text cells that a
+// CSV cells as RFC 4180 has them: CRLF line ends, fields quoted when they
+// hold a comma, quote, CR or LF (quotes doubled). Exports use it for their
+// header line; ClickHouse formats the rows with the same rules. Text cells that a
 // spreadsheet would run as a formula — starting with = + - @, or a tab or CR
 // that some apps strip first — get a leading apostrophe (OWASP's advice), so
 // an exported audit row can never execute in the analyst's spreadsheet.
@@ -19,17 +20,4 @@ export function csvCell(value: CsvValue): string {
 
 export function csvLine(values: readonly CsvValue[]): string {
   return `${values.map(csvCell).join(',')}\r\n`;
-}
-
-/**
- * The CSV text of `chunks`, one string per chunk (so memory holds one chunk,
- * whatever the total), header first.
- */
-export async function* csvChunks<T>(header: readonly string[], chunks: AsyncIterable<readonly T[]>, toValues: (row: T) => readonly CsvValue[]): AsyncGenerator<string> {
-  yield csvLine(header);
-  for await (const rows of chunks) {
-    let text = '';
-    for (const row of rows) text += csvLine(toValues(row));
-    yield text;
-  }
 }

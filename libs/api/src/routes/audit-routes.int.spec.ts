@@ -135,13 +135,23 @@ test('CSV export of any audit query: streamed, RFC 4180, header row, formulas ne
     const lines = res.body.split('\r\n');
     assert.equal(lines[0], 'seq,event_id,occurred_at,workspace,instance,action,actor,resource,decision,outcome,latency_ms,arguments,response,error,trace_id');
     assert.equal(lines.length, n + 2, 'header, every row (limit does not apply), and the final CRLF');
-    assert.equal(lines[1], `${n - 1},evt-csv-${n - 1},2026-02-26T14:00:24.999Z,prod,gw-1,tool.call,"'=HYPERLINK(""http://evil"")",github__search,permit,ok,1.5,"a,b\n""c"" ünï",,,`);
-    assert.equal(lines[n], `0,evt-csv-0,2026-02-26T14:00:00.000Z,prod,gw-1,tool.call,bob,github__search,permit,ok,1.5,,,,`);
+    // Every text field quoted (RFC 4180 allows it), quotes doubled, NULL empty, the formula defused.
+    assert.equal(lines[1], `${n - 1},"evt-csv-${n - 1}","2026-02-26T14:00:24.999Z","prod","gw-1","tool.call","'=HYPERLINK(""http://evil"")","github__search","permit","ok",1.5,"a,b\n""c"" ünï",,,`);
+    assert.equal(lines[n], `0,"evt-csv-0","2026-02-26T14:00:00.000Z","prod","gw-1","tool.call","bob","github__search","permit","ok",1.5,,,,`);
+    assert.equal(new Set(lines.slice(1, -1).map((l) => l.split(',')[0])).size, n, 'no row twice across chunks');
   }
   const calls = await get(`/api/v1/audit/tool-calls?org=${org}&format=csv&actor=x&q=hyperlink`);
   assert.equal(calls.statusCode, 200);
   assert.deepEqual(calls.body.split('\r\n').slice(0, 1), ['tool,server,status,latency_ms,error,created_at,source,id,seq,actor,workspace,instance,arguments,response,trace_id']);
   assert.equal(calls.body.split('\r\n').length, 3);
+});
+
+test('CSV cells starting with = + - @, tab or CR are defused; others are untouched', async () => {
+  const actors = ['+1+1', '-2+3', '@SUM(A1)', '\t=1', '\r=1', '=1', 'a=1', 'plain'];
+  await insertAuditFixtures(store(), actors.map((actor, seq): AuditFixture => ({ org: 'csv-formula', seq, occurredAtMs: T - seq, actor, latencyUs: null })));
+  const res = await get('/v1/orgs/csv-formula/audit?format=csv');
+  const cells = res.body.split('\r\n').slice(1, -1).map((l) => l.split(',')[6]);
+  assert.deepEqual(cells, [`"'+1+1"`, `"'-2+3"`, `"'@SUM(A1)"`, `"'\t=1"`, `"'\r=1"`, `"'=1"`, '"a=1"', '"plain"']);
 });
 
 test('GET /v1/orgs/:org/tokens: per group and bucket, top and totals; defaults and limits', async () => {

@@ -3,7 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import { pageAuditByKey, type AuditFilter, type Store } from '@mcpg/store';
 import { errorBodySchema } from '../api-errors.ts';
-import { auditCsvValues, auditItem, auditItemSchema, AUDIT_CSV_HEADER } from '../audit/audit-item.ts';
+import { auditItem, auditItemSchema, AUDIT_CSV_HEADER } from '../audit/audit-item.ts';
 import type { CursorCodec } from '../audit/audit-cursor.ts';
 import { CSV_CONTENT_TYPE, isCsvRequest, sendAuditCsv } from '../audit/csv-reply.ts';
 import { formatParam, labelParam, parseList, parseQ, parseRange, qParam, timeParam } from '../audit/query-params.ts';
@@ -90,7 +90,7 @@ export function auditSearchRoutes(app: FastifyInstance, store: Store, cursors: C
   app.get<{ Params: { org: string }; Querystring: AuditSearchQuery }>('/v1/orgs/:org/audit', { schema }, async (request, reply) => {
     const { org } = request.params;
     const filter = auditFilterOf(org, request.query);
-    if (isCsvRequest(request)) return sendAuditCsv(reply, store, filter, { name: `audit-${org}.csv`, header: AUDIT_CSV_HEADER, values: auditCsvValues });
+    if (isCsvRequest(request)) return sendAuditCsv(reply, store, filter, { name: `audit-${org}.csv`, columns: AUDIT_CSV_HEADER });
     const { limit, cursor } = request.query;
     const after = cursor === undefined ? undefined : cursors.decode(filter, cursor);
     // One row more than asked says whether a next page exists.

@@ -6,7 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import { countAudit, pageAuditByOffset, type AuditFilter, type Store } from '@mcpg/store';
 import { errorBodySchema, invalidParameter } from '../api-errors.ts';
-import { SOURCE_ACTIONS, toolCallCsvValues, toolCallItem, toolCallItemSchema, TOOL_CALL_CSV_HEADER, type ToolCallSource } from '../audit/audit-item.ts';
+import { SOURCE_ACTIONS, toolCallItem, toolCallItemSchema, TOOL_CALL_CSV_HEADER, type ToolCallSource } from '../audit/audit-item.ts';
 import { CSV_CONTENT_TYPE, isCsvRequest, sendAuditCsv } from '../audit/csv-reply.ts';
 import { formatParam, labelParam, parseList, parseQ, parseRange, qParam, timeParam } from '../audit/query-params.ts';
 import { ORG_PATTERN } from './org-metrics.ts';
@@ -100,7 +100,7 @@ export function auditToolCallsRoutes(app: FastifyInstance, store: Store): void {
     const { org } = request.query;
     if (org === undefined) throw invalidParameter('org', 'is required');
     const filter = toolCallFilter(org, request.query);
-    if (isCsvRequest(request)) return sendAuditCsv(reply, store, filter, { name: `tool-calls-${org}.csv`, header: TOOL_CALL_CSV_HEADER, values: toolCallCsvValues });
+    if (isCsvRequest(request)) return sendAuditCsv(reply, store, filter, { name: `tool-calls-${org}.csv`, columns: TOOL_CALL_CSV_HEADER });
     const { page, page_size } = request.query;
     const offset = (page - 1) * page_size;
     if (offset + page_size > MAX_PAGE_DEPTH) {

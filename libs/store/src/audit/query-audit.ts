@@ -75,13 +75,6 @@ FROM audit_log
 WHERE org = {org:String} AND seq IN {seqs:Array(UInt64)}
 SETTINGS preferred_optimize_projection_name = 'audit_rows_by_seq'`;
 
-/** Rows of one page, read whole, newest first (full scans for exports). */
-const ROWS_SQL = (where: string) => `SELECT ${COLUMNS}
-FROM audit_log
-WHERE ${where}
-ORDER BY occurred_at DESC, seq DESC
-LIMIT {limit:UInt32}`;
-
 const sameKey = (a: AuditKey | undefined, b: AuditKey) => a !== undefined && a.seq === b.seq && a.occurredAtMs === b.occurredAtMs;
 
 /** Drops the adjacent copies a re-append leaves until parts merge. */
@@ -126,24 +119,6 @@ export async function pageAuditByKey(store: Store, filter: AuditFilter, options:
     const raw = await selectKeys(store, where, 'LIMIT {limit:UInt32}', { limit: fetch });
     const keys = dedupe(raw);
     if (keys.length >= options.limit || raw.length < fetch) return rowsByKeys(store, filter.org, keys.slice(0, options.limit));
-  }
-}
-
-/**
- * Every matching row, newest first, as chunks of at most `chunk` rows: one
- * keyset query per chunk, so memory stays bounded by the chunk on either
- * engine, whatever the result size (exports).
- */
-export async function* scanAudit(store: Store, filter: AuditFilter, options: { readonly chunk: number; readonly after?: AuditKey }): AsyncGenerator<AuditRow[]> {
-  let after = options.after;
-  for (;;) {
-    const where = auditWhere(filter, after);
-    const raw = (await query<RawRow>(store, ROWS_SQL(where.sql), { ...where.params, limit: options.chunk }, 'exporting the audit log')).map(toRow);
-    const rows = dedupe(raw);
-    if (rows.length > 0) yield rows;
-    const last = raw[raw.length - 1];
-    if (raw.length < options.chunk || !last) return;
-    after = { occurredAtMs: last.occurredAtMs, seq: last.seq };
   }
 }
 

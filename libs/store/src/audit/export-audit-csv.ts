@@ -1,0 +1,88 @@
+// CSV exports of audit queries, formatted by ClickHouse itself (its CSV
+// output is RFC 4180: every text field quoted, quotes doubled), so rows never
+// pass through JS objects: an export streams at the engine's speed. Every text
+// cell that starts with = + - @, a tab or a CR gets a leading apostrophe in
+// SQL, so spreadsheets never run a cell as a formula.
+//
+// The export walks the result in keyset chunks: a keys-only query finds the
+// last key of the next chunk, then the chunk's rows are formatted. Memory
+// holds one chunk on either engine, however large the result.
+import type { Store } from '../create-store.ts';
+import { toStoreError } from '../errors.ts';
+import { auditWhere, type AuditFilter, type AuditKey } from './audit-filter-sql.ts';
+
+const text = (expr: string) => `if(match(${expr}, '^[=+@\\t\\r-]'), concat('''', ${expr}), ${expr})`;
+const ISO_TIME =
+  "concat(formatDateTime(occurred_at, '%Y-%m-%dT%H:%i:%S', 'UTC'), '.', leftPad(toString(toUnixTimestamp64Milli(occurred_at) % 1000), 3, '0'), 'Z')";
+const SERVER = "if(position(resource, '__') > 1, substring(resource, 1, position(resource, '__') - 1), resource)";
+
+/** The columns an export may hold, by their CSV header name. */
+export const AUDIT_CSV_COLUMNS = {
+  seq: 'seq',
+  event_id: text('event_id'),
+  id: text('event_id'),
+  occurred_at: ISO_TIME,
+  created_at: ISO_TIME,
+  workspace: text('toString(workspace)'),
+  instance: text('toString(instance)'),
+  action: text('toString(action)'),
+  actor: text('actor'),
+  resource: text('resource'),
+  tool: text('resource'),
+  server: text(SERVER),
+  decision: text('toString(decision)'),
+  outcome: text('toString(outcome)'),
+  status: text('toString(outcome)'),
+  source: "multiIf(action = 'sandbox.exec', 'sandbox', action = 'skill.invoke', 'skill', 'mcp')",
+  latency_ms: 'latency_us / 1000',
+  arguments: text('arguments'),
+  response: text('response'),
+  error: text('error'),
+  trace_id: text('trace_id'),
+} as const;
+export type AuditCsvColumn = keyof typeof AUDIT_CSV_COLUMNS;
+
+const CSV_SETTINGS = "SETTINGS format_csv_null_representation = '', output_format_csv_crlf_end_of_line = 1";
+
+async function chunkEnd(store: Store, filter: AuditFilter, after: AuditKey | undefined, chunk: number): Promise<AuditKey | undefined> {
+  const where = auditWhere(filter, after);
+  const rs = await store.client.query({
+    query: `SELECT toUnixTimestamp64Milli(occurred_at) AS t, seq FROM audit_log WHERE ${where.sql}
+ORDER BY occurred_at DESC, seq DESC LIMIT 1 OFFSET {skip:UInt64}`,
+    query_params: { ...where.params, skip: chunk - 1 },
+    format: 'JSONCompactEachRow',
+  });
+  const [row] = await rs.json<[string | number, string | number]>();
+  return row ? { occurredAtMs: Number(row[0]), seq: Number(row[1]) } : undefined;
+}
+
+/**
+ * The CSV lines (no header) of every matching row, newest first, one string
+ * per chunk of about `chunk` rows. Copies a re-append left unmerged appear once.
+ */
+export async function* exportAuditCsv(store: Store, filter: AuditFilter, columns: readonly AuditCsvColumn[], options: { readonly chunk: number }): AsyncGenerator<string> {
+  const select = columns.map((c) => AUDIT_CSV_COLUMNS[c]).join(', ');
+  let after: AuditKey | undefined;
+  try {
+    for (;;) {
+      const end = await chunkEnd(store, filter, after, options.chunk);
+      const where = auditWhere(filter, after);
+      // Rows from the cursor down to the chunk's last key (all of them when none: the last chunk).
+      const until = end
+        ? "\n  AND (occurred_at > fromUnixTimestamp64Milli({end_ms:Int64}, 'UTC') OR (occurred_at = fromUnixTimestamp64Milli({end_ms:Int64}, 'UTC') AND seq >= {end_seq:UInt64}))"
+        : '';
+      const rs = await store.client.query({
+        query: `SELECT ${select} FROM audit_log WHERE ${where.sql}${until}
+ORDER BY occurred_at DESC, seq DESC LIMIT 1 BY occurred_at, seq ${CSV_SETTINGS}`,
+        query_params: end ? { ...where.params, end_ms: end.occurredAtMs, end_seq: end.seq } : where.params,
+        format: 'CSV',
+      });
+      const lines = await rs.text();
+      if (lines.length > 0) yield lines;
+      if (!end) return;
+      after = end;
+    }
+  } catch (err) {
+    throw toStoreError(err, 'exporting the audit log');
+  }
+}
