@@ -41,7 +41,8 @@ export interface TokenUsage {
 interface Source {
   readonly table: string;
   readonly time: string;
-  readonly group: string;
+  /** Columns that make up the group; joined with `__` into its name. */
+  readonly columns: readonly string[];
   readonly range: string;
 }
 
@@ -49,10 +50,10 @@ interface Source {
 const ROLLUP_RANGE = "minute >= toDateTime(intDiv({from_ms:Int64}, 1000), 'UTC') AND minute < toDateTime(intDiv({to_ms:Int64} + 999, 1000), 'UTC')";
 const RAW_RANGE = "started_at >= fromUnixTimestamp64Milli({from_ms:Int64}, 'UTC') AND started_at < fromUnixTimestamp64Milli({to_ms:Int64}, 'UTC')";
 const SOURCES: Record<TokenGroup, Source> = {
-  server: { table: 'tool_rollups_1m', time: 'minute', group: 'toString(plugin)', range: ROLLUP_RANGE },
-  tool: { table: 'tool_rollups_1m', time: 'minute', group: "concat(plugin, '__', tool)", range: ROLLUP_RANGE },
-  workspace: { table: 'tool_rollups_1m', time: 'minute', group: 'toString(workspace)', range: ROLLUP_RANGE },
-  actor: { table: 'tool_invocations', time: 'started_at', group: 'actor', range: RAW_RANGE },
+  server: { table: 'tool_rollups_1m', time: 'minute', columns: ['plugin'], range: ROLLUP_RANGE },
+  tool: { table: 'tool_rollups_1m', time: 'minute', columns: ['plugin', 'tool'], range: ROLLUP_RANGE },
+  workspace: { table: 'tool_rollups_1m', time: 'minute', columns: ['workspace'], range: ROLLUP_RANGE },
+  actor: { table: 'tool_invocations', time: 'started_at', columns: ['actor'], range: RAW_RANGE },
 };
 const BUCKET: Record<TokenInterval, (time: string) => string> = {
   hour: (t) => `toStartOfHour(${t})`,
@@ -61,44 +62,65 @@ const BUCKET: Record<TokenInterval, (time: string) => string> = {
 
 type Num = string | number;
 
+/**
+ * One pass over the range: sums per bucket and group (grouped by the raw
+ * LowCardinality columns, named in JS), then the top groups and the fold of
+ * the rest into __other__ are computed here. Groups are few for the rollup
+ * labels (capped per org); actors are read the same way, from the raw calls.
+ */
 export async function queryTokenUsage(store: Store, q: TokenUsageQuery): Promise<TokenUsage> {
   const src = SOURCES[q.groupBy];
-  const params = { org: q.org, from_ms: q.fromMs, to_ms: q.toMs };
-  const from = `FROM ${src.table} FINAL WHERE org = {org:String} AND ${src.range}`;
+  const cols = src.columns.join(', ');
+  let rows: { bucket: Num; i: Num; o: Num; g: string[] }[];
   try {
-    const topRs = await store.client.query({
-      query: `SELECT ${src.group} AS grp, sum(tokens_in) AS i, sum(tokens_out) AS o ${from}
-GROUP BY grp ORDER BY i + o DESC, grp LIMIT {top:UInt32}`,
-      query_params: { ...params, top: q.top },
+    const rs = await store.client.query({
+      query: `SELECT toUnixTimestamp(${BUCKET[q.interval](src.time)}) AS bucket, [${src.columns.map((c) => `toString(${c})`).join(', ')}] AS g,
+       sum(tokens_in) AS i, sum(tokens_out) AS o
+FROM ${src.table} FINAL
+WHERE org = {org:String} AND ${src.range}
+GROUP BY bucket, ${cols}
+ORDER BY bucket`,
+      query_params: { org: q.org, from_ms: q.fromMs, to_ms: q.toMs },
       format: 'JSONEachRow',
     });
-    const top = (await topRs.json<{ grp: string; i: Num; o: Num }>()).map((r) => figures(r.grp, r.i, r.o));
-    const seriesRs = await store.client.query({
-      query: `SELECT toUnixTimestamp(${BUCKET[q.interval](src.time)}) AS bucket,
-       if(${src.group} IN {top_groups:Array(String)}, ${src.group}, {other:String}) AS grp,
-       sum(tokens_in) AS i, sum(tokens_out) AS o ${from}
-GROUP BY bucket, grp ORDER BY bucket, grp`,
-      query_params: { ...params, top_groups: top.map((t) => t.group), other: OTHER_GROUP },
-      format: 'JSONEachRow',
-    });
-    const series = (await seriesRs.json<{ bucket: Num; grp: string; i: Num; o: Num }>()).map((r) => ({
-      bucketMs: Number(r.bucket) * 1000,
-      ...figures(r.grp, r.i, r.o),
-    }));
-    let input = 0;
-    let output = 0;
-    for (const s of series) {
-      input += s.input;
-      output += s.output;
-    }
-    return { top, series, totals: { input, output, total: input + output } };
+    rows = await rs.json();
   } catch (err) {
     throw toStoreError(err, 'querying token usage');
   }
+  const byGroup = new Map<string, { input: number; output: number }>();
+  const named = rows.map((r) => ({ bucketMs: Number(r.bucket) * 1000, group: r.g.join('__'), input: Number(r.i), output: Number(r.o) }));
+  for (const r of named) {
+    const g = byGroup.get(r.group) ?? { input: 0, output: 0 };
+    g.input += r.input;
+    g.output += r.output;
+    byGroup.set(r.group, g);
+  }
+  const top = [...byGroup.entries()]
+    .map(([group, f]) => figures(group, f.input, f.output))
+    .sort((a, b) => b.total - a.total || (a.group < b.group ? -1 : a.group > b.group ? 1 : 0))
+    .slice(0, q.top);
+  const kept = new Set(top.map((t) => t.group));
+  const series = new Map<string, { bucketMs: number; group: string; input: number; output: number }>();
+  for (const r of named) {
+    const group = kept.has(r.group) ? r.group : OTHER_GROUP;
+    const key = `${r.bucketMs}\u0000${group}`;
+    const s = series.get(key) ?? { bucketMs: r.bucketMs, group, input: 0, output: 0 };
+    s.input += r.input;
+    s.output += r.output;
+    series.set(key, s);
+  }
+  let input = 0;
+  let output = 0;
+  for (const s of series.values()) {
+    input += s.input;
+    output += s.output;
+  }
+  const ordered = [...series.values()]
+    .sort((a, b) => a.bucketMs - b.bucketMs || (a.group < b.group ? -1 : a.group > b.group ? 1 : 0))
+    .map((s) => ({ bucketMs: s.bucketMs, ...figures(s.group, s.input, s.output) }));
+  return { top, series: ordered, totals: { input, output, total: input + output } };
 }
 
-function figures(group: string, i: Num, o: Num): TokenFigures & { group: string } {
-  const input = Number(i);
-  const output = Number(o);
+function figures(group: string, input: number, output: number): TokenFigures & { group: string } {
   return { group, input, output, total: input + output };
 }
