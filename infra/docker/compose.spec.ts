@@ -182,7 +182,12 @@ test('Prometheus gets the shipped config and rules, and its targets are services
     ...prom.scrape_configs.flatMap((j) => j.static_configs.flatMap((c) => c.targets)),
     ...prom.alerting.alertmanagers.flatMap((a) => a.static_configs.flatMap((c) => c.targets)),
   ];
-  const ports: Record<string, string> = { 'query-api': String(services['query-api']!.environment!.MCPG_API_PORT), alertmanager: '9093' };
+  const gatewayConfig = parse(readFileSync(join(root, 'infra/gateway/gateway.yaml'), 'utf8')) as { metrics: { port: number } };
+  const ports: Record<string, string> = {
+    'query-api': String(services['query-api']!.environment!.MCPG_API_PORT),
+    gateway: String(gatewayConfig.metrics.port),
+    alertmanager: '9093',
+  };
   for (const t of targets) {
     const [host, port] = t.split(':');
     assert.ok(host! in services, `Prometheus target ${t} is not a compose service`);
