@@ -111,8 +111,8 @@ function startWorker(database: string, group: string): Worker {
       MCPG_LEDGER_KEY_FILE: keyFile,
       MCPG_LEDGER_SEGMENT_ROWS: '200',
       MCPG_LEDGER_SEGMENT_SECONDS: '30',
-      // Small flushes, so commits move and kills land between every kind of write.
-      MCPG_WORKER_BATCH_ROWS: '1500',
+      // Small flushes, so commits move often and kills land between every kind of write.
+      MCPG_WORKER_BATCH_ROWS: '500',
       MCPG_WORKER_FLUSH_MS: '100',
       MCPG_KAFKA_SESSION_TIMEOUT_MS: '6000',
       MCPG_LOG_LEVEL: 'debug',
@@ -173,7 +173,7 @@ test(`a ledger worker SIGKILLed ${KILLS} times mid-stream leaves no gap, no dupl
     const w = startWorker('lg_crashy', `lg-${run}`);
     // Once it is writing, at a random point (between or inside flushes).
     await Promise.race([w.flushed, w.caughtUp]);
-    const wait = rnd.int(1500);
+    const wait = rnd.int(600);
     await Promise.race([sleep(wait), w.caughtUp]);
     w.child.kill('SIGKILL');
     await w.exited;
