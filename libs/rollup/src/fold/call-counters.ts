@@ -3,7 +3,7 @@
 // last call added (the row's version). Minute rows add a latency digest on top
 // (RollupAccumulator); day totals are these counters alone (DayTotals).
 import { CALL_OUTCOMES, type CallOutcome, type ToolCallEvent } from '@mcpg/events';
-import { ERROR_OUTCOMES } from './rollup-row.ts';
+import { ERROR_OUTCOMES, type RollupCounters, type RollupSource } from './rollup-row.ts';
 
 const OUTCOME_INDEX: Readonly<Record<string, number>> = Object.fromEntries(CALL_OUTCOMES.map((o, i) => [o, i]));
 const IS_ERROR: readonly boolean[] = CALL_OUTCOMES.map((o) => ERROR_OUTCOMES.includes(o));
@@ -37,10 +37,22 @@ export class CallCounters {
     this.lastOffset = offset;
   }
 
-  /** Calls per outcome; every outcome present, in schema order. */
-  outcomes(): Record<CallOutcome, number> {
+  /** The counters as row columns. */
+  counters(): RollupCounters {
     const outcomes = {} as Record<CallOutcome, number>;
     CALL_OUTCOMES.forEach((name, i) => (outcomes[name] = this.#outcomes[i] as number));
-    return outcomes;
+    return {
+      calls: this.calls,
+      errors: this.errors,
+      outcomes,
+      tokens_in: this.tokensIn,
+      tokens_out: this.tokensOut,
+      duration_us_sum: this.durationUsSum,
+    };
+  }
+
+  /** The row's source columns: labels, partition, chunk and version. */
+  source(labels: RollupLabels, partition: number, chunkStart: number): RollupSource {
+    return { ...labels, source_partition: partition, chunk_start: chunkStart, last_offset: this.lastOffset };
   }
 }

@@ -4,25 +4,12 @@
 // counters keep every call after the per-minute rollups (90 days) expire and
 // never decrease. Keyed and versioned like the minute rows (chunk in the key,
 // last_offset the version), so a replayed chunk replaces its own rows.
-import type { CallOutcome } from '@mcpg/events';
 import { CallCounters, type RollupLabels } from './call-counters.ts';
+import type { RollupCounters, RollupSource } from './rollup-row.ts';
 
-export interface DayTotalsRow {
-  readonly org: string;
-  readonly workspace: string;
-  readonly plugin: string;
-  readonly tool: string;
+export interface DayTotalsRow extends RollupSource, RollupCounters {
   /** Start of the event-time day (UTC midnight), epoch ms. */
   readonly day: number;
-  readonly source_partition: number;
-  readonly chunk_start: number;
-  readonly last_offset: number;
-  readonly calls: number;
-  readonly errors: number;
-  readonly outcomes: Readonly<Record<CallOutcome, number>>;
-  readonly tokens_in: number;
-  readonly tokens_out: number;
-  readonly duration_us_sum: number;
 }
 
 /** The columns that identify a day row; rows equal on these replace each other. */
@@ -39,21 +26,6 @@ export class DayTotals extends CallCounters {
   }
 
   toRow(): DayTotalsRow {
-    return {
-      org: this.labels.org,
-      workspace: this.labels.workspace,
-      plugin: this.labels.plugin,
-      tool: this.labels.tool,
-      day: this.day,
-      source_partition: this.partition,
-      chunk_start: this.chunkStart,
-      last_offset: this.lastOffset,
-      calls: this.calls,
-      errors: this.errors,
-      outcomes: this.outcomes(),
-      tokens_in: this.tokensIn,
-      tokens_out: this.tokensOut,
-      duration_us_sum: this.durationUsSum,
-    };
+    return { ...this.source(this.labels, this.partition, this.chunkStart), day: this.day, ...this.counters() };
   }
 }

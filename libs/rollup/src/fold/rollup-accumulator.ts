@@ -29,20 +29,9 @@ export class RollupAccumulator extends CallCounters {
   toRow(): RollupRow {
     const d = this.#digest.snapshot();
     return {
-      org: this.labels.org,
-      workspace: this.labels.workspace,
-      plugin: this.labels.plugin,
-      tool: this.labels.tool,
+      ...this.source(this.labels, this.partition, this.chunkStart),
       minute: this.minute,
-      source_partition: this.partition,
-      chunk_start: this.chunkStart,
-      last_offset: this.lastOffset,
-      calls: this.calls,
-      errors: this.errors,
-      outcomes: this.outcomes(),
-      tokens_in: this.tokensIn,
-      tokens_out: this.tokensOut,
-      duration_us_sum: this.durationUsSum,
+      ...this.counters(),
       latency_min_ms: d.min,
       latency_max_ms: d.max,
       latency_means: d.means,

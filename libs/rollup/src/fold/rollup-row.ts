@@ -13,18 +13,8 @@ import type { CallOutcome } from '@mcpg/events';
  */
 export const ERROR_OUTCOMES: readonly CallOutcome[] = ['error', 'timeout'];
 
-export interface RollupRow {
-  readonly org: string;
-  readonly workspace: string;
-  readonly plugin: string;
-  readonly tool: string;
-  /** Start of the event-time minute, epoch ms: floor(started_at / 60000) · 60000. */
-  readonly minute: number;
-  readonly source_partition: number;
-  /** First offset of the chunk (offset − offset mod chunkSize); part of the key. */
-  readonly chunk_start: number;
-  /** Offset of the last event folded into this row: the row's version. */
-  readonly last_offset: number;
+/** What every rollup tier counts for a group of calls. */
+export interface RollupCounters {
   readonly calls: number;
   /** Calls whose outcome is in ERROR_OUTCOMES. */
   readonly errors: number;
@@ -34,6 +24,24 @@ export interface RollupRow {
   readonly tokens_out: number;
   /** Σ duration_us: exact in integers, for a mean or a summary's `_sum`. */
   readonly duration_us_sum: number;
+}
+
+/** Where a rollup row's calls came from: its labels, partition and offset chunk, and its version. */
+export interface RollupSource {
+  readonly org: string;
+  readonly workspace: string;
+  readonly plugin: string;
+  readonly tool: string;
+  readonly source_partition: number;
+  /** First offset of the chunk (offset − offset mod chunkSize); part of the key. */
+  readonly chunk_start: number;
+  /** Offset of the last event folded into this row: the row's version. */
+  readonly last_offset: number;
+}
+
+export interface RollupRow extends RollupSource, RollupCounters {
+  /** Start of the event-time minute, epoch ms: floor(started_at / 60000) · 60000. */
+  readonly minute: number;
   readonly latency_min_ms: number;
   readonly latency_max_ms: number;
   /** t-digest of duration_us / 1000: centroid means, ascending. */
