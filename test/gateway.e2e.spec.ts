@@ -119,6 +119,13 @@ describe('gateway end to end', () => {
     assert.match(leak, /\[REDACTED:/);
   });
 
+  test('progress of a call is passed on to the client while it runs', async () => {
+    const seen: Array<{ progress: number; total?: number; message?: string }> = [];
+    const r = await client.callTool({ name: 'fx__progress', arguments: {} }, undefined, { onprogress: (p) => seen.push(p) });
+    assert.equal(textOf(r), 'progressed');
+    assert.deepEqual(seen.map((p) => [p.progress, p.total, p.message]), [[1, 3, 'step 1'], [2, 3, 'step 2'], [3, 3, 'step 3']]);
+  });
+
   test('upstream errors reach the client as the upstream sent them', async () => {
     const failed = await client.callTool({ name: 'fx__fail', arguments: {} });
     assert.equal(failed.isError, true);

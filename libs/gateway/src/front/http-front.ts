@@ -67,7 +67,7 @@ export async function startHttpFront(o: HttpFrontOptions): Promise<HttpFront> {
     const server = o.newServer();
     const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
-      enableJsonResponse: true,
+      // Answers as SSE streams, so progress and other notifications of a call reach the client while it runs.
       onsessioninitialized: (id) => {
         sessions.set(id, { transport, server, keyId: identity.keyId, lastSeen: Date.now() });
         o.onSessions(1);

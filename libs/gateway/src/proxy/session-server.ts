@@ -12,6 +12,7 @@ import {
   ListResourceTemplatesRequestSchema,
   ListToolsRequestSchema,
   ReadResourceRequestSchema,
+  type Progress,
   type ServerNotification,
   type ServerRequest,
 } from '@modelcontextprotocol/sdk/types.js';
@@ -55,15 +56,26 @@ export function createSessionServer(d: SessionDeps): Server {
     identity(extra);
     return { tools: d.pool.listTools() };
   });
-  server.setRequestHandler(CallToolRequestSchema, (req, extra) =>
-    d.calls.call(req.params, {
-      identity: identity(extra),
-      session: d.session(extra),
-      requestId: extra.requestId,
-      headers: extra.requestInfo?.headers,
-      signal: extra.signal,
-    }),
-  );
+  server.setRequestHandler(CallToolRequestSchema, async (req, extra) => {
+    const progressToken = req.params._meta?.progressToken;
+    // Progress is sent before the answer: once the answer is out, the call's stream is closed.
+    const sending: Promise<unknown>[] = [];
+    const onProgress = (p: Progress) => {
+      sending.push(extra.sendNotification({ method: 'notifications/progress', params: { ...p, progressToken: progressToken! } }).catch(() => undefined));
+    };
+    try {
+      return await d.calls.call(req.params, {
+        identity: identity(extra),
+        session: d.session(extra),
+        requestId: extra.requestId,
+        headers: extra.requestInfo?.headers,
+        signal: extra.signal,
+        ...(progressToken === undefined ? {} : { onProgress }),
+      });
+    } finally {
+      await Promise.all(sending);
+    }
+  });
   server.setRequestHandler(ListResourcesRequestSchema, async (_req, extra) => {
     identity(extra);
     return { resources: await d.pool.listResources() };

@@ -7,7 +7,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Masker } from '@mcpg/masking';
 import type { Logger } from '@mcpg/telemetry';
-import { CallToolResultSchema, type CallToolRequest, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { CallToolResultSchema, type CallToolRequest, type CallToolResult, type Progress } from '@modelcontextprotocol/sdk/types.js';
 import type { CallOutcome } from '@mcpg/events';
 import { GatewayError } from '../errors.ts';
 import type { CallRecord } from '../events/call-record.ts';
@@ -31,6 +31,8 @@ export interface CallContext {
   /** Headers of the HTTP request that carried the call (none on stdio). */
   readonly headers?: Readonly<Record<string, string | string[] | undefined>>;
   readonly signal?: AbortSignal;
+  /** Set when the client asked for progress (`_meta.progressToken`): the upstream's progress goes here. */
+  readonly onProgress?: (progress: Progress) => void;
 }
 
 export interface ToolCallDeps {
@@ -91,7 +93,10 @@ export class ToolCallHandler {
     let result: CallToolResult;
     try {
       result = await runWithTrace(trace, () =>
-        upstream.request('tools/call', { ...params, name: tool, _meta: outboundMeta(meta, trace) }, CallToolResultSchema, { signal: ctx.signal }),
+        upstream.request('tools/call', { ...params, name: tool, _meta: outboundMeta(meta, trace) }, CallToolResultSchema, {
+          signal: ctx.signal,
+          ...(ctx.onProgress ? { onProgress: ctx.onProgress } : {}),
+        }),
       );
     } catch (e) {
       const error = e instanceof GatewayError ? e : new GatewayError('UPSTREAM_ERROR', String(e), { cause: e });
@@ -122,7 +127,12 @@ function header(headers: CallContext['headers'], name: string): string | undefin
   return Array.isArray(v) ? v[0] : v;
 }
 
-/** The client's `_meta`, with the gateway's span as the upstream's parent. */
+/**
+ * The client's `_meta`, with the gateway's span as the upstream's parent. The
+ * client's progress token is not the upstream's to use: the SDK client puts
+ * its own in and the gateway maps progress back (see CallContext.onProgress).
+ */
 function outboundMeta(meta: Record<string, unknown> | undefined, trace: TraceContext): Record<string, unknown> {
-  return { ...meta, traceparent: formatTraceparent(trace), ...(trace.tracestate ? { tracestate: trace.tracestate } : {}) };
+  const { progressToken: _progressToken, ...rest } = meta ?? {};
+  return { ...rest, traceparent: formatTraceparent(trace), ...(trace.tracestate ? { tracestate: trace.tracestate } : {}) };
 }

@@ -10,6 +10,7 @@ import {
   ErrorCode,
   McpError,
   ToolListChangedNotificationSchema,
+  type Progress,
   type ServerCapabilities,
   type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
@@ -35,6 +36,7 @@ export interface RequestOptions {
   readonly signal?: AbortSignal;
   /** Default: the upstream's timeoutMs. */
   readonly timeoutMs?: number;
+  readonly onProgress?: (progress: Progress) => void;
 }
 
 export class Upstream {
@@ -84,7 +86,12 @@ export class Upstream {
     }
     const timeoutMs = options.timeoutMs ?? this.config.timeoutMs;
     try {
-      return await client.request({ method, params } as never, schema, { timeout: timeoutMs, signal: options.signal, maxTotalTimeout: timeoutMs });
+      return await client.request({ method, params } as never, schema, {
+        timeout: timeoutMs,
+        signal: options.signal,
+        maxTotalTimeout: timeoutMs,
+        ...(options.onProgress ? { onprogress: options.onProgress } : {}),
+      });
     } catch (error) {
       throw this.#classify(error, timeoutMs, options.signal);
     }
