@@ -11,7 +11,7 @@
 // deterministic), which land on the same keys. Another instance that took a
 // partition over after a rebalance starts from the stored state too.
 import { TOPICS } from '@mcpg/events';
-import { SegmentedLedger, keyIdHex, parseNote, signCheckpoint, toBase64, toHex, type Hash, type SegmentPolicy, type SigningKeys } from '@mcpg/ledger';
+import { LedgerError, SegmentedLedger, keyIdHex, parseNote, signCheckpoint, toBase64, toHex, type Hash, type SegmentPolicy, type SigningKeys } from '@mcpg/ledger';
 import { createMasker, type MaskerOptions } from '@mcpg/masking';
 import { BatchingSink, type Bus, type FlushReport, type IncomingMessage, type LagTracker, type SinkLog, type SinkTotals } from '@mcpg/pipeline';
 import {
@@ -89,8 +89,7 @@ export function foldLedgerBatch(
 ): LedgerWrites {
   const out: LedgerWrites = { rows: [], nodes: [], checkpoints: [], states: [] };
   // Offsets as numbers: Kafka offsets stay far below 2^53 (a partition would
-  // need 285 years at a million messages a second), and BigInt per event is
-  // a measurable share of the fold.
+  // need 285 years at a million messages a second).
   const open = new Map<string, { ledger: SegmentedLedger; partition: number; nextOffset: number; changed: boolean }>();
   for (const { event, partition, offset } of events) {
     let org = open.get(event.org);
@@ -100,8 +99,17 @@ export function foldLedgerBatch(
       open.set(event.org, org);
     }
     const at = Number(offset);
+    // The org's chain continued in another partition: the topic's partition
+    // count changed, and the order between the two partitions is unknowable.
+    // Stop rather than fork the chain (an operator must migrate the org).
+    if (partition !== org.partition) {
+      throw new LedgerError(
+        'INVALID_ARGUMENT',
+        `the ledger of ${event.org} was folded from partition ${org.partition} and now has events in partition ${partition}: the partition count of ${TOPICS.audit} must not change`,
+      );
+    }
     // Already folded before the last stored state (a re-delivery after a crash or a rebalance).
-    if (partition === org.partition && at < org.nextOffset) continue;
+    if (at < org.nextOffset) continue;
     const completed: Hash[] = [];
     const { appended, closed } = org.ledger.append(event, (_level, _index, hash) => completed.push(hash));
     for (const segment of closed) {

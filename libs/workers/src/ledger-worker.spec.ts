@@ -1,0 +1,57 @@
+// The worker's fold of one flush, without a bus or a store: deterministic,
+// resumable from a stored state, and unwilling to fork a chain.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { SigningKeys, signerKeyFromSeed, toHex, type LedgerEvent } from '@mcpg/ledger';
+import type { LedgerStateRecord } from '@mcpg/store';
+import { foldLedgerBatch, type LedgerWrites } from './ledger-worker.ts';
+import type { PendingLedgerEvent } from './ledger-event.ts';
+
+const keys = new SigningKeys([{ key: signerKeyFromSeed('test.invalid/unit', new Uint8Array(32).fill(3)), window: { notBefore: null, notAfter: null } }]);
+const segments = { rows: 4, seconds: 3600 };
+const T0 = Date.UTC(2026, 6, 1);
+const event = (org: string, i: number): LedgerEvent => ({
+  org, event_id: `${org}-${i}`, workspace: 'w', instance: 'g', occurred_at: T0 + i, action: 'tool.call', actor: 'a', resource: 'r',
+  decision: 'permit', outcome: 'ok', latency_us: null, arguments: null, response: null, error: null, trace_id: null,
+});
+// Two orgs interleaved in one partition, offsets 0..19.
+const pending: PendingLedgerEvent[] = Array.from({ length: 20 }, (_, i) => ({ event: event(i % 2 ? 'b' : 'a', i >> 1), partition: 3, offset: String(i) }));
+const summary = (w: LedgerWrites) => ({
+  rows: w.rows.map((r) => `${r.row.org}:${r.row.seq}:${toHex(r.leafHash).slice(0, 8)}@${r.sourceOffset}`),
+  checkpoints: w.checkpoints.map((c) => c.note),
+  states: w.states.map((s) => `${s.org}:${s.nextOffset}:${s.ledger.fold.range.size}`),
+});
+
+test('the same events give byte-identical rows, checkpoints and states', () => {
+  const a = foldLedgerBatch(pending, new Map(), segments, keys);
+  const b = foldLedgerBatch(pending, new Map(), segments, keys);
+  assert.deepEqual(summary(a), summary(b));
+  assert.equal(a.checkpoints.length, 4, 'two segments of 4 rows per org');
+  assert.deepEqual(summary(a).states, ['a:19:10', 'b:20:10']);
+});
+
+test('a flush resumed from a stored state skips what it already folded and continues the chain', () => {
+  const whole = foldLedgerBatch(pending, new Map(), segments, keys);
+  const first = foldLedgerBatch(pending.slice(0, 9), new Map(), segments, keys);
+  const stored = new Map<string, LedgerStateRecord>(first.states.map((s) => [s.org, s]));
+  // Re-delivered from offset 5 (the committed offset was older than the stored state).
+  const second = foldLedgerBatch(pending.slice(5), stored, segments, keys);
+  assert.deepEqual(
+    { rows: [...summary(first).rows, ...summary(second).rows], checkpoints: [...summary(first).checkpoints, ...summary(second).checkpoints] },
+    { rows: summary(whole).rows, checkpoints: summary(whole).checkpoints },
+  );
+});
+
+test('an org whose events move to another partition stops the worker instead of forking the chain', () => {
+  const first = foldLedgerBatch(pending.slice(0, 4), new Map(), segments, keys);
+  const stored = new Map<string, LedgerStateRecord>(first.states.map((s) => [s.org, s]));
+  assert.throws(() => foldLedgerBatch([{ event: event('a', 9), partition: 4, offset: '0' }], stored, segments, keys), {
+    code: 'INVALID_ARGUMENT',
+    message: /partition count of mcpg\.audit\.v1 must not change/,
+  });
+});
+
+test('an event time no signing key covers stops the worker (nothing is left unsigned silently)', () => {
+  const late = new SigningKeys([{ key: signerKeyFromSeed('test.invalid/unit', new Uint8Array(32).fill(3)), window: { notBefore: T0 + 1000, notAfter: null } }]);
+  assert.throws(() => foldLedgerBatch(pending, new Map(), segments, late), { code: 'EXPIRED_KEY' });
+});
