@@ -50,12 +50,12 @@ export class UpstreamPool {
     return this.upstreams.flatMap((u) => u.tools.map((t) => ({ ...t, name: namespaced(u.name, t.name) })));
   }
 
-  /** The upstream and its tool for a namespaced name, or null when no connected upstream has it. */
+  /** The upstream and its tool for a namespaced name (also while that upstream is down), or null when none has it. */
   resolveTool(name: string): { upstream: Upstream; tool: string } | null {
     const parts = splitToolName(name);
     if (!parts) return null;
     const upstream = this.#byName.get(parts.server);
-    if (!upstream || !upstream.tools.some((t) => t.name === parts.tool)) return null;
+    if (!upstream || !upstream.knownTools.some((t) => t.name === parts.tool)) return null;
     return { upstream, tool: parts.tool };
   }
 

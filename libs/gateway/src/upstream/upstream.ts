@@ -64,8 +64,14 @@ export class Upstream {
     return this.#status;
   }
 
+  /** Tools to list: none while the upstream is not connected. */
   get tools(): readonly Tool[] {
     return this.#status === 'up' ? this.#tools : [];
+  }
+
+  /** The tools it had when last connected: a call to one while it is down is an UPSTREAM_UNAVAILABLE call, not an unknown tool. */
+  get knownTools(): readonly Tool[] {
+    return this.#tools;
   }
 
   get capabilities(): ServerCapabilities {
