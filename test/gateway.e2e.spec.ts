@@ -234,6 +234,11 @@ describe('gateway end to end', () => {
     // Lifecycle: fx crashed and started again, under the owner org.
     const lifecycle = audits.filter((a) => a.resource === 'fx' && a.action.startsWith('plugin.')).map((a) => a.action);
     assert.deepEqual(lifecycle.slice(0, 3), ['plugin.started', 'plugin.crashed', 'plugin.started']);
+    // A request with an unknown key is refused and audited, without the key.
+    const refused = audits.find((a) => a.action === 'auth.denied')!;
+    assert.equal(refused.org, 'default');
+    assert.equal(refused.decision, 'deny');
+    assert.equal(refused.error, 'unknown API key');
     // An unknown tool has no call event (no policy ran) but is audited.
     const unknown = audits.find((a) => a.resource === 'fx__nope')!;
     assert.equal(unknown.decision, 'none');
@@ -247,7 +252,7 @@ describe('gateway end to end', () => {
     assert.equal(tracedCall.headers.traceparent?.split('-')[2], (tracedCall.event as ToolCallEvent).span_id);
 
     // No secret anywhere: not in any field of any event, nor in the raw bytes.
-    const secrets = [...Object.values(LEAKED_SECRETS), KEYS.acme.key, KEYS.intern.key, KEYS.globex.key];
+    const secrets = [...Object.values(LEAKED_SECRETS), KEYS.acme.key, KEYS.intern.key, KEYS.globex.key, 'wrong-key'];
     for (const s of events.seen) {
       const raw = s.value.toString('latin1');
       for (const secret of secrets) assert.ok(!raw.includes(secret), `${secret.slice(0, 4)}… in a ${s.kind} event`);

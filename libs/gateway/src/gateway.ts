@@ -116,6 +116,21 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps): Pr
     authenticate,
     newServer: () => createSessionServer({ pool, calls: handler, identityOf: identityFromAuth, session: (extra) => extra.sessionId ?? 'http' }),
     onSessions: (delta) => metrics.sessions('http', delta),
+    // Refused before any org is known: recorded in the owner's audit trail.
+    onUnauthenticated: (reason) =>
+      box.publish([
+        events.lifecycle({
+          id: ids.next('auth', reason),
+          org: config.owner.org,
+          workspace: config.owner.workspace,
+          action: 'auth.denied',
+          server: config.listen.path,
+          outcome: 'denied',
+          decision: 'deny',
+          actor: 'anonymous',
+          detail: reason === 'missing' ? 'no API key presented' : 'unknown API key',
+        }),
+      ]),
     log,
   });
   fronts.push(http);

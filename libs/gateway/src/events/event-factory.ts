@@ -24,11 +24,16 @@ export interface LifecycleChange {
   readonly id: string;
   readonly org: string;
   readonly workspace: string;
-  /** plugin.started, plugin.crashed, plugin.stopped */
+  /** plugin.started, plugin.crashed, plugin.stopped, auth.denied */
   readonly action: string;
+  /** The upstream, or what was refused (e.g. the MCP endpoint). */
   readonly server: string;
   readonly outcome: AuditOutcome;
   readonly detail: string | null;
+  /** Default 'none' (lifecycle changes decide nothing). */
+  readonly decision?: 'none' | 'deny';
+  /** Default: the gateway itself. */
+  readonly actor?: string;
 }
 
 export class EventFactory {
@@ -105,9 +110,9 @@ export class EventFactory {
       instance: this.#o.instance,
       occurred_at: this.#now(),
       action: change.action,
-      actor: `gateway:${this.#o.instance}`,
+      actor: change.actor ?? `gateway:${this.#o.instance}`,
       resource: change.server,
-      decision: 'none',
+      decision: change.decision ?? 'none',
       outcome: change.outcome,
       latency_us: null,
       arguments: null,

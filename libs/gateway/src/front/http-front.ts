@@ -20,6 +20,8 @@ export interface HttpFrontOptions {
   /** A new MCP server for a new session. */
   readonly newServer: () => Server;
   readonly onSessions: (delta: number) => void;
+  /** A request without a known API key was refused (the presented key itself is never passed on). */
+  readonly onUnauthenticated: (reason: 'missing' | 'unknown') => void;
   readonly log: Logger;
 }
 
@@ -47,8 +49,10 @@ export async function startHttpFront(o: HttpFrontOptions): Promise<HttpFront> {
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     if ((req.url ?? '').split('?')[0] !== o.path) return void jsonError(res, 404, -32601, `not found; the MCP endpoint is ${o.path}`);
-    const identity = o.authenticate(keyFromHeaders(req.headers));
+    const presented = keyFromHeaders(req.headers);
+    const identity = o.authenticate(presented);
     if (!identity) {
+      o.onUnauthenticated(presented === undefined ? 'missing' : 'unknown');
       res.setHeader('www-authenticate', 'Bearer');
       return void jsonError(res, 401, JSONRPC_CODES.UNAUTHENTICATED, 'missing or unknown API key (send Authorization: Bearer <key>)', 'UNAUTHENTICATED');
     }
