@@ -2,7 +2,9 @@
 // config, opens the store (migrating it), listens, and shuts down cleanly.
 import { apiSettings, describeConfig, loadConfig, storeSettings, telemetrySettings } from '@mcpg/config';
 import { createLogger, startTracing } from '@mcpg/telemetry';
+import { readFileSync } from 'node:fs';
 import { buildApi, loadApiKeys } from '@mcpg/api';
+import { Keyring } from '@mcpg/ledger';
 import { openStore } from '@mcpg/workers';
 
 const spec = { ...storeSettings, ...apiSettings, ...telemetrySettings };
@@ -15,7 +17,10 @@ const apiKeys = await loadApiKeys({ file: config.apiKeysFile, specs: config.apiK
 if (apiKeys.length === 0) log.warn('no API keys configured (MCPG_API_KEYS_FILE, MCPG_API_KEYS): every route is open to anyone who can reach the port');
 const store = await openStore(config);
 const cursorSecret = config.apiCursorSecret ? Buffer.from(config.apiCursorSecret, 'utf8') : undefined;
-const app = buildApi({ store, logger: log, apiKeys, ...(cursorSecret ? { cursorSecret } : {}) });
+// Public keys only: the API verifies checkpoints, it never signs them.
+const ledgerKeyring = config.apiLedgerKeysFile ? Keyring.parse(readFileSync(config.apiLedgerKeysFile, 'utf8')) : undefined;
+if (!ledgerKeyring) log.warn('no ledger public keyring (MCPG_LEDGER_PUBLIC_KEYS_FILE): /v1/ledger/keys is empty and ledger verification cannot succeed');
+const app = buildApi({ store, logger: log, apiKeys, ...(cursorSecret ? { cursorSecret } : {}), ...(ledgerKeyring ? { ledgerKeyring } : {}) });
 await app.listen({ host: config.apiHost, port: config.apiPort });
 
 let stopping = false;

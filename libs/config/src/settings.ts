@@ -85,6 +85,11 @@ export const apiSettings = {
     secret: true,
     doc: 'Signs audit search cursors; give every API instance behind one address the same value (empty: random per process)',
   }),
+  apiLedgerKeysFile: stringSetting({
+    env: 'MCPG_LEDGER_PUBLIC_KEYS_FILE',
+    default: '',
+    doc: 'Public keyring of the ledger (`mcpg keys generate --public-out`): the API verifies checkpoints with it and serves it at /v1/ledger/keys (empty: no keys, ledger verify answers UNKNOWN_KEY)',
+  }),
 };
 
 export const workerSettings = {
