@@ -18,7 +18,7 @@
 --   -- seq = (I + 1) * 2^L - 1, at position L + 1 of `nodes` (level 0 is the leaf hash)
 --   SELECT nodes[3] FROM audit_merkle_nodes WHERE org = 'acme' AND seq = (5 + 1) * pow(2, 2) - 1;
 --   -- how far the ledger-worker got per org (rows appended, Kafka position)
---   SELECT org, argMax(tree_size, next_offset) AS rows, max(next_offset) AS next_offset
+--   SELECT org, argMax(tree_size, next_offset) AS rows, max(next_offset) AS resume_offset
 --   FROM audit_ledger_state GROUP BY org ORDER BY org;
 
 CREATE TABLE IF NOT EXISTS audit_checkpoints
