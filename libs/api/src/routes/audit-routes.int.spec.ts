@@ -124,7 +124,7 @@ test('GET /api/v1/audit/tool-calls: the {items,total,page} shape, exact total, f
 
 test('CSV export of any audit query: streamed, RFC 4180, header row, formulas neutralised', async () => {
   const org = 'csv';
-  const n = 25_000; // more than one export chunk
+  const n = 25_000; // (chunk boundaries: libs/store query-audit.int.spec.ts)
   const rows = Array.from({ length: n }, (_, seq): AuditFixture => ({ org, seq, occurredAtMs: T + seq, actor: seq === n - 1 ? '=HYPERLINK("http://evil")' : 'bob', arguments: seq === n - 1 ? 'a,b\n"c" ünï' : null }));
   await insertAuditFixtures(store(), rows);
   for (const how of [{ url: `/v1/orgs/${org}/audit?format=csv&limit=5`, headers: {} as Record<string, string> }, { url: `/v1/orgs/${org}/audit?limit=5`, headers: { accept: 'text/csv' } }]) {

@@ -11,7 +11,7 @@ import type { Store } from '../create-store.ts';
 import { toStoreError } from '../errors.ts';
 import { auditWhere, type AuditFilter, type AuditKey } from './audit-filter-sql.ts';
 
-const text = (expr: string) => `if(match(${expr}, '^[=+@\\t\\r-]'), concat('''', ${expr}), ${expr})`;
+const text = (expr: string) => `if(substring(${expr}, 1, 1) IN ('=', '+', '-', '@', '\\t', '\\r'), concat('''', ${expr}), ${expr})`;
 const ISO_TIME =
   "concat(formatDateTime(occurred_at, '%Y-%m-%dT%H:%i:%S', 'UTC'), '.', leftPad(toString(toUnixTimestamp64Milli(occurred_at) % 1000), 3, '0'), 'Z')";
 const SERVER = "if(position(resource, '__') > 1, substring(resource, 1, position(resource, '__') - 1), resource)";

@@ -1,0 +1,123 @@
+// Audit search on the embedded engine: seeds N audit rows (bench/audit-search-seed.ts,
+// default 10M) and 30 days of rollups, then prints p50/p99 of the queries the
+// audit and token routes run, and the CSV export rate through the real HTTP
+// server with its peak memory.
+//   node --import tsx bench/audit-search.ts [rows=10000000] [iterations=50] [csvRows=1000000]
+import { mkdtempSync, rmSync } from 'node:fs';
+import { request } from 'node:http';
+import os, { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildApi } from '@mcpg/api';
+import { countAudit, createStore, migrate, pageAuditByKey, parseAuditText, queryTokenUsage, type AuditFilter, type AuditKey } from '@mcpg/store';
+import { seedAuditLog, seedRollups } from './audit-search-seed.ts';
+
+const total = Number(process.argv[2] ?? 10_000_000);
+const iterations = Number(process.argv[3] ?? 50);
+const csvRows = Number(process.argv[4] ?? 1_000_000);
+const dataDir = mkdtempSync(join(tmpdir(), 'mcpg-bench-audit-'));
+process.on('exit', () => rmSync(dataDir, { recursive: true, force: true }));
+const store = await createStore({ kind: 'embedded', dataDir, database: 'bench' });
+await migrate(store);
+const now = Date.now();
+
+let t = performance.now();
+await seedAuditLog(store, total, now, (done) => process.stdout.write(`\rseeded ${done.toLocaleString('en')} audit rows`));
+const seedS = (performance.now() - t) / 1000;
+t = performance.now();
+const rollups = await seedRollups(store, now);
+console.log(`\naudit_log: ${total.toLocaleString('en')} rows in ${seedS.toFixed(1)} s (${Math.round(total / seedS).toLocaleString('en')} rows/s, text index built on insert); rollups: ${rollups.toLocaleString('en')} rows in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+const load = () => (os.loadavg()[0] ?? 0).toFixed(1);
+console.log(`load average (1 min) after seeding: ${load()}`);
+const sizeRs = await store.client.query({
+  query: `SELECT formatReadableSize(sum(data_compressed_bytes)) AS data, formatReadableSize(sum(secondary_indices_compressed_bytes)) AS indexes, count() AS parts
+          FROM system.parts WHERE database = currentDatabase() AND table = 'audit_log' AND active`,
+  format: 'JSONEachRow',
+});
+console.log('audit_log on disk:', JSON.stringify((await sizeRs.json())[0]));
+
+const text = (q: string) => {
+  const r = parseAuditText(q);
+  if (!r.ok || !r.query) throw new Error(q);
+  return r.query;
+};
+
+async function measure(name: string, run: () => Promise<unknown>, times = iterations): Promise<void> {
+  await run(); // warm
+  const ms: number[] = [];
+  let result: unknown;
+  for (let i = 0; i < times; i++) {
+    const s = performance.now();
+    result = await run();
+    ms.push(performance.now() - s);
+  }
+  ms.sort((a, b) => a - b);
+  const q = (p: number) => ms[Math.min(ms.length - 1, Math.ceil(p * ms.length) - 1)]!.toFixed(1);
+  const size = Array.isArray(result) ? `${result.length} rows` : typeof result === 'number' ? `= ${result.toLocaleString('en')}` : '';
+  console.log(`${name.padEnd(52)} p50 ${q(0.5).padStart(7)} ms   p99 ${q(0.99).padStart(7)} ms   ${size}`);
+}
+
+const acme: AuditFilter = { org: 'acme' };
+const page = (filter: AuditFilter, after?: AuditKey) => pageAuditByKey(store, filter, after ? { limit: 51, after } : { limit: 51 });
+await measure('first page, one common word (q=invoice)', () => page({ ...acme, text: text('invoice') }));
+await measure('first page, one rare word (q=ref4242, ~50 rows)', () => page({ ...acme, text: text('ref4242') }));
+await measure('first page, two words (q=deploy rollback)', () => page({ ...acme, text: text('deploy rollback') }));
+await measure('first page, phrase (q="permission denied")', () => page({ ...acme, text: text('"permission denied"') }));
+await measure('filter-only page (workspace=prod, outcome=error)', () => page({ ...acme, workspace: 'prod', outcomes: ['error'] }));
+await measure('filter-only page (actor=carol-7)', () => page({ ...acme, actor: 'carol-7' }));
+
+let key: AuditKey | undefined;
+for (let i = 0; i < 99; i++) {
+  const rows = await pageAuditByKey(store, acme, key ? { limit: 50, after: key } : { limit: 50 });
+  const last = rows[rows.length - 1]!;
+  key = { occurredAtMs: last.occurredAtMs, seq: last.seq };
+}
+await measure('page 100 by cursor (org only)', () => page(acme, key));
+const toolCalls: AuditFilter = { ...acme, actions: ['tool.call', 'sandbox.exec', 'skill.invoke'], outcomes: ['error'] };
+await measure('total count (tool calls, status=error)', () => countAudit(store, toolCalls));
+await measure('total count (q=invoice)', () => countAudit(store, { ...acme, text: text('invoice') }));
+await measure('total count (org only)', () => countAudit(store, acme));
+await measure('tokens by tool per hour, 30 days (rollups)', async () =>
+  (await queryTokenUsage(store, { org: 'acme', fromMs: now - 30 * 86_400_000, toMs: now, groupBy: 'tool', interval: 'hour', top: 10 })).series,
+  Math.min(iterations, 20),
+);
+
+// CSV through the HTTP server, read as a stream: rows/s and peak memory.
+const app = buildApi({ store });
+await app.listen({ host: '127.0.0.1', port: 0 });
+const port = (app.server.address() as { port: number }).port;
+// The newest `csvRows` rows of acme: acme holds 70% of rows spread over 30 days.
+const spanMs = Math.ceil((csvRows / (total * 0.7)) * 30 * 86_400_000);
+const from = new Date(now - spanMs).toISOString();
+const base = process.memoryUsage();
+let peakRss = base.rss;
+let peakHeap = base.heapUsed;
+const sampler = setInterval(() => {
+  const m = process.memoryUsage();
+  peakRss = Math.max(peakRss, m.rss);
+  peakHeap = Math.max(peakHeap, m.heapUsed);
+}, 20);
+t = performance.now();
+const { lines, bytes } = await new Promise<{ lines: number; bytes: number }>((resolve, reject) => {
+  request({ port, path: `/v1/orgs/acme/audit?format=csv&from=${encodeURIComponent(from)}` }, (res) => {
+    let n = 0;
+    let b = 0;
+    res.on('data', (chunk: Buffer) => {
+      b += chunk.length;
+      for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) n++;
+    });
+    res.on('end', () => resolve({ lines: n, bytes: b }));
+    res.on('error', reject);
+  })
+    .on('error', reject)
+    .end();
+});
+const csvS = (performance.now() - t) / 1000;
+clearInterval(sampler);
+const mb = (x: number) => `${(x / 1048576).toFixed(0)} MB`;
+console.log(
+  `CSV export: ${(lines - 1).toLocaleString('en')} rows, ${mb(bytes)} in ${csvS.toFixed(2)} s = ${Math.round((lines - 1) / csvS).toLocaleString('en')} rows/s; ` +
+    `peak RSS ${mb(peakRss)} (+${mb(peakRss - base.rss)} over the start, engine included), peak JS heap ${mb(peakHeap)} (+${mb(peakHeap - base.heapUsed)})`,
+);
+console.log(`load average (1 min) at the end: ${load()}`);
+await app.close();
+await store.close();
