@@ -41,7 +41,7 @@ export const MCP_TOOLS: readonly McpToolSpec[] = [
   },
   {
     name: 'verify_ledger',
-    description: "Verify the org's signed audit ledger: hash chain and checkpoint signatures. Says whether it is intact and where it breaks if not.",
+    description: "Verify the org's signed audit ledger, or a range of it (from_seq..to_seq, ledger positions; default: every signed row): the rows are re-hashed against the covering signed checkpoint. Says whether they are intact and, if not, where it breaks.",
     url: '/v1/orgs/:org/audit/verify',
   },
 ];

@@ -38,6 +38,9 @@ test('lists the API tools with the routes\' parameters as input schemas', async 
   const ledger = registeredRoutes(api.app).some((r) => r.method === 'GET' && r.url === '/v1/orgs/:org/audit/verify');
   assert.deepEqual(names, ['search_audit', 'tool_metrics', 'token_usage', ...(ledger ? ['verify_ledger'] : [])]);
   if (ledger) {
+    const verify = tools.find((t) => t.name === 'verify_ledger')!;
+    assert.deepEqual(verify.inputSchema.required, ['org']);
+    assert.ok('from_seq' in (verify.inputSchema.properties ?? {}) && 'to_seq' in (verify.inputSchema.properties ?? {}));
     const other = await client.callTool({ name: 'verify_ledger', arguments: { org: 'globex' } });
     assert.equal(other.isError, true);
     assert.match(JSON.stringify(other.content), /FORBIDDEN/);
