@@ -96,7 +96,9 @@ export function writeToolMetrics(
   // the count, exactly once like every counter (no separate tally to drift).
   let folded = 0;
   for (const t of totals) if (t.workspace === OTHER_LABEL && t.plugin === OTHER_LABEL && t.tool === OTHER_LABEL) folded += t.calls;
-  w.family(FOLDED_CALLS).sample(orgLabel(org), folded);
+  // An org with no calls has no samples at all (HELP/TYPE only), this one included.
+  w.family(FOLDED_CALLS);
+  if (totals.length > 0) w.sample(orgLabel(org), folded);
   if (options.latencyMs) {
     w.family(TOOL_LATENCY_MS);
     QUANTILE_LABELS.forEach((extra, q) => w.samples(withData, (i) => round3(quantilesMs[i]![q]!), extra));
