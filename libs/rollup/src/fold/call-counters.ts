@@ -1,12 +1,14 @@
-// The counters every rollup tier keeps for a group of calls: calls, errors,
-// calls per outcome, token sums and the duration sum, plus the offset of the
-// last call added (the row's version). Minute rows add a latency digest on top
-// (RollupAccumulator); day totals are these counters alone (DayTotals).
-import { CALL_OUTCOMES, type CallOutcome, type ToolCallEvent } from '@mcpg/events';
-import { ERROR_OUTCOMES, type RollupCounters, type RollupSource } from './rollup-row.ts';
+// The counters every rollup tier keeps for a group of calls — calls, errors,
+// calls per outcome, token sums, the duration sum — and the offset of the
+// last call counted (the row's version). Minute
+// accumulators count calls as they are folded; day totals add up what their
+// minutes counted (RollupAccumulator.settle), so a call is counted once per
+// event on the hot path, not once per tier.
+import { CALL_OUTCOMES, type CallOutcome } from '@mcpg/events';
+import { ERROR_OUTCOMES } from './rollup-row.ts';
 
-const OUTCOME_INDEX: Readonly<Record<string, number>> = Object.fromEntries(CALL_OUTCOMES.map((o, i) => [o, i]));
-const IS_ERROR: readonly boolean[] = CALL_OUTCOMES.map((o) => ERROR_OUTCOMES.includes(o));
+export const OUTCOME_INDEX: Readonly<Record<string, number>> = Object.fromEntries(CALL_OUTCOMES.map((o, i) => [o, i]));
+export const IS_ERROR: readonly boolean[] = CALL_OUTCOMES.map((o) => ERROR_OUTCOMES.includes(o));
 
 export interface RollupLabels {
   readonly org: string;
@@ -15,44 +17,25 @@ export interface RollupLabels {
   readonly tool: string;
 }
 
-export class CallCounters {
-  calls = 0;
-  errors = 0;
-  tokensIn = 0;
-  tokensOut = 0;
-  durationUsSum = 0;
-  lastOffset = -1;
-  /** Set when the counters changed since the row was last taken. */
-  dirty = false;
-  readonly #outcomes = new Array<number>(CALL_OUTCOMES.length).fill(0);
+/** The counter fields of a minute accumulator or a day's totals. */
+export interface Counts {
+  calls: number;
+  errors: number;
+  tokensIn: number;
+  tokensOut: number;
+  durationUsSum: number;
+  lastOffset: number;
+  /** Calls per outcome, indexed like CALL_OUTCOMES. */
+  readonly outcomes: number[];
+}
 
-  add(e: ToolCallEvent, offset: number): void {
-    const o = OUTCOME_INDEX[e.outcome] as number;
-    this.calls++;
-    if (IS_ERROR[o]) this.errors++;
-    this.#outcomes[o]!++;
-    this.tokensIn += e.tokens_in;
-    this.tokensOut += e.tokens_out;
-    this.durationUsSum += e.duration_us;
-    this.lastOffset = offset;
-  }
+export function emptyOutcomes(): number[] {
+  return new Array<number>(CALL_OUTCOMES.length).fill(0);
+}
 
-  /** The counters as row columns. */
-  counters(): RollupCounters {
-    const outcomes = {} as Record<CallOutcome, number>;
-    CALL_OUTCOMES.forEach((name, i) => (outcomes[name] = this.#outcomes[i] as number));
-    return {
-      calls: this.calls,
-      errors: this.errors,
-      outcomes,
-      tokens_in: this.tokensIn,
-      tokens_out: this.tokensOut,
-      duration_us_sum: this.durationUsSum,
-    };
-  }
-
-  /** The row's source columns: labels, partition, chunk and version. */
-  source(labels: RollupLabels, partition: number, chunkStart: number): RollupSource {
-    return { ...labels, source_partition: partition, chunk_start: chunkStart, last_offset: this.lastOffset };
-  }
+/** Calls per outcome as a row column: every outcome present, in schema order. */
+export function outcomeRecord(outcomes: readonly number[]): Record<CallOutcome, number> {
+  const out = {} as Record<CallOutcome, number>;
+  for (let i = 0; i < CALL_OUTCOMES.length; i++) out[CALL_OUTCOMES[i]!] = outcomes[i] as number;
+  return out;
 }

@@ -33,7 +33,8 @@ export class ChunkFold {
   // Normalised set → target: raw names that normalise alike share rows.
   readonly #byLabels = new Map<string, Target>();
   readonly #dirty: RollupAccumulator[] = [];
-  readonly #dirtyDays: DayTotals[] = [];
+  // Minutes whose counters the day totals do not have yet.
+  readonly #unsettled: RollupAccumulator[] = [];
   foldedEvents = 0;
 
   constructor(
@@ -54,7 +55,7 @@ export class ChunkFold {
     const minute = Math.floor(e.started_at / MINUTE_MS) * MINUTE_MS;
     let acc = target.minutes.get(minute);
     if (acc === undefined) {
-      acc = new RollupAccumulator(target.labels, minute, this.partition, this.start, this.options.compression);
+      acc = new RollupAccumulator(target.labels, minute, this.partition, this.start, this.options.compression, this.#dayOf(target, minute));
       target.minutes.set(minute, acc);
     }
     acc.add(e, offset);
@@ -62,16 +63,9 @@ export class ChunkFold {
       acc.dirty = true;
       this.#dirty.push(acc);
     }
-    const day = minute - (minute % DAY_MS);
-    let totals = target.days.get(day);
-    if (totals === undefined) {
-      totals = new DayTotals(target.labels, day, this.partition, this.start);
-      target.days.set(day, totals);
-    }
-    totals.add(e, offset);
-    if (!totals.dirty) {
-      totals.dirty = true;
-      this.#dirtyDays.push(totals);
+    if (!acc.unsettled) {
+      acc.unsettled = true;
+      this.#unsettled.push(acc);
     }
   }
 
@@ -87,17 +81,35 @@ export class ChunkFold {
 
   /** Day totals changed since the last call, in the order they were first changed. */
   takeDayTotals(): DayTotalsRow[] {
-    const rows = this.#dirtyDays.map((totals) => {
+    const changed: DayTotals[] = [];
+    for (const acc of this.#unsettled) {
+      acc.settle();
+      if (!acc.day.dirty) {
+        acc.day.dirty = true;
+        changed.push(acc.day);
+      }
+    }
+    this.#unsettled.length = 0;
+    return changed.map((totals) => {
       totals.dirty = false;
       return totals.toRow();
     });
-    this.#dirtyDays.length = 0;
-    return rows;
   }
 
   /** Events folded into `__other__` in this chunk, per org. */
   foldedByOrg(): ReadonlyMap<string, number> {
     return this.#guard.foldedEvents();
+  }
+
+  // Once per new minute row, not per call.
+  #dayOf(target: Target, minute: number): DayTotals {
+    const day = minute - (minute % DAY_MS);
+    let totals = target.days.get(day);
+    if (totals === undefined) {
+      totals = new DayTotals(target.labels, day, this.partition, this.start);
+      target.days.set(day, totals);
+    }
+    return totals;
   }
 
   #target(e: ToolCallEvent): Target {
