@@ -1,7 +1,8 @@
 // Tool metrics as Prometheus text: lifetime counters from the day totals, and
 // latency as a summary — quantiles over the trailing window of the requested
 // granularity (merged t-digests), `_sum` and `_count` lifetime, so
-// rate(_sum) / rate(_count) is the mean latency. HELP/TYPE are always written, so an org with no calls yet is a
+// rate(_sum) / rate(_count) is the mean latency. HELP/TYPE are always
+// written, so an org with no calls yet is a
 // valid, empty exposition (not a 404): Prometheus keeps scraping it and
 // `absent()` alerts behave.
 import { LabelSetCache, renderLabel, type EncodedLabels, type ExpositionWriter } from '@mcpg/exposition';

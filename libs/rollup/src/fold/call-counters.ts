@@ -1,9 +1,9 @@
 // The counters every rollup tier keeps for a group of calls — calls, errors,
 // calls per outcome, token sums, the duration sum — and the offset of the
-// last call counted (the row's version). Minute
-// accumulators count calls as they are folded; day totals add up what their
-// minutes counted (RollupAccumulator.settle), so a call is counted once per
-// event on the hot path, not once per tier.
+// last call counted (the row's version). Minute accumulators count calls as
+// they are folded; day totals add up what their minutes counted
+// (RollupAccumulator.settle), so a call is counted once on the hot path, not
+// once per tier.
 import { CALL_OUTCOMES, type CallOutcome } from '@mcpg/events';
 import { ERROR_OUTCOMES } from './rollup-row.ts';
 

@@ -9,11 +9,9 @@ import type { LabelNormalizer } from '../labels/normalize-label.ts';
 import type { ResolvedFoldOptions } from './fold-options.ts';
 import type { RollupLabels } from './call-counters.ts';
 import { DayTotals, type DayTotalsRow } from './day-totals.ts';
+import { DAY_MS, MINUTE_MS } from './merge-rollups.ts';
 import { RollupAccumulator } from './rollup-accumulator.ts';
 import type { RollupRow } from './rollup-row.ts';
-
-const MINUTE_MS = 60_000;
-const DAY_MS = 86_400_000;
 
 // One normalised, guarded label set, its rows by minute and its day totals.
 interface Target {
