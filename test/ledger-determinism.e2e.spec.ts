@@ -115,6 +115,7 @@ function startWorker(database: string, group: string): Worker {
       MCPG_WORKER_BATCH_ROWS: '500',
       MCPG_WORKER_FLUSH_MS: '100',
       MCPG_KAFKA_SESSION_TIMEOUT_MS: '6000',
+      MCPG_WORKER_HTTP_PORT: '0',
       MCPG_LOG_LEVEL: 'debug',
     },
   });

@@ -9,6 +9,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { parse } from 'yaml';
+import { workerSettings } from '@mcpg/config';
 
 const root = new URL('../..', import.meta.url).pathname;
 const exampleEnv = readFileSync(join(root, '.env.example'), 'utf8');
@@ -129,11 +130,12 @@ test('long-running services restart; one-shots do not; every HTTP service has a 
     if (name === 'migrate' || name === 'kafka-topics') assert.equal(s.restart, 'no', name);
     else assert.ok(['unless-stopped', 'on-failure', 'always'].includes(s.restart ?? ''), `${name} has no restart policy`);
   }
-  // The workers serve no HTTP: they exit on a fatal error and the restart policy restarts them.
-  for (const name of ['kafka', 'clickhouse', 'gateway', 'query-api', 'prometheus', 'alertmanager', 'grafana']) {
+  for (const name of ['kafka', 'clickhouse', 'gateway', 'rollup-worker', 'ledger-worker', 'query-api', 'prometheus', 'alertmanager', 'grafana']) {
     assert.ok(services[name]!.healthcheck?.test.length, `${name} has no health check`);
   }
-  assert.match(services['query-api']!.healthcheck!.test.join(' '), /\/readyz/);
+  for (const name of ['query-api', 'rollup-worker', 'ledger-worker']) assert.match(services[name]!.healthcheck!.test.join(' '), /\/readyz/, name);
+  // The workers serve their probes on every interface of their container, where Prometheus finds them.
+  for (const name of ['rollup-worker', 'ledger-worker']) assert.equal(services[name]!.environment!.MCPG_WORKER_HTTP_HOST, '0.0.0.0', name);
 });
 
 test('state lives in named volumes; every file mounted from the repository exists', () => {
@@ -187,6 +189,9 @@ test('Prometheus gets the shipped config and rules, and its targets are services
     'query-api': String(services['query-api']!.environment!.MCPG_API_PORT),
     gateway: String(gatewayConfig.metrics.port),
     alertmanager: '9093',
+    // The workers serve on the MCPG_WORKER_HTTP_PORT default.
+    'rollup-worker': String(workerSettings.workerHttpPort.default),
+    'ledger-worker': String(workerSettings.workerHttpPort.default),
   };
   for (const t of targets) {
     const [host, port] = t.split(':');

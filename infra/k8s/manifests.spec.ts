@@ -120,8 +120,14 @@ for (const name of ['base', ...overlays.map((o) => `overlays/${o}`)]) {
           const port = p.httpGet?.port ?? p.tcpSocket?.port;
           assert.ok(ports.has(port), `${d.metadata.name} ${probe} uses port ${port}, which the container does not declare`);
         }
-        // The workers serve no HTTP: no probe rather than one that checks nothing.
-        if (d.metadata.name.endsWith('-worker')) assert.ok(!c.livenessProbe && !c.readinessProbe && !(c.ports ?? []).length, d.metadata.name);
+        if (d.metadata.name.endsWith('-worker')) {
+          assert.equal(c.livenessProbe.httpGet.path, '/healthz', d.metadata.name);
+          assert.equal(c.readinessProbe.httpGet.path, '/readyz', d.metadata.name);
+          // The probed port is the one the worker is told to serve on, on all interfaces.
+          const env = Object.fromEntries(c.env.map((e: any) => [e.name, e.value]));
+          assert.equal(Number(env.MCPG_WORKER_HTTP_PORT), c.ports.find((p: any) => p.name === c.readinessProbe.httpGet.port).containerPort, d.metadata.name);
+          assert.equal(env.MCPG_WORKER_HTTP_HOST, '0.0.0.0', d.metadata.name);
+        }
       }
     }
   });
@@ -197,7 +203,7 @@ test('the base ships the same gateway configuration docker-compose mounts', () =
   assert.equal(readFileSync(join(here, 'base/files/gateway.yaml'), 'utf8'), readFileSync(join(root, 'infra/gateway/gateway.yaml'), 'utf8'));
 });
 
-test('the scrape objects: the fleet endpoint once through the Service, as the shipped Prometheus job; gateways per pod', () => {
+test('the scrape objects: the fleet endpoint once through the Service, as the shipped Prometheus job; gateways and workers per pod', () => {
   const objects = rendered.get('monitoring')!;
   const prom = parse(readFileSync(join(root, 'infra/prometheus/prometheus.yml'), 'utf8')) as { scrape_configs: { job_name: string; metrics_path: string; params: unknown }[] };
   const job = prom.scrape_configs.find((j) => j.job_name === 'mcpg-fleet')!;
@@ -211,6 +217,11 @@ test('the scrape objects: the fleet endpoint once through the Service, as the sh
   const gatewayService = base.find((o) => o.kind === 'Service' && matches(gateway.spec.selector.matchLabels, o.metadata.labels))!;
   assert.equal(gatewayService.metadata.name, 'mcpg-gateway');
   assert.ok(gatewayService.spec.ports.some((p: any) => p.name === gateway.spec.endpoints[0].port));
+  // Workers per pod, on the port their probes use.
+  const workers = objects.find((o) => o.kind === 'PodMonitor')!;
+  const selected = ofKind(base, 'Deployment').filter((d) => workers.spec.selector.matchExpressions[0].values.includes(podLabels(d)['app.kubernetes.io/component']));
+  assert.deepEqual(selected.map((d) => d.metadata.name).sort(), ['mcpg-ledger-worker', 'mcpg-rollup-worker']);
+  for (const d of selected) assert.ok(containers(d)[0].ports.some((p: any) => p.name === workers.spec.podMetricsEndpoints[0].port), d.metadata.name);
 });
 
 test('the example overlay puts everything in its namespace and the image from its registry', () => {

@@ -3,7 +3,7 @@
 // Instances with the same group share the partitions of mcpg.audit.v1.
 import { busSettings, ledgerSettings, loadConfig, storeSettings, telemetrySettings, workerSettings } from '@mcpg/config';
 import { createLogger, startTracing } from '@mcpg/telemetry';
-import { ledgerWorkerOptions, loadSigningKeys, openBus, openStore, startLedgerWorker } from '@mcpg/workers';
+import { ledgerWorkerOptions, loadSigningKeys, openBus, openStore, startLedgerWorker, startWorkerHttp } from '@mcpg/workers';
 
 const c = loadConfig({ ...busSettings, ...storeSettings, ...workerSettings, ...ledgerSettings, ...telemetrySettings }, { env: process.env, argv: process.argv.slice(2) });
 const log = createLogger({ name: 'ledger-worker', level: c.logLevel });
@@ -15,6 +15,8 @@ if (signingKeys === undefined) {
 const tracing = startTracing({ serviceName: 'mcpg-ledger-worker', otlpEndpoint: c.otlpEndpoint, sampleRate: c.traceSampleRate });
 const bus = openBus(c, log, 'ledger-worker');
 const store = await openStore(c);
+// Up before the worker joins its group: /healthz answers while /readyz waits.
+const http = c.workerHttpPort ? await startWorkerHttp({ worker: 'ledger-worker', host: c.workerHttpHost, port: c.workerHttpPort, store }) : undefined;
 const worker = await startLedgerWorker({
   bus,
   store,
@@ -27,15 +29,18 @@ const worker = await startLedgerWorker({
     void shutdown(1);
   },
 });
-log.info({ brokers: c.kafkaBrokers, clickhouse: c.clickhouseUrl || 'embedded', keys: signingKeys.keyring().format().trim().split('\n') }, 'ledger worker started');
+http?.attach(worker);
+log.info({ brokers: c.kafkaBrokers, clickhouse: c.clickhouseUrl || 'embedded', http: http?.url, keys: signingKeys.keyring().format().trim().split('\n') }, 'ledger worker started');
 
 let stopping = false;
 async function shutdown(code: number): Promise<void> {
   if (stopping) return;
   stopping = true;
+  http?.draining();
   await worker.stop().catch((e) => log.error({ err: String(e) }, 'stopping the worker failed'));
   await bus.close();
   await store.close();
+  await http?.close();
   await tracing.shutdown();
   process.exit(code);
 }

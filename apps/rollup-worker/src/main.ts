@@ -2,13 +2,15 @@
 // many instances as the topic has partitions; they share the consumer group.
 import { busSettings, loadConfig, storeSettings, telemetrySettings, workerSettings } from '@mcpg/config';
 import { createLogger, startTracing } from '@mcpg/telemetry';
-import { openBus, openStore, rollupWorkerOptions, startRollupWorker } from '@mcpg/workers';
+import { openBus, openStore, rollupWorkerOptions, startRollupWorker, startWorkerHttp } from '@mcpg/workers';
 
 const c = loadConfig({ ...busSettings, ...storeSettings, ...workerSettings, ...telemetrySettings }, { env: process.env, argv: process.argv.slice(2) });
 const log = createLogger({ name: 'rollup-worker', level: c.logLevel });
 const tracing = startTracing({ serviceName: 'mcpg-rollup-worker', otlpEndpoint: c.otlpEndpoint, sampleRate: c.traceSampleRate });
 const bus = openBus(c, log, 'rollup-worker');
 const store = await openStore(c);
+// Up before the worker joins its group: /healthz answers while /readyz waits.
+const http = c.workerHttpPort ? await startWorkerHttp({ worker: 'rollup-worker', host: c.workerHttpHost, port: c.workerHttpPort, store }) : undefined;
 const worker = await startRollupWorker({
   bus,
   store,
@@ -17,15 +19,18 @@ const worker = await startRollupWorker({
   log,
   onFatal: () => void shutdown(1),
 });
-log.info({ brokers: c.kafkaBrokers, clickhouse: c.clickhouseUrl || 'embedded' }, 'rollup worker started');
+http?.attach(worker);
+log.info({ brokers: c.kafkaBrokers, clickhouse: c.clickhouseUrl || 'embedded', http: http?.url }, 'rollup worker started');
 
 let stopping = false;
 async function shutdown(code: number): Promise<void> {
   if (stopping) return;
   stopping = true;
+  http?.draining();
   await worker.stop().catch((e) => log.error({ err: String(e) }, 'stopping the worker failed'));
   await bus.close();
   await store.close();
+  await http?.close();
   await tracing.shutdown();
   process.exit(code);
 }

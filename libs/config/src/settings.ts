@@ -120,6 +120,18 @@ export const workerSettings = {
     max: 60_000,
     doc: 'A worker writes buffered rows at least this often (milliseconds)',
   }),
+  workerHttpHost: stringSetting({
+    env: 'MCPG_WORKER_HTTP_HOST',
+    default: '127.0.0.1',
+    doc: 'Address a standalone worker serves /healthz, /readyz and /metrics on',
+  }),
+  workerHttpPort: intSetting({
+    env: 'MCPG_WORKER_HTTP_PORT',
+    default: 9091,
+    min: 0,
+    max: 65535,
+    doc: 'Port of a standalone worker\'s /healthz, /readyz and /metrics (0: no server)',
+  }),
 };
 
 export const simSettings = {
