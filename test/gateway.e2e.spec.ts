@@ -276,4 +276,13 @@ describe('gateway end to end', () => {
     assert.match(text, /event_spool_bytes 0/);
     assert.doesNotMatch(text, new RegExp(`${LEAKED_SECRETS.github}|${KEYS.acme.key}`));
   });
+
+  test('probes on the metrics port: /healthz alive, /readyz ready with every upstream\'s status', async () => {
+    const base = h.gateway.metricsUrl!.replace(/\/metrics$/, '');
+    assert.deepEqual(await (await fetch(`${base}/healthz`)).json(), { status: 'ok' });
+    const ready = await fetch(`${base}/readyz`);
+    assert.equal(ready.status, 200);
+    assert.deepEqual(await ready.json(), { status: 'ok', upstreams: h.gateway.upstreamStatus() });
+    assert.equal((await fetch(`${base}/nope`)).status, 404);
+  });
 });

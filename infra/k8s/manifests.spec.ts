@@ -109,8 +109,9 @@ for (const name of ['base', ...overlays.map((o) => `overlays/${o}`)]) {
     assert.equal(api.livenessProbe.httpGet.path, '/healthz');
     assert.equal(api.readinessProbe.httpGet.path, '/readyz');
     const gateway = containers(deployments.find((d) => d.metadata.name === 'mcpg-gateway')!)[0];
-    assert.equal(gateway.livenessProbe.httpGet.path, '/metrics');
-    assert.equal(gateway.readinessProbe.tcpSocket.port, 'mcp');
+    assert.equal(gateway.livenessProbe.httpGet.path, '/healthz');
+    assert.equal(gateway.readinessProbe.httpGet.path, '/readyz');
+    assert.equal(gateway.readinessProbe.httpGet.port, 'metrics');
     for (const d of deployments) {
       for (const c of containers(d)) {
         const ports = new Set((c.ports ?? []).flatMap((p: any) => [p.name, p.containerPort]));

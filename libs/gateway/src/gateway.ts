@@ -139,14 +139,16 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps): Pr
     const server = createSessionServer({ pool, calls: handler, identityOf: () => stdioIdentity, session: () => STDIO_SESSION });
     fronts.push(await startStdioFront(server, (delta) => metrics.sessions('stdio', delta)));
   }
-  const metricsServer: MetricsServer | null = config.metrics.enabled ? await startMetricsServer(metrics.registry, config.metrics.host, config.metrics.port) : null;
-
   let stopped: Promise<void> | null = null;
+  const upstreamStatus = () => Object.fromEntries(pool.upstreams.map((u) => [u.name, u.status]));
+  const readiness = () => ({ ready: stopped === null, reason: stopped === null ? undefined : 'the gateway is shutting down', upstreams: upstreamStatus() });
+  const metricsServer: MetricsServer | null = config.metrics.enabled ? await startMetricsServer(metrics.registry, config.metrics.host, config.metrics.port, readiness) : null;
+
   return {
     url: http.url,
     metricsUrl: metricsServer?.url ?? null,
     metrics,
-    upstreamStatus: () => Object.fromEntries(pool.upstreams.map((u) => [u.name, u.status])),
+    upstreamStatus,
     outboxStats: () => box.stats(),
     eventsDelivered: () => box.idle(),
     stop() {
