@@ -1,7 +1,7 @@
 // query-api: serves the fleet endpoint and health checks over HTTP. Reads
 // config, opens the store (migrating it), listens, and shuts down cleanly.
 import { apiSettings, describeConfig, loadConfig, storeSettings, telemetrySettings } from '@mcpg/config';
-import { createLogger, startTracing } from '@mcpg/telemetry';
+import { createLogger, startAppTracing } from '@mcpg/telemetry';
 import { readFileSync } from 'node:fs';
 import { buildApi, loadApiKeys } from '@mcpg/api';
 import { Keyring } from '@mcpg/ledger';
@@ -11,7 +11,7 @@ const spec = { ...storeSettings, ...apiSettings, ...telemetrySettings };
 const config = loadConfig(spec, { env: process.env, argv: process.argv.slice(2) });
 const log = createLogger({ name: 'query-api', level: config.logLevel });
 log.info({ config: describeConfig(spec, config) }, 'starting');
-const tracing = startTracing({ serviceName: 'mcpg-query-api', otlpEndpoint: config.otlpEndpoint, sampleRate: config.traceSampleRate });
+const tracing = startAppTracing('mcpg-query-api', config, log);
 
 const apiKeys = await loadApiKeys({ file: config.apiKeysFile, specs: config.apiKeys });
 if (apiKeys.length === 0) log.warn('no API keys configured (MCPG_API_KEYS_FILE, MCPG_API_KEYS): every route is open to anyone who can reach the port');
@@ -20,7 +20,7 @@ const cursorSecret = config.apiCursorSecret ? Buffer.from(config.apiCursorSecret
 // Public keys only: the API verifies checkpoints, it never signs them.
 const ledgerKeyring = config.apiLedgerKeysFile ? Keyring.parse(readFileSync(config.apiLedgerKeysFile, 'utf8')) : undefined;
 if (!ledgerKeyring) log.warn('no ledger public keyring (MCPG_LEDGER_PUBLIC_KEYS_FILE): /v1/ledger/keys is empty and ledger verification cannot succeed');
-const app = buildApi({ store, logger: log, apiKeys, ...(cursorSecret ? { cursorSecret } : {}), ...(ledgerKeyring ? { ledgerKeyring } : {}) });
+const app = buildApi({ store, logger: log, apiKeys, tracing, ...(cursorSecret ? { cursorSecret } : {}), ...(ledgerKeyring ? { ledgerKeyring } : {}) });
 await app.listen({ host: config.apiHost, port: config.apiPort });
 
 let stopping = false;

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Store } from '@mcpg/store';
 import type { Keyring } from '@mcpg/ledger';
+import { installHttpServerSpans, type Tracing } from '@mcpg/telemetry';
 import { frameworkErrorHandler, installErrorHandlers } from './api-errors.ts';
 import { createCursorCodec } from './audit/audit-cursor.ts';
 import type { ApiKey } from './auth/api-key.ts';
@@ -18,6 +19,7 @@ import { createApiMetrics } from './observability/api-metrics.ts';
 import { installApiMetrics } from './observability/install-api-metrics.ts';
 import { instrumentStore } from './observability/instrument-store.ts';
 import { installOpenApi } from './openapi/install-openapi.ts';
+import { adminTracingRoutes } from './routes/admin-tracing.ts';
 import { apiMetricsRoutes } from './routes/api-metrics.ts';
 import { auditSearchRoutes } from './routes/audit-search.ts';
 import { auditToolCallsRoutes } from './routes/audit-tool-calls.ts';
@@ -41,6 +43,8 @@ export interface ApiDeps {
   readonly now?: () => number;
   /** Public keys of the audit ledger (published, and used by the verify endpoint). */
   readonly ledgerKeyring?: Keyring;
+  /** The process's tracing: given, /v1/admin/tracing can switch its exporter (admin keys only). */
+  readonly tracing?: Tracing;
 }
 
 export function buildApi(deps: ApiDeps): FastifyInstance {
@@ -57,6 +61,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   const cursors = createCursorCodec(deps.cursorSecret ?? randomBytes(32));
 
   installErrorHandlers(app);
+  installHttpServerSpans(app);
   installOpenApi(app, apiKeys.length > 0);
   installApiMetrics(app, metrics);
   installNonFiniteGuard(app);
@@ -73,6 +78,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     apiMetricsRoutes(api, metrics.registry);
     mcpRoutes(api, app);
     ledgerRoutes(api, store, deps.ledgerKeyring);
+    adminTracingRoutes(api, deps.tracing);
   });
   return app;
 }

@@ -1,6 +1,7 @@
 // The settings mcpg apps share, grouped by the component they configure. Each
 // app composes the groups it uses into its own spec (one typed schema per app).
 import { parseFault } from '@mcpg/simulator';
+import { EXPORTER_PRESETS, OTLP_PROTOCOLS } from '@mcpg/telemetry';
 import { boolSetting, enumSetting, intSetting, itemListSetting, listSetting, numberSetting, stringSetting } from './setting.ts';
 
 export const busSettings = {
@@ -210,13 +211,41 @@ export const telemetrySettings = {
     default: 'info',
     doc: 'Log level',
   }),
+  otlpPreset: enumSetting({
+    env: 'MCPG_OTLP_PRESET',
+    values: EXPORTER_PRESETS,
+    default: 'custom',
+    doc: 'Trace backend preset (endpoint template, protocol and required headers; see docs/operations.md "Tracing")',
+  }),
+  otlpProtocol: enumSetting({
+    env: 'MCPG_OTLP_PROTOCOL',
+    values: ['', ...OTLP_PROTOCOLS] as const,
+    default: '',
+    doc: 'OTLP protocol; empty: the preset\'s default (http/protobuf)',
+  }),
   otlpEndpoint: stringSetting({
     env: 'MCPG_OTLP_ENDPOINT',
     default: '',
     pattern: /^(https?:\/\/.+)?$/,
-    doc: 'OTLP/HTTP traces endpoint (e.g. http://127.0.0.1:4318/v1/traces); empty turns trace export off',
+    doc: 'OTLP traces endpoint: the full URL for http/protobuf (e.g. http://127.0.0.1:4318/v1/traces), http(s)://host:port for grpc; empty: the preset\'s, or no export with the custom preset',
   }),
-  traceSampleRate: numberSetting({ env: 'MCPG_TRACE_SAMPLE_RATE', default: 1, min: 0, max: 1, doc: 'Fraction of traces sampled' }),
+  otlpRegion: stringSetting({
+    env: 'MCPG_OTLP_REGION',
+    default: '',
+    doc: 'Region, realm or zone for presets whose endpoint has one (Splunk realm, Grafana Cloud zone, New Relic OTLP host)',
+  }),
+  otlpHeaders: stringSetting({
+    env: 'MCPG_OTLP_HEADERS',
+    default: '',
+    secret: true,
+    doc: 'Headers for the trace backend as name=value pairs separated by commas, values percent-encoded (e.g. api-key=…); secrets, never logged',
+  }),
+  traceSampleRate: numberSetting({ env: 'MCPG_TRACE_SAMPLE_RATE', default: 1, min: 0, max: 1, doc: 'Fraction of traces sampled where they start (a sampled caller\'s trace is always continued)' }),
+  otelConfigFile: stringSetting({
+    env: 'MCPG_OTEL_CONFIG_FILE',
+    default: '',
+    doc: 'YAML or JSON file with the tracing settings (preset, protocol, endpoint, region, headers, sampleRate); when set it replaces the MCPG_OTLP_* settings and is re-read on change, without a restart',
+  }),
 };
 
 export const ledgerSettings = {

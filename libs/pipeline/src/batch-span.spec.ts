@@ -6,7 +6,7 @@ import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '
 import { startBatchSpan } from './batch-span.ts';
 import type { IncomingMessage } from './bus-port.ts';
 
-test('a consumed batch is one CONSUMER span linked to each producer trace from traceparent headers', () => {
+test('a consumed batch is one CONSUMER span: child of the first producer span, linked to the other traces', () => {
   const exporter = new InMemorySpanExporter();
   const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
   trace.setGlobalTracerProvider(provider);
@@ -36,9 +36,11 @@ test('a consumed batch is one CONSUMER span linked to each producer trace from t
   assert.ok(done);
   assert.equal(done.kind, SpanKind.CONSUMER);
   assert.equal(done.name, 'process mcpg.calls.v1');
+  assert.equal(done.spanContext().traceId, traces[0], 'in the first message\'s trace');
+  assert.equal(done.parentSpanContext?.spanId, '00f067aa0ba902b7', 'its producer span is the parent');
   assert.deepEqual(
     done.links.map((l) => l.context.traceId),
-    traces,
+    [traces[1]],
   );
   assert.equal(done.attributes['messaging.batch.message_count'], 3);
   assert.equal(done.attributes['messaging.destination.partition.id'], '2');

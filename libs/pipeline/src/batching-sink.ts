@@ -7,8 +7,8 @@ import type { BusConsumer, BusProducer, IncomingMessage, MessageBatch, OutgoingM
 import { DLQ_HEADERS, deadLetter } from './dead-letter.ts';
 import { DEFAULT_RETRY, withRetry, type RetryPolicy } from './retry.ts';
 import { LagTracker } from './lag-tracker.ts';
-import { startBatchSpan, startWriteSpan } from './batch-span.ts';
-import { SpanStatusCode } from '@opentelemetry/api';
+import { MAX_LINKS, startBatchSpan, startWriteSpan } from './batch-span.ts';
+import { ROOT_CONTEXT, SpanStatusCode, context, trace, type SpanContext } from '@opentelemetry/api';
 
 export interface SinkLog {
   info(obj: object, msg?: string): void;
@@ -109,6 +109,8 @@ interface Pending<Row> {
   deadLetters: OutgoingMessage[];
   deadRecords: FlushReport['deadLetters'][number][];
   positions: Map<string, PartitionState>;
+  /** Recorded process spans of the buffered batches (bounded), for the write span. */
+  batchSpans: SpanContext[];
 }
 
 export class BatchingSink<Row> {
@@ -177,6 +179,7 @@ export class BatchingSink<Row> {
         oldestTimestamp: oldest,
       });
     }
+    if (span.isRecording() && p.batchSpans.length <= MAX_LINKS) p.batchSpans.push(span.spanContext());
     span.end();
     if (p.rows.length >= this.opts.batchRows) {
       // At most one write in flight: the next buffer fills (decoding on this
@@ -223,16 +226,19 @@ export class BatchingSink<Row> {
     const onRetry = (e: unknown, attempt: number) =>
       this.opts.log?.warn({ err: String(e), attempt, sink: this.opts.name }, 'store write failed, retrying');
     const t0 = performance.now();
-    const span = startWriteSpan(this.opts.name, p.rows.length, p.messages.length);
+    const span = startWriteSpan(this.opts.name, p.rows.length, p.messages.length, p.batchSpans);
     try {
-      if (p.deadLetters.length) {
-        await withRetry(retry, () => this.opts.producer.send(this.opts.deadLetterTopic, p.deadLetters), onRetry);
-      }
-      if (p.rows.length) await withRetry(retry, () => this.opts.write(p.rows), onRetry);
-      if (this.opts.record) {
-        const report = this.report(p);
-        await withRetry(retry, () => this.opts.record!(report), onRetry);
-      }
+      // The store's spans (ClickHouse inserts) are children of the write span.
+      await context.with(trace.setSpan(ROOT_CONTEXT, span), async () => {
+        if (p.deadLetters.length) {
+          await withRetry(retry, () => this.opts.producer.send(this.opts.deadLetterTopic, p.deadLetters), onRetry);
+        }
+        if (p.rows.length) await withRetry(retry, () => this.opts.write(p.rows), onRetry);
+        if (this.opts.record) {
+          const report = this.report(p);
+          await withRetry(retry, () => this.opts.record!(report), onRetry);
+        }
+      });
     } catch (e) {
       span.setStatus({ code: SpanStatusCode.ERROR, message: e instanceof Error ? e.name : 'write failed' });
       throw e;
@@ -264,7 +270,7 @@ export class BatchingSink<Row> {
 }
 
 function empty<Row>(): Pending<Row> {
-  return { rows: [], messages: [], deadLetters: [], deadRecords: [], positions: new Map() };
+  return { rows: [], messages: [], deadLetters: [], deadRecords: [], positions: new Map(), batchSpans: [] };
 }
 
 function asFailure(e: unknown): DecodeFailure {

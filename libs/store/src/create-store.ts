@@ -6,6 +6,7 @@ import type { Connection } from './connection.ts';
 import { DatabaseScopedConnection } from './database-scoped-connection.ts';
 import { acquireEmbeddedEngine } from './embedded-engine.ts';
 import { StoreError, toStoreError } from './errors.ts';
+import { traceClient } from './traced-client.ts';
 
 export type StoreConfig =
   | { readonly kind: 'embedded'; readonly dataDir: string; readonly database: string }
@@ -54,7 +55,7 @@ async function createEmbeddedStore(dataDir: string, database: string): Promise<S
   }
   const connection: Connection = new DatabaseScopedConnection(lease.connection, database, () => lease.release());
   const client = createClient({ connection, database });
-  return makeStore(client, database, 'embedded', lease.path);
+  return makeStore(traceClient(client, { database }), database, 'embedded', lease.path);
 }
 
 async function createServerStore(config: Extract<StoreConfig, { kind: 'server' }>): Promise<Store> {
@@ -76,7 +77,7 @@ async function createServerStore(config: Extract<StoreConfig, { kind: 'server' }
     await bootstrap.close();
   }
   const client = createClient({ url: config.url, ...auth, database: config.database });
-  return makeStore(client, config.database, 'server', location);
+  return makeStore(traceClient(client, { database: config.database, url: location }), config.database, 'server', location);
 }
 
 function makeStore(client: ClickHouseClient, database: string, kind: Store['kind'], location: string): Store {

@@ -14,7 +14,7 @@ import {
 } from '@mcpg/config';
 import { provisionKafka, startLocalBroker } from '@mcpg/bus';
 import { TOPICS } from '@mcpg/events';
-import { createLogger, startTracing } from '@mcpg/telemetry';
+import { createLogger, startAppTracing } from '@mcpg/telemetry';
 import { buildApi, loadApiKeys } from '@mcpg/api';
 import {
   demoSigningKey,
@@ -60,7 +60,7 @@ export const upCommand: Command = {
     const log = createLogger({ name: 'mcpg', level: c.logLevel });
     const life = new Lifecycle((m) => log.info(m));
     const lines: string[] = [];
-    const tracing = startTracing({ serviceName: 'mcpg', otlpEndpoint: c.otlpEndpoint, sampleRate: c.traceSampleRate });
+    const tracing = startAppTracing('mcpg', c, log);
     life.add('tracing', () => tracing.shutdown());
     try {
       let brokers = c.kafkaBrokers;
@@ -127,7 +127,7 @@ export const upCommand: Command = {
       // Local demo: without configured keys the API is open (it listens on 127.0.0.1 by default).
       const apiKeys = await loadApiKeys({ file: c.apiKeysFile, specs: c.apiKeys });
       const cursorSecret = c.apiCursorSecret ? Buffer.from(c.apiCursorSecret, 'utf8') : undefined;
-      const api = buildApi({ store, logger: false, apiKeys, ...(cursorSecret ? { cursorSecret } : {}), ledgerKeyring: (configured ?? demo!.keys).keyring() });
+      const api = buildApi({ store, logger: false, apiKeys, tracing, ...(cursorSecret ? { cursorSecret } : {}), ledgerKeyring: (configured ?? demo!.keys).keyring() });
       await api.listen({ host: c.apiHost, port: c.apiPort });
       life.add('api', () => api.close());
       const base = `http://${c.apiHost}:${(api.server.address() as { port: number }).port}`;

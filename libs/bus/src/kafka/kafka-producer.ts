@@ -12,6 +12,7 @@ import { BusError } from '../errors.ts';
 import type { BusProducer, OutgoingMessage } from '../port.ts';
 import type { KafkaCompression } from './kafka-options.ts';
 import { LingerBatcher, type TopicBatch } from './linger-batcher.ts';
+import { startSendSpans } from './producer-spans.ts';
 
 const { CompressionTypes } = kafkajs;
 
@@ -77,7 +78,14 @@ export function createKafkaProducer(client: SendBatchClient, deps: KafkaProducer
       if (messages.length === 0) return;
       await checkTopic(topic);
       if (closed) throw new BusError('CLOSED', 'Producer was closed while this send waited');
-      await batcher.send(topic, messages);
+      const traced = startSendSpans(topic, messages);
+      try {
+        await batcher.send(topic, traced.messages);
+      } catch (error) {
+        traced.end(error);
+        throw error;
+      }
+      traced.end();
     },
 
     /** Sends what is still gathered, then disconnects. */

@@ -19,7 +19,8 @@ import type { CallStatus, GatewayMetrics } from '../metrics/gateway-metrics.ts';
 import type { OutboxRecord } from '../outbox/outbox-record.ts';
 import type { Policy } from '../policy/policy.ts';
 import { runWithTrace } from '../trace/outbound-trace.ts';
-import { continueTrace, formatTraceparent, type TraceContext } from '../trace/trace-context.ts';
+import { endCallSpan, startCallSpan } from '../trace/call-span.ts';
+import { formatTraceparent, type TraceContext } from '../trace/trace-context.ts';
 import type { UpstreamPool } from '../upstream/upstream-pool.ts';
 import { toRpcError } from './mcp-errors.ts';
 import { applyObligations } from './obligations.ts';
@@ -56,11 +57,12 @@ export class ToolCallHandler {
     const startedAt = Date.now();
     const t0 = performance.now();
     const meta = params._meta as Record<string, unknown> | undefined;
-    const trace = continueTrace([header(ctx.headers, 'traceparent'), meta?.traceparent], header(ctx.headers, 'tracestate') ?? meta?.tracestate);
+    const { span, trace } = startCallSpan(params.name, ctx.requestId, ctx.headers ? 'http' : 'stdio', [header(ctx.headers, 'traceparent'), meta?.traceparent], header(ctx.headers, 'tracestate') ?? meta?.tracestate);
     const base = { callId: this.d.ids.next(ctx.session, ctx.requestId), identity: ctx.identity, name: params.name, startedAt, trace, arguments: params.arguments };
     const finish = (rec: Omit<CallRecord, keyof typeof base | 'durationUs' | 'argumentBytes' | 'argumentsTooLarge'> & Partial<CallRecord>, status: CallStatus) => {
       const seconds = (performance.now() - t0) / 1000;
       this.d.metrics.call(rec.server, rec.tool, status, seconds);
+      endCallSpan(span, rec.server, rec.errorCode ?? null);
       const record: CallRecord = { argumentBytes: 0, argumentsTooLarge: false, ...base, ...rec, durationUs: Math.round(seconds * 1e6) };
       setImmediate(() => this.#emit(record));
     };
