@@ -2,7 +2,7 @@
 // ClickHouse. Needs a signing key (MCPG_LEDGER_KEY_FILE or MCPG_LEDGER_KEY).
 // Instances with the same group share the partitions of mcpg.audit.v1.
 import { busSettings, ledgerSettings, loadConfig, storeSettings, telemetrySettings, workerSettings } from '@mcpg/config';
-import { createLogger, startTracing } from '@mcpg/telemetry';
+import { createLogger, startAppTracing } from '@mcpg/telemetry';
 import { ledgerWorkerOptions, loadSigningKeys, openBus, openStore, startLedgerWorker, startWorkerHttp } from '@mcpg/workers';
 
 const c = loadConfig({ ...busSettings, ...storeSettings, ...workerSettings, ...ledgerSettings, ...telemetrySettings }, { env: process.env, argv: process.argv.slice(2) });
@@ -12,7 +12,7 @@ if (signingKeys === undefined) {
   log.fatal({}, 'no signing key: set MCPG_LEDGER_KEY_FILE (see `mcpg keys generate`) or MCPG_LEDGER_KEY');
   process.exit(2);
 }
-const tracing = startTracing({ serviceName: 'mcpg-ledger-worker', otlpEndpoint: c.otlpEndpoint, sampleRate: c.traceSampleRate });
+const tracing = startAppTracing('mcpg-ledger-worker', c, log);
 const bus = openBus(c, log, 'ledger-worker');
 const store = await openStore(c);
 // Up before the worker joins its group: /healthz answers while /readyz waits.

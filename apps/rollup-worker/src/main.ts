@@ -1,12 +1,12 @@
 // rollup-worker: consumes call events and stores them in ClickHouse. Run as
 // many instances as the topic has partitions; they share the consumer group.
 import { busSettings, loadConfig, storeSettings, telemetrySettings, workerSettings } from '@mcpg/config';
-import { createLogger, startTracing } from '@mcpg/telemetry';
+import { createLogger, startAppTracing } from '@mcpg/telemetry';
 import { openBus, openStore, rollupWorkerOptions, startRollupWorker, startWorkerHttp } from '@mcpg/workers';
 
 const c = loadConfig({ ...busSettings, ...storeSettings, ...workerSettings, ...telemetrySettings }, { env: process.env, argv: process.argv.slice(2) });
 const log = createLogger({ name: 'rollup-worker', level: c.logLevel });
-const tracing = startTracing({ serviceName: 'mcpg-rollup-worker', otlpEndpoint: c.otlpEndpoint, sampleRate: c.traceSampleRate });
+const tracing = startAppTracing('mcpg-rollup-worker', c, log);
 const bus = openBus(c, log, 'rollup-worker');
 const store = await openStore(c);
 // Up before the worker joins its group: /healthz answers while /readyz waits.
