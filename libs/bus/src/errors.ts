@@ -16,6 +16,7 @@ export const BUS_ERROR_CODES = [
   'PROVISION_FAILED',
   'PORT_IN_USE',
   'BROKER_START_FAILED',
+  'INVALID_CONFIG',
 ] as const;
 
 export type BusErrorCode = (typeof BUS_ERROR_CODES)[number];
@@ -77,6 +78,10 @@ export const BUS_ERROR_DOCS: Readonly<Record<BusErrorCode, CodeDoc>> = {
   BROKER_START_FAILED: {
     retriable: false,
     description: 'The local broker process exited or did not answer before the start timeout.',
+  },
+  INVALID_CONFIG: {
+    retriable: false,
+    description: 'The client configuration cannot work (e.g. SASL without a password, a TLS certificate without its key).',
   },
 };
 

@@ -19,6 +19,7 @@ export { partitionForKey } from './partitioner.ts';
 export { MCPG_TOPICS } from './topics.ts';
 export { createMemoryBus, type MemoryBusOptions } from './memory/memory-bus.ts';
 export { createKafkaBus } from './kafka/kafka-bus.ts';
+export { SASL_MECHANISMS, type KafkaSasl, type KafkaTls, type SaslMechanism } from './kafka/kafka-security.ts';
 export type {
   KafkaBusOptions,
   KafkaCompression,

@@ -34,6 +34,29 @@ export const busSettings = {
     max: 1024,
     doc: 'Partitions for topics mcpg creates; the most worker instances that can share a topic',
   }),
+  kafkaReplicationFactor: intSetting({
+    env: 'MCPG_KAFKA_REPLICATION_FACTOR',
+    default: 1,
+    min: 1,
+    max: 16,
+    doc: 'Replicas of topics mcpg creates (1 fits a single broker; use 3 on a real cluster). Topics that exist are left as they are',
+  }),
+  kafkaTls: boolSetting({ env: 'MCPG_KAFKA_TLS', default: false, doc: 'Connect to Kafka over TLS' }),
+  kafkaTlsCaFile: stringSetting({
+    env: 'MCPG_KAFKA_TLS_CA_FILE',
+    default: '',
+    doc: 'PEM CA bundle that signed the brokers\' certificates (e.g. Strimzi\'s cluster CA); empty: the system\'s CAs',
+  }),
+  kafkaTlsCertFile: stringSetting({ env: 'MCPG_KAFKA_TLS_CERT_FILE', default: '', doc: 'PEM client certificate, for brokers that authenticate clients by certificate (with MCPG_KAFKA_TLS_KEY_FILE)' }),
+  kafkaTlsKeyFile: stringSetting({ env: 'MCPG_KAFKA_TLS_KEY_FILE', default: '', doc: 'PEM key of the client certificate' }),
+  kafkaSaslMechanism: enumSetting({
+    env: 'MCPG_KAFKA_SASL_MECHANISM',
+    values: ['none', 'plain', 'scram-sha-256', 'scram-sha-512'] as const,
+    default: 'none',
+    doc: 'SASL mechanism for Kafka (plain only over TLS outside a test)',
+  }),
+  kafkaSaslUsername: stringSetting({ env: 'MCPG_KAFKA_SASL_USERNAME', default: '', doc: 'SASL user name' }),
+  kafkaSaslPassword: stringSetting({ env: 'MCPG_KAFKA_SASL_PASSWORD', default: '', secret: true, doc: 'SASL password' }),
 };
 
 export const storeSettings = {

@@ -9,6 +9,45 @@ export interface BrokerConfig {
   /** Where partitions and the metadata log live (log.dirs). */
   readonly logDir: string;
   readonly partitions: number;
+  /**
+   * Users (name → password) of a SASL/PLAIN client listener, for testing
+   * authenticated clients. Absent: the listener is PLAINTEXT without auth.
+   */
+  readonly saslPlainUsers?: Readonly<Record<string, string>>;
+}
+
+/** The broker's own account on its SASL listener (it is its own inter-broker peer). */
+const BROKER_USER = 'mcpg-broker';
+
+
+function listenerProperties(c: BrokerConfig): Record<string, string> {
+  const controller = `CONTROLLER://127.0.0.1:${c.controllerPort}`;
+  if (!c.saslPlainUsers) {
+    return {
+      listeners: `PLAINTEXT://127.0.0.1:${c.port},${controller}`,
+      'advertised.listeners': `PLAINTEXT://127.0.0.1:${c.port}`,
+      'inter.broker.listener.name': 'PLAINTEXT',
+      'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+    };
+  }
+  const brokerPassword = randomBytes(18).toString('base64url');
+  const users = { ...c.saslPlainUsers, [BROKER_USER]: brokerPassword };
+  // Values pass through two parsers (properties, then JAAS) with different
+  // escapes: a test broker keeps to characters that need neither.
+  for (const [name, pw] of Object.entries(users)) {
+    if (!/^[A-Za-z0-9._-]+$/.test(name)) throw new Error(`SASL user name ${JSON.stringify(name)}: letters, digits, dot, dash and underscore only`);
+    if (!/^[A-Za-z0-9._~!@#%^&*+=-]+$/.test(pw)) throw new Error(`SASL password of ${name}: letters, digits and ._~!@#%^&*+=- only`);
+  }
+  const accounts = Object.entries(users).map(([name, pw]) => `user_${name}="${pw}"`);
+  return {
+    listeners: `SASL_PLAINTEXT://127.0.0.1:${c.port},${controller}`,
+    'advertised.listeners': `SASL_PLAINTEXT://127.0.0.1:${c.port}`,
+    'inter.broker.listener.name': 'SASL_PLAINTEXT',
+    'listener.security.protocol.map': 'SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT',
+    'sasl.enabled.mechanisms': 'PLAIN',
+    'sasl.mechanism.inter.broker.protocol': 'PLAIN',
+    'listener.name.sasl_plaintext.plain.sasl.jaas.config': `org.apache.kafka.common.security.plain.PlainLoginModule required username="${BROKER_USER}" password="${brokerPassword}" ${accounts.join(' ')};`,
+  };
 }
 
 export function serverProperties(c: BrokerConfig): string {
@@ -18,10 +57,7 @@ export function serverProperties(c: BrokerConfig): string {
     'node.id': 1,
     'controller.quorum.voters': `1@127.0.0.1:${c.controllerPort}`,
     'controller.listener.names': 'CONTROLLER',
-    listeners: `PLAINTEXT://127.0.0.1:${c.port},CONTROLLER://127.0.0.1:${c.controllerPort}`,
-    'advertised.listeners': `PLAINTEXT://127.0.0.1:${c.port}`,
-    'inter.broker.listener.name': 'PLAINTEXT',
-    'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+    ...listenerProperties(c),
     'log.dirs': c.logDir,
     'num.partitions': c.partitions,
     // Topics come from ensureTopics only, so a typo fails instead of creating a topic.

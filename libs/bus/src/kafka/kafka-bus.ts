@@ -12,6 +12,7 @@ import { KAFKAJS_LEVEL, kafkajsLogCreator } from './kafka-logger.ts';
 import { KafkaBusConsumer } from './kafka-consumer.ts';
 import type { KafkaBusOptions, RetryPolicy } from './kafka-options.ts';
 import { createKafkaProducer } from './kafka-producer.ts';
+import { kafkaSecurity } from './kafka-security.ts';
 
 const { Kafka, Partitioners } = kafkajs;
 
@@ -31,6 +32,7 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
     logCreator: kafkajsLogCreator(log),
     connectionTimeout: options.connectionTimeoutMs ?? 3_000,
     requestTimeout: options.requestTimeoutMs ?? 30_000,
+    ...kafkaSecurity(options.tls, options.sasl),
   });
   const open = new Set<{ close(): Promise<void> }>();
   let admin: Promise<Admin> | null = null;

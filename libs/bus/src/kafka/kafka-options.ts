@@ -2,6 +2,7 @@
 // composition root; nothing here reads the environment.
 
 import type { BusLog, LevelLogger } from '../log.ts';
+import type { KafkaSasl, KafkaTls } from './kafka-security.ts';
 
 /** kafkajs retry options: exponential backoff with jitter, then give up. */
 export interface RetryPolicy {
@@ -58,4 +59,8 @@ export interface KafkaBusOptions {
   /** Default 30 000. */
   readonly requestTimeoutMs?: number;
   readonly consumer?: KafkaConsumerTuning;
+  /** Connect over TLS. Default: plaintext. */
+  readonly tls?: KafkaTls;
+  /** Authenticate with SASL. Default: none. */
+  readonly sasl?: KafkaSasl;
 }

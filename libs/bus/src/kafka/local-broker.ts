@@ -36,6 +36,8 @@ export interface LocalBrokerOptions {
   readonly log?: (line: string) => void;
   /** Default 60 000. */
   readonly startTimeoutMs?: number;
+  /** Users (name → password) of a SASL/PLAIN listener instead of an open one. */
+  readonly saslPlainUsers?: Readonly<Record<string, string>>;
 }
 
 export interface LocalBroker {
@@ -74,7 +76,7 @@ export async function startLocalBroker(options: LocalBrokerOptions): Promise<Loc
   await mkdir(dataDir, { recursive: true });
   const propsFile = join(dataDir, 'server.properties');
   const log4jFile = join(dataDir, 'log4j2.properties');
-  await writeFile(propsFile, serverProperties({ port, controllerPort, logDir, partitions: options.partitions ?? 3 }));
+  await writeFile(propsFile, serverProperties({ port, controllerPort, logDir, partitions: options.partitions ?? 3, saslPlainUsers: options.saslPlainUsers }));
   await writeFile(log4jFile, LOG4J2_PROPERTIES);
   const jvm = [...jvmArgs(options.heapMb ?? 512, log4jFile), '-cp', join(libDir, '*')];
 
@@ -111,7 +113,9 @@ export async function startLocalBroker(options: LocalBrokerOptions): Promise<Loc
   };
 
   try {
-    await waitUntilReady(brokers, exited, options.startTimeoutMs ?? 60_000, brokerLog);
+    const probeUser = Object.entries(options.saslPlainUsers ?? {})[0];
+    const sasl = probeUser ? ({ mechanism: 'plain', username: probeUser[0], password: probeUser[1] } as const) : undefined;
+    await waitUntilReady(brokers, exited, options.startTimeoutMs ?? 60_000, brokerLog, sasl);
   } catch (error) {
     await stop();
     throw error;
@@ -137,6 +141,7 @@ async function waitUntilReady(
   exited: Promise<number | null>,
   timeoutMs: number,
   brokerLog: string,
+  sasl?: { mechanism: 'plain'; username: string; password: string },
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let exitCode: number | null | undefined;
@@ -152,6 +157,7 @@ async function waitUntilReady(
       logLevel: kafkajs.logLevel.NOTHING,
       connectionTimeout: 1_000,
       retry: { retries: 0 },
+      ...(sasl ? { sasl } : {}),
     });
     const admin = kafka.admin();
     try {
