@@ -2,7 +2,11 @@
 // default 10M) and 30 days of rollups, then prints p50/p99 of the queries the
 // audit and token routes run, and the CSV export rate through the real HTTP
 // server with its peak memory.
-//   node --import tsx bench/audit-search.ts [rows=10000000] [iterations=50] [csvRows=1000000]
+//   node --import tsx bench/audit-search.ts [rows=10000000] [iterations=50] [csvRows=1000000] [dataDir] [only]
+// With a dataDir the seeded rows are kept there and reused by the next run
+// (seeding 10M rows takes minutes); without one a temporary directory is used.
+// `only` (a regular expression) runs just the measurements whose names match
+// it (`csv` for the export).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import os, { tmpdir } from 'node:os';
@@ -14,18 +18,29 @@ import { seedAuditLog, seedRollups } from './audit-search-seed.ts';
 const total = Number(process.argv[2] ?? 10_000_000);
 const iterations = Number(process.argv[3] ?? 50);
 const csvRows = Number(process.argv[4] ?? 1_000_000);
-const dataDir = mkdtempSync(join(tmpdir(), 'mcpg-bench-audit-'));
-process.on('exit', () => rmSync(dataDir, { recursive: true, force: true }));
+const keptDir = process.argv[5];
+const dataDir = keptDir ?? mkdtempSync(join(tmpdir(), 'mcpg-bench-audit-'));
+if (keptDir === undefined) process.on('exit', () => rmSync(dataDir, { recursive: true, force: true }));
 const store = await createStore({ kind: 'embedded', dataDir, database: 'bench' });
 await migrate(store);
-const now = Date.now();
 
+// A kept directory seeded before holds the rows already; the seed's clock is
+// its first row plus 30 days.
+const seeded = await store.client.query({ query: 'SELECT count() AS n, toUnixTimestamp64Milli(min(occurred_at)) AS t0 FROM audit_log', format: 'JSONEachRow' });
+const [before] = await seeded.json<{ n: string; t0: string }>();
+let now = Date.now();
 let t = performance.now();
-await seedAuditLog(store, total, now, (done) => process.stdout.write(`\rseeded ${done.toLocaleString('en')} audit rows`));
-const seedS = (performance.now() - t) / 1000;
-t = performance.now();
-const rollups = await seedRollups(store, now);
-console.log(`\naudit_log: ${total.toLocaleString('en')} rows in ${seedS.toFixed(1)} s (${Math.round(total / seedS).toLocaleString('en')} rows/s, text index built on insert); rollups: ${rollups.toLocaleString('en')} rows in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+if (Number(before?.n ?? 0) === total) {
+  now = Number(before!.t0) + 30 * 86_400_000;
+  console.log(`reusing ${total.toLocaleString('en')} seeded audit rows`);
+} else {
+  if (Number(before?.n ?? 0) !== 0) throw new Error(`the data directory holds ${before?.n} audit rows, not ${total}: use an empty one`);
+  await seedAuditLog(store, total, now, (done) => process.stdout.write(`\rseeded ${done.toLocaleString('en')} audit rows`));
+  const seedS = (performance.now() - t) / 1000;
+  t = performance.now();
+  const rollups = await seedRollups(store, now);
+  console.log(`\naudit_log: ${total.toLocaleString('en')} rows in ${seedS.toFixed(1)} s (${Math.round(total / seedS).toLocaleString('en')} rows/s, text index built on insert); rollups: ${rollups.toLocaleString('en')} rows in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+}
 const load = () => (os.loadavg()[0] ?? 0).toFixed(1);
 console.log(`load average (1 min) after seeding: ${load()}`);
 const sizeRs = await store.client.query({
@@ -41,19 +56,25 @@ const text = (q: string) => {
   return r.query;
 };
 
+const only = new RegExp(process.argv[6] ?? '.');
+
 async function measure(name: string, run: () => Promise<unknown>, times = iterations): Promise<void> {
+  if (!only.test(name)) return;
   await run(); // warm
   const ms: number[] = [];
   let result: unknown;
+  const cpu0 = process.cpuUsage();
   for (let i = 0; i < times; i++) {
     const s = performance.now();
     result = await run();
     ms.push(performance.now() - s);
   }
+  const cpu = process.cpuUsage(cpu0);
+  const cpuMs = (cpu.user + cpu.system) / 1000 / times;
   ms.sort((a, b) => a - b);
   const q = (p: number) => ms[Math.min(ms.length - 1, Math.ceil(p * ms.length) - 1)]!.toFixed(1);
   const size = Array.isArray(result) ? `${result.length} rows` : typeof result === 'number' ? `= ${result.toLocaleString('en')}` : '';
-  console.log(`${name.padEnd(52)} p50 ${q(0.5).padStart(7)} ms   p99 ${q(0.99).padStart(7)} ms   ${size}`);
+  console.log(`${name.padEnd(52)} p50 ${q(0.5).padStart(7)} ms   p99 ${q(0.99).padStart(7)} ms   CPU ${cpuMs.toFixed(1).padStart(6)} ms/call   ${size}`);
 }
 
 const acme: AuditFilter = { org: 'acme' };
@@ -66,7 +87,7 @@ await measure('filter-only page (workspace=prod, outcome=error)', () => page({ .
 await measure('filter-only page (actor=carol-7)', () => page({ ...acme, actor: 'carol-7' }));
 
 let key: AuditKey | undefined;
-for (let i = 0; i < 99; i++) {
+for (let i = 0; i < 99 && only.test('page 100 by cursor'); i++) {
   const rows = await pageAuditByKey(store, acme, key ? { limit: 50, after: key } : { limit: 50 });
   const last = rows[rows.length - 1]!;
   key = { occurredAtMs: last.occurredAtMs, seq: last.seq };
@@ -82,6 +103,10 @@ await measure('tokens by tool per hour, 30 days (rollups)', async () =>
 );
 
 // CSV through the HTTP server, read as a stream: rows/s and peak memory.
+if (!only.test('csv')) {
+  await store.close();
+  process.exit(0);
+}
 const app = buildApi({ store });
 await app.listen({ host: '127.0.0.1', port: 0 });
 const port = (app.server.address() as { port: number }).port;
@@ -97,6 +122,7 @@ const sampler = setInterval(() => {
   peakHeap = Math.max(peakHeap, m.heapUsed);
 }, 20);
 t = performance.now();
+const csvCpu0 = process.cpuUsage();
 const { lines, bytes } = await new Promise<{ lines: number; bytes: number }>((resolve, reject) => {
   request({ port, path: `/v1/orgs/acme/audit?format=csv&from=${encodeURIComponent(from)}` }, (res) => {
     let n = 0;
@@ -112,11 +138,13 @@ const { lines, bytes } = await new Promise<{ lines: number; bytes: number }>((re
     .end();
 });
 const csvS = (performance.now() - t) / 1000;
+const csvCpu = process.cpuUsage(csvCpu0);
 clearInterval(sampler);
 const mb = (x: number) => `${(x / 1048576).toFixed(0)} MB`;
 console.log(
   `CSV export: ${(lines - 1).toLocaleString('en')} rows, ${mb(bytes)} in ${csvS.toFixed(2)} s = ${Math.round((lines - 1) / csvS).toLocaleString('en')} rows/s; ` +
-    `peak RSS ${mb(peakRss)} (+${mb(peakRss - base.rss)} over the start, engine included), peak JS heap ${mb(peakHeap)} (+${mb(peakHeap - base.heapUsed)})`,
+    `peak RSS ${mb(peakRss)} (+${mb(peakRss - base.rss)} over the start, engine included), peak JS heap ${mb(peakHeap)} (+${mb(peakHeap - base.heapUsed)}); ` +
+    `CPU ${((csvCpu.user + csvCpu.system) / 1e6).toFixed(2)} s (HTTP reader included)`,
 );
 console.log(`load average (1 min) at the end: ${load()}`);
 await app.close();

@@ -1,8 +1,10 @@
 // The bus a gateway produces to, from its `kafka` settings. With no brokers
 // configured there is no Kafka at all: every event waits in the spool.
-import { BusError, createKafkaBus } from '@mcpg/bus';
+import { readFileSync } from 'node:fs';
+import { BusError, createKafkaBus, type KafkaSasl, type KafkaTls } from '@mcpg/bus';
 import type { Bus } from '@mcpg/pipeline';
 import type { Logger } from '@mcpg/telemetry';
+import { GatewayError } from './errors.ts';
 import type { GatewayConfig } from './config/gateway-config.ts';
 
 export function openGatewayBus(kafka: GatewayConfig['kafka'], log: Logger): Bus {
@@ -15,7 +17,32 @@ export function openGatewayBus(kafka: GatewayConfig['kafka'], log: Logger): Bus 
     retry: { retries: 2, initialRetryTime: 100, maxRetryTime: Math.max(200, Math.floor(kafka.sendTimeoutMs / 2)) },
     connectionTimeoutMs: Math.min(3_000, kafka.sendTimeoutMs),
     requestTimeoutMs: Math.max(kafka.sendTimeoutMs, 1_000),
+    tls: kafkaTls(kafka),
+    sasl: kafkaSasl(kafka),
   });
+}
+
+/** A file the configuration names, or a GatewayError naming the setting. */
+function readSettingFile(setting: string, path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new GatewayError('INVALID_CONFIG', `${setting}: cannot read ${path} (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+  }
+}
+
+function kafkaTls(kafka: GatewayConfig['kafka']): KafkaTls | undefined {
+  const t = kafka.tls;
+  if (!t) return undefined;
+  const pem = (setting: string, path: string) => (path ? readSettingFile(`kafka.tls.${setting}`, path) : undefined);
+  return { ca: pem('caFile', t.caFile), cert: pem('certFile', t.certFile), key: pem('keyFile', t.keyFile) };
+}
+
+function kafkaSasl(kafka: GatewayConfig['kafka']): KafkaSasl | undefined {
+  const s = kafka.sasl;
+  if (!s) return undefined;
+  const password = readSettingFile('kafka.sasl.passwordFile', s.passwordFile).replace(/\r?\n$/, '');
+  return { mechanism: s.mechanism, username: s.username, password };
 }
 
 function offlineBus(): Bus {

@@ -1,7 +1,7 @@
 // Answers a request with a CSV download streamed from keyset chunks (ClickHouse
-// formats the rows, libs/store export-audit-csv.ts): the
-// response starts with the first chunk and memory holds one chunk at a time,
-// however many rows match. A failure after the first bytes cannot change the
+// formats the rows, libs/store export-audit-csv.ts; its bytes are written to
+// the socket as they come): the response starts with the first rows and
+// memory stays flat, however many rows match. A failure after the first bytes cannot change the
 // status any more, so it aborts the connection (the client sees a truncated
 // download, never a complete-looking partial file).
 import { Readable } from 'node:stream';
@@ -10,8 +10,12 @@ import { exportAuditCsv, type AuditCsvColumn, type AuditFilter, type Store } fro
 import { csvLine } from './csv.ts';
 import { wantsCsv } from '../auth/route-access.ts';
 
-/** Rows per ClickHouse round trip of an export. */
-export const EXPORT_CHUNK_ROWS = 10_000;
+/**
+ * Rows per keyset chunk of an export (each chunk is one keys query and one
+ * streamed query). Measured at 1M rows: 20k-row chunks cost 5.6 s CPU,
+ * 100k-row chunks 4.7 s; the chunk's rows are streamed, not held.
+ */
+export const EXPORT_CHUNK_ROWS = 100_000;
 
 export const CSV_CONTENT_TYPE = 'text/csv; charset=utf-8; header=present';
 
@@ -26,7 +30,7 @@ export function sendAuditCsv(
   file: { readonly name: string; readonly columns: readonly AuditCsvColumn[] },
 ): FastifyReply {
   async function* csv() {
-    yield csvLine(file.columns);
+    yield Buffer.from(csvLine(file.columns));
     yield* exportAuditCsv(store, filter, file.columns, { chunk: EXPORT_CHUNK_ROWS });
   }
   const body = Readable.from(csv());

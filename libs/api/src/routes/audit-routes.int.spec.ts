@@ -154,6 +154,17 @@ test('CSV cells starting with = + - @, tab or CR are defused; others are untouch
   assert.deepEqual(cells, [`"'+1+1"`, `"'-2+3"`, `"'@SUM(A1)"`, `"'\t=1"`, `"'\r=1"`, `"'=1"`, '"a=1"', '"plain"']);
 });
 
+test('CSV keeps quotes, line breaks, NUL and non-ASCII text intact inside quoted cells', async () => {
+  const values = ['say "hi"', 'two\r\nlines', 'lf\nonly', 'nul\0byte', '"=quoted"', 'ünï 🙂', '-1, "x"'];
+  await insertAuditFixtures(store(), values.map((error, seq): AuditFixture => ({ org: 'csv-text', seq, occurredAtMs: T - seq, error, latencyUs: null })));
+  const res = await get('/v1/orgs/csv-text/audit?format=csv');
+  assert.equal(res.statusCode, 200);
+  // Rows start with `<seq>,"evt-`; error is the cell before the empty trace_id at the end of a row.
+  const rows = res.rawPayload.toString('utf8').split(/\r\n(?=\d+,"evt-)/).slice(1);
+  const errors = rows.map((r) => r.slice(r.indexOf('"ok",,,,') + '"ok",,,,'.length).replace(/,(\r\n)?$/, ''));
+  assert.deepEqual(errors, ['"say ""hi"""', '"two\r\nlines"', '"lf\nonly"', '"nul\0byte"', '"""=quoted"""', '"ünï 🙂"', `"'-1, ""x"""`]);
+});
+
 test('GET /v1/orgs/:org/tokens: per group and bucket, top and totals; defaults and limits', async () => {
   const res = await get('/v1/orgs/tokens/tokens?from=2026-02-26&to=2026-02-27&group_by=tool&interval=hour');
   assert.equal(res.statusCode, 200, res.body);

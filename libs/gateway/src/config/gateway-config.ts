@@ -1,5 +1,6 @@
 // The gateway's configuration, as validated from its YAML or JSON file (see
 // validate-config.ts for the rules and README.md for an annotated example).
+import type { GatewayKafkaSasl, GatewayKafkaTls } from './kafka-security-config.ts';
 
 export interface StdioUpstreamConfig {
   readonly name: string;
@@ -91,6 +92,10 @@ export interface GatewayConfig {
     readonly topics: { readonly calls: string; readonly audit: string };
     /** A produce that takes longer is treated as failed and its batch spilled to disk. */
     readonly sendTimeoutMs: number;
+    /** Absent: plaintext. */
+    readonly tls?: GatewayKafkaTls;
+    /** Absent: no authentication. */
+    readonly sasl?: GatewayKafkaSasl;
   };
   readonly events: {
     readonly queueCapacity: number;

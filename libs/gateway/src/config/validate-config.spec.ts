@@ -71,3 +71,24 @@ test('YAML and JSON files; a syntax error names the file', () => {
   assert.throws(() => parseConfigText('{"upstreams": [', 'gateway.json'), /gateway\.json is not valid JSON/);
   assert.throws(() => parseConfigText('upstreams: [\n  - a: b\n', 'gw.yaml'), /gw\.yaml is not valid YAML/);
 });
+
+test('kafka.tls and kafka.sasl: read when present, every mistake named', () => {
+  const plain = validateConfig(minimal);
+  assert.equal(plain.kafka.tls, undefined);
+  assert.equal(plain.kafka.sasl, undefined);
+  const secured = validateConfig({
+    ...minimal,
+    kafka: { brokers: ['kafka:9093'], tls: { caFile: '/etc/kafka/ca.crt' }, sasl: { mechanism: 'scram-sha-512', username: 'mcpg-gateway', passwordFile: '/etc/kafka/password' } },
+  });
+  assert.deepEqual(secured.kafka.tls, { caFile: '/etc/kafka/ca.crt', certFile: '', keyFile: '' });
+  assert.deepEqual(secured.kafka.sasl, { mechanism: 'scram-sha-512', username: 'mcpg-gateway', passwordFile: '/etc/kafka/password' });
+  assert.deepEqual(validateConfig({ ...minimal, kafka: { tls: true } }).kafka.tls, { caFile: '', certFile: '', keyFile: '' });
+
+  const text = problems({ ...minimal, kafka: { tls: { certFile: '/c.pem', ca: 'x' }, sasl: { mechanism: 'gssapi', username: 'u', password: 'inline' } } });
+  assert.match(text, /kafka\.tls\.ca: unknown setting/);
+  assert.match(text, /kafka\.tls: certFile and keyFile go together/);
+  assert.match(text, /kafka\.sasl\.mechanism: invalid value "gssapi"/);
+  assert.match(text, /kafka\.sasl\.password: unknown setting/);
+  assert.match(text, /kafka\.sasl\.passwordFile: required/);
+  assert.doesNotMatch(text, /inline/, 'an inline password is not echoed');
+});

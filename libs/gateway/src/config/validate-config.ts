@@ -4,6 +4,7 @@
 import { TOPICS } from '@mcpg/events';
 import { GatewayError } from '../errors.ts';
 import { FieldReader, type Doc } from './field-reader.ts';
+import { readKafkaSasl, readKafkaTls } from './kafka-security-config.ts';
 import type {
   ApiKeyConfig,
   GatewayConfig,
@@ -31,7 +32,7 @@ export function validateConfig(raw: unknown): GatewayConfig {
   const policy = r.object(doc.policy, 'policy', ['default', 'rules']);
   const limits = r.object(doc.limits, 'limits', ['maxArgumentBytes', 'auditPayloadBytes']);
   const owner = r.object(doc.owner, 'owner', ['org', 'workspace']);
-  const kafka = r.object(doc.kafka, 'kafka', ['brokers', 'clientId', 'topics', 'sendTimeoutMs']);
+  const kafka = r.object(doc.kafka, 'kafka', ['brokers', 'clientId', 'topics', 'sendTimeoutMs', 'tls', 'sasl']);
   const topics = r.object(kafka.topics, 'kafka.topics', ['calls', 'audit']);
   const events = r.object(doc.events, 'events', ['queueCapacity', 'batchSize', 'spool']);
   const spool = r.object(events.spool, 'events.spool', ['dir', 'maxBytes', 'segmentBytes', 'overflow', 'fsync', 'fsyncIntervalMs']);
@@ -85,6 +86,8 @@ export function validateConfig(raw: unknown): GatewayConfig {
         audit: r.string(topics, 'audit', 'kafka.topics', { default: TOPICS.audit, pattern: TOPIC, hint: 'a Kafka topic name' }),
       },
       sendTimeoutMs: r.int(kafka, 'sendTimeoutMs', 'kafka', { default: 5_000, min: 100, max: 600_000 }),
+      tls: readKafkaTls(r, kafka),
+      sasl: readKafkaSasl(r, kafka),
     },
     events: {
       queueCapacity: r.int(events, 'queueCapacity', 'events', { default: 10_000, min: 1, max: 10_000_000 }),

@@ -1,15 +1,20 @@
 // CSV exports of audit queries, formatted by ClickHouse itself (its CSV
-// output is RFC 4180: every text field quoted, quotes doubled), so rows never
-// pass through JS objects: an export streams at the engine's speed. Every text
-// cell that starts with = + - @, a tab or a CR gets a leading apostrophe in
-// SQL, so spreadsheets never run a cell as a formula.
+// output is RFC 4180: every text field quoted, quotes doubled) and passed on
+// as the engine's bytes, so rows never pass through JS values: an export
+// streams at the engine's speed. Every text cell that starts with = + - @, a
+// tab or a CR gets a leading apostrophe in SQL, so spreadsheets never run a
+// cell as a formula.
 //
 // The export walks the result in keyset chunks: a keys-only query finds the
-// last key of the next chunk, then the chunk's rows are formatted. Memory
-// holds one chunk on either engine, however large the result.
+// last key of the next chunk, then the chunk's rows are streamed
+// (raw-result-stream.ts). `LIMIT 1 BY` drops the copies a re-append left
+// unmerged; bounding it to a chunk keeps its set of seen keys small, and the
+// stream keeps the rows out of memory, so memory stays flat however large the
+// result.
 import type { Store } from '../create-store.ts';
 import { toStoreError } from '../errors.ts';
 import { auditWhere, type AuditFilter, type AuditKey } from './audit-filter-sql.ts';
+import { openRawResultStreams } from './raw-result-stream.ts';
 
 const text = (expr: string) => `if(substring(${expr}, 1, 1) IN ('=', '+', '-', '@', '\\t', '\\r'), concat('''', ${expr}), ${expr})`;
 const ISO_TIME =
@@ -57,13 +62,17 @@ ORDER BY occurred_at DESC, seq DESC LIMIT 1 OFFSET {skip:UInt64}`,
 }
 
 /**
- * The CSV lines (no header) of every matching row, newest first, one string
- * per chunk of about `chunk` rows. Copies a re-append left unmerged appear once.
+ * The CSV lines (no header) of every matching row, newest first, as byte
+ * chunks of the engine's output (a chunk ends anywhere, not at a line end).
+ * `chunk` rows are read per round trip. Copies a re-append left unmerged
+ * appear once.
  */
-export async function* exportAuditCsv(store: Store, filter: AuditFilter, columns: readonly AuditCsvColumn[], options: { readonly chunk: number }): AsyncGenerator<string> {
+export async function* exportAuditCsv(store: Store, filter: AuditFilter, columns: readonly AuditCsvColumn[], options: { readonly chunk: number }): AsyncGenerator<Uint8Array> {
   const select = columns.map((c) => AUDIT_CSV_COLUMNS[c]).join(', ');
   let after: AuditKey | undefined;
+  let streams;
   try {
+    streams = await openRawResultStreams(store);
     for (;;) {
       const end = await chunkEnd(store, filter, after, options.chunk);
       const where = auditWhere(filter, after);
@@ -71,18 +80,15 @@ export async function* exportAuditCsv(store: Store, filter: AuditFilter, columns
       const until = end
         ? "\n  AND (occurred_at > fromUnixTimestamp64Milli({end_ms:Int64}, 'UTC') OR (occurred_at = fromUnixTimestamp64Milli({end_ms:Int64}, 'UTC') AND seq >= {end_seq:UInt64}))"
         : '';
-      const rs = await store.client.query({
-        query: `SELECT ${select} FROM audit_log WHERE ${where.sql}${until}
-ORDER BY occurred_at DESC, seq DESC LIMIT 1 BY occurred_at, seq ${CSV_SETTINGS}`,
-        query_params: end ? { ...where.params, end_ms: end.occurredAtMs, end_seq: end.seq } : where.params,
-        format: 'CSV',
-      });
-      const lines = await rs.text();
-      if (lines.length > 0) yield lines;
+      const sql = `SELECT ${select} FROM audit_log WHERE ${where.sql}${until}
+ORDER BY occurred_at DESC, seq DESC LIMIT 1 BY occurred_at, seq ${CSV_SETTINGS}`;
+      yield* streams.stream(sql, end ? { ...where.params, end_ms: end.occurredAtMs, end_seq: end.seq } : where.params, 'CSV');
       if (!end) return;
       after = end;
     }
   } catch (err) {
     throw toStoreError(err, 'exporting the audit log');
+  } finally {
+    streams?.close();
   }
 }

@@ -5,7 +5,7 @@ import { createTestStore } from '../testing.ts';
 import { insertAuditFixtures, type AuditFixture } from './audit-fixtures.testing.ts';
 import type { AuditFilter } from './audit-filter-sql.ts';
 import { parseAuditText } from './audit-text-query.ts';
-import { exportAuditCsv } from './export-audit-csv.ts';
+import { exportAuditCsv, type AuditCsvColumn } from './export-audit-csv.ts';
 import { countAudit, explainAuditPage, explainAuditRows, pageAuditByKey, pageAuditByOffset } from './query-audit.ts';
 
 let store: Store;
@@ -22,6 +22,12 @@ const text = (q: string) => {
   assert.ok(r.ok && r.query);
   return r.query;
 };
+/** The whole CSV of an export (its byte chunks end anywhere, so they are joined before reading). */
+async function csvOf(filter: AuditFilter, columns: readonly AuditCsvColumn[], chunk: number): Promise<string> {
+  const parts: Uint8Array[] = [];
+  for await (const c of exportAuditCsv(store, filter, columns, { chunk })) parts.push(c);
+  return Buffer.concat(parts).toString('utf8');
+}
 const seqs = async (filter: AuditFilter) => (await pageAuditByKey(store, filter, { limit: 1000 })).map((r) => r.seq);
 
 test('filters combine; rows come newest first, ties on time broken by seq', async () => {
@@ -109,12 +115,8 @@ test('keyset pages cover every row once, also while newer rows arrive', async ()
     ]);
   }
   assert.deepEqual(seen, Array.from({ length: 230 }, (_, i) => 229 - i));
-  const scanned: number[] = [];
-  for await (const chunk of exportAuditCsv(store, { org, toMs: T + 1_000_000 }, ['seq'], { chunk: 64 })) {
-    const lines = chunk.split('\r\n').slice(0, -1);
-    assert.ok(lines.length <= 64);
-    scanned.push(...lines.map(Number));
-  }
+  // Chunks of 64 rows: the export crosses several chunk boundaries.
+  const scanned = (await csvOf({ org, toMs: T + 1_000_000 }, ['seq'], 64)).split('\r\n').slice(0, -1).map(Number);
   assert.equal(scanned.length, 230 + 4);
   assert.equal(new Set(scanned).size, scanned.length);
   const offsetPage = await pageAuditByOffset(store, { org, toMs: T + 1_000_000 }, { limit: 10, offset: 20 });
@@ -137,8 +139,7 @@ test('a row the ledger re-appended (same org and seq) is returned and counted on
   await insertAuditFixtures(store, many);
   assert.deepEqual((await pageAuditByKey(store, { org: 'replay-many' }, { limit: 5 })).map((r) => r.seq), [11, 10, 9, 8, 7]);
   assert.deepEqual((await pageAuditByOffset(store, { org: 'replay-many' }, { limit: 5, offset: 5 })).map((r) => r.seq), [6, 5, 4, 3, 2]);
-  let csv = '';
-  for await (const c of exportAuditCsv(store, { org: 'replay-many' }, ['seq', 'actor'], { chunk: 4 })) csv += c;
+  const csv = await csvOf({ org: 'replay-many' }, ['seq', 'actor'], 4);
   assert.equal(csv, [11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0].map((seq) => `${seq},"alice"\r\n`).join(''));
 });
 
