@@ -1,20 +1,27 @@
 // The ledger worker's write path without Kafka: masked audit events folded
 // into per-org ledgers (canonical encoding, leaf hash, chain link, Merkle
 // nodes, signed checkpoints) and stored in the embedded engine exactly as the
-// worker stores them (rows ‖ nodes, then checkpoints, then state), batch by
-// batch. Then what a checkpoint costs, and inclusion / consistency proofs
-// served from the stored nodes at the final tree size.
-//   node --import tsx bench/ledger-append.ts [rows=1000000] [batch=20000] [orgs=1]
+// worker stores them (foldAndStoreLedger: state read, then chunks whose fold
+// overlaps the insert of the chunk before, then checkpoints, then states).
+// The next batch is generated while the last one is written, as the worker's
+// sink decodes the next batch meanwhile. Then what a checkpoint costs, and
+// inclusion / consistency proofs served from the stored nodes at the final
+// tree size.
+//   node --import tsx bench/ledger-append.ts [rows=1000000] [batch=20000] [orgs=1] [chunk=10000] [tables=all|plain]
+// tables=plain drops the 006 indexes (text, actor bloom filter) and the 010
+// projection from this bench's own scratch database, to show what they cost.
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { SigningKeys, signCheckpoint, signerKeyFromSeed, type LedgerEvent, SegmentedLedger } from '@mcpg/ledger';
 import { createStore, migrate, queryLedgerStates, storedConsistencyProof, storedInclusionProof, insertCheckpoints } from '@mcpg/store';
-import { foldLedgerBatch, storeLedgerWrites, type PendingLedgerEvent } from '@mcpg/workers';
+import { foldAndStoreLedger, foldLedgerBatch, type PendingLedgerEvent } from '@mcpg/workers';
 
 const ROWS = Number(process.argv[2] ?? 1_000_000);
 const BATCH = Number(process.argv[3] ?? 20_000);
 const ORGS = Number(process.argv[4] ?? 1);
+const CHUNK = Number(process.argv[5] ?? 10_000);
+const TABLES = process.argv[6] ?? 'all';
 const T0 = Date.UTC(2026, 0, 1);
 const segments = { rows: 1000, seconds: 60 };
 const keys = new SigningKeys([{ key: signerKeyFromSeed('bench.invalid/ledger', new Uint8Array(32).fill(9)), window: { notBefore: null, notAfter: null } }]);
@@ -37,44 +44,65 @@ const event = (i: number): LedgerEvent => ({
   error: null,
   trace_id: (i * 2654435761).toString(16).padStart(32, '0').slice(-32),
 });
+const batchAt = (start: number): PendingLedgerEvent[] => {
+  const batch: PendingLedgerEvent[] = [];
+  for (let i = start; i < Math.min(ROWS, start + BATCH); i++) batch.push({ event: event(i), partition: 0, offset: String(i) });
+  return batch;
+};
 
 const dir = mkdtempSync(join(tmpdir(), 'mcpg-bench-ledger-'));
 const store = await createStore({ kind: 'embedded', dataDir: dir, database: 'bench_ledger' });
 await migrate(store);
+if (TABLES === 'plain') {
+  for (const q of ['ALTER TABLE audit_log DROP PROJECTION audit_rows_by_seq', 'ALTER TABLE audit_log DROP INDEX audit_search', 'ALTER TABLE audit_log DROP INDEX audit_actor_bf']) {
+    await store.client.command({ query: q });
+  }
+}
 
-console.log(`ledger append: ${ROWS} rows in ${ORGS} org(s), batches of ${BATCH}, segments of ${segments.rows} rows / ${segments.seconds} s`);
+console.log(`ledger append: ${ROWS} rows in ${ORGS} org(s), batches of ${BATCH} stored in chunks of ${CHUNK}, segments of ${segments.rows} rows / ${segments.seconds} s`);
+console.log(`audit_log ${TABLES === 'plain' ? 'WITHOUT the 006 indexes and the 010 projection' : 'with every migration (006 text index and bloom filter, 008 seq index, 010 projection)'}`);
 console.log(`${cpus()[0]?.model ?? 'cpu'} ×${cpus().length}, Node ${process.version}, load ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
 
-let foldMs = 0;
-let storeMs = 0;
-let checkpoints = 0;
+const rate = (ms: number) => `${Math.round(ROWS / (ms / 1000)).toLocaleString('en-US')} rows/s`;
+
+// The fold alone (no storage), on the same events, for comparison.
+{
+  let stored = new Map();
+  let ms = 0;
+  for (let start = 0; start < ROWS; start += BATCH) {
+    const batch = batchAt(start);
+    const f0 = performance.now();
+    const w = foldLedgerBatch(batch, stored, segments, keys);
+    ms += performance.now() - f0;
+    stored = new Map(w.states.map((s) => [s.org, s]));
+  }
+  console.log(`fold + sign alone, no storage               ${rate(ms)}`);
+}
+
 // CPU time of the whole process (JS thread and the engine's threads): on a
 // shared host it says more than wall time about what the path costs.
 const cpu0 = process.cpuUsage();
+const elu0 = performance.eventLoopUtilization();
 const t0 = performance.now();
+let inFlight: Promise<void> = Promise.resolve();
 for (let start = 0; start < ROWS; start += BATCH) {
-  const batch: PendingLedgerEvent[] = [];
-  for (let i = start; i < Math.min(ROWS, start + BATCH); i++) batch.push({ event: event(i), partition: 0, offset: String(i) });
-  const orgs = [...new Set(batch.map((b) => b.event.org))];
-  const s0 = performance.now();
-  const stored = await queryLedgerStates(store, orgs);
-  const f0 = performance.now();
-  const writes = foldLedgerBatch(batch, stored, segments, keys);
-  const f1 = performance.now();
-  await storeLedgerWrites(store, writes);
-  const s1 = performance.now();
-  foldMs += f1 - f0;
-  storeMs += s1 - s0 - (f1 - f0);
-  checkpoints += writes.checkpoints.length;
+  const batch = batchAt(start);
+  await inFlight;
+  inFlight = (async () => {
+    const stored = await queryLedgerStates(store, [...new Set(batch.map((b) => b.event.org))]);
+    await foldAndStoreLedger(store, batch, stored, segments, keys, CHUNK);
+  })();
 }
+await inFlight;
 const totalMs = performance.now() - t0;
 const cpu = process.cpuUsage(cpu0);
+const elu = performance.eventLoopUtilization(elu0);
 const cpuSec = (cpu.user + cpu.system) / 1e6;
-const rate = (ms: number) => `${Math.round(ROWS / (ms / 1000)).toLocaleString('en-US')} rows/s`;
-console.log(`append, end to end (fold + sign + store)  ${rate(totalMs)}  (${(totalMs / 1000).toFixed(1)} s, ${checkpoints} checkpoints)`);
+console.log(`append, end to end (generate + fold + sign + store)  ${rate(totalMs)}  (${(totalMs / 1000).toFixed(1)} s)`);
 console.log(`  CPU time                                 ${cpuSec.toFixed(1)} s = ${Math.round(ROWS / cpuSec).toLocaleString('en-US')} rows per CPU-second`);
-console.log(`  fold + sign alone                        ${rate(foldMs)}`);
-console.log(`  storage (state read, 4 inserts) alone    ${rate(storeMs)}`);
+console.log(`  JS thread busy                           ${(elu.utilization * 100).toFixed(0)}% of the wall time`);
+const [{ parts, rows } = { parts: "?", rows: "?" }] = await (await store.client.query({ query: "SELECT toString(count()) AS parts, toString(sum(rows)) AS rows FROM system.parts WHERE database = currentDatabase() AND table = 'audit_log' AND active", format: 'JSONEachRow' })).json<{ parts: string; rows: string }>();
+console.log(`  audit_log after the run                  ${rows} rows in ${parts} active parts`);
 
 // A checkpoint on its own: root + Ed25519 sign, and its insert.
 {

@@ -6,6 +6,8 @@ export {
   ledgerWorkerOptions,
   foldLedgerBatch,
   storeLedgerWrites,
+  foldAndStoreLedger,
+  LEDGER_CHUNK_ROWS,
   type LedgerWorkerOptions,
   type LedgerWrites,
   type RunningLedgerWorker,

@@ -3,6 +3,8 @@
 // it to its org's ledger, signs a checkpoint at every segment boundary, and
 // stores rows → Merkle nodes → checkpoints → resume state, in that order,
 // before the offsets are committed. Used by apps/ledger-worker and `mcpg up`.
+// A flush folds and stores in chunks, the fold of one overlapping the insert
+// of the one before (foldAndStoreLedger).
 //
 // Exactly-once effect: each flush re-reads the stored state of the orgs it
 // touches and folds only events at or after the state's next offset. A crash
@@ -158,6 +160,53 @@ export async function storeLedgerWrites(store: Store, w: LedgerWrites): Promise<
   await insertLedgerStates(store, w.states);
 }
 
+/** Rows per stored chunk of a flush (see foldAndStoreLedger). */
+export const LEDGER_CHUNK_ROWS = 10_000;
+
+/**
+ * A flush as the worker writes it: foldLedgerBatch and storeLedgerWrites, in
+ * chunks of `chunkRows` events, with the fold of chunk k+1 (on this thread)
+ * overlapping the insert of chunk k (on the engine's threads); at most one
+ * insert in flight. The rows and nodes are the same bytes as one fold of the
+ * whole flush (each chunk folds on from the states the last one left), and
+ * the order holds: every chunk's rows and nodes, then the flush's
+ * checkpoints, then its states, so a crash anywhere leaves the old states and
+ * the retry rewrites the same rows.
+ */
+export async function foldAndStoreLedger(
+  store: Store,
+  events: readonly PendingLedgerEvent[],
+  stored: ReadonlyMap<string, LedgerStateRecord>,
+  segments: SegmentPolicy,
+  signingKeys: SigningKeys,
+  chunkRows: number = LEDGER_CHUNK_ROWS,
+): Promise<void> {
+  const states = new Map(stored);
+  const changed = new Map<string, LedgerStateRecord>();
+  const checkpoints: CheckpointRecord[] = [];
+  let writing: Promise<unknown> = Promise.resolve();
+  try {
+    for (let at = 0; at < events.length; at += chunkRows) {
+      const w = foldLedgerBatch(events.slice(at, at + chunkRows), states, segments, signingKeys);
+      for (const s of w.states) {
+        states.set(s.org, s);
+        changed.set(s.org, s);
+      }
+      for (const c of w.checkpoints) checkpoints.push(c);
+      await writing;
+      writing = Promise.all([insertLedgerRows(store, w.rows), insertMerkleNodes(store, w.nodes)]);
+      // Surfaces at the next await; no unhandled rejection while the next chunk folds.
+      writing.catch(() => undefined);
+    }
+    await writing;
+  } finally {
+    // A fold that threw must not leave an insert running behind the retry.
+    await writing.catch(() => undefined);
+  }
+  await insertCheckpoints(store, checkpoints);
+  await insertLedgerStates(store, [...changed.values()]);
+}
+
 export async function startLedgerWorker(opts: LedgerWorkerOptions): Promise<RunningLedgerWorker> {
   await opts.bus.ensureTopics([TOPICS.audit, TOPICS.deadletter].map((name) => ({ name, partitions: opts.partitions })));
   // Built once: the masker compiles its rules at construction.
@@ -182,7 +231,7 @@ export async function startLedgerWorker(opts: LedgerWorkerOptions): Promise<Runn
     write: async (events) => {
       const orgs = [...new Set(events.map((e) => e.event.org))];
       const stored = await queryLedgerStates(opts.store, orgs);
-      await storeLedgerWrites(opts.store, foldLedgerBatch(events, stored, opts.segments, opts.signingKeys));
+      await foldAndStoreLedger(opts.store, events, stored, opts.segments, opts.signingKeys);
     },
     record: async (report) => {
       await recordFlush(opts.store, report);

@@ -4,6 +4,7 @@
 import { fromHexStrict, toHex, type ExportedRow, type LedgerRow } from '@mcpg/ledger';
 import type { Store } from '../create-store.ts';
 import { StoreError, toStoreError } from '../errors.ts';
+import { insertJsonLines, jsonOrNull } from './encoded-insert.ts';
 
 /** A row as the worker stores it: the appended row, its hashes and where it was read from. */
 export interface StoredLedgerRow extends ExportedRow {
@@ -17,15 +18,24 @@ const COLUMNS: [string, ...string[]] = [
   'latency_us', 'arguments', 'response', 'error', 'trace_id', 'leaf_hash', 'prev_hash', 'source_partition', 'source_offset',
 ];
 
-/** Idempotent: a re-appended row has the same (org, occurred_at, seq) and content, and folds on merge. */
+/**
+ * Idempotent: a re-appended row has the same (org, occurred_at, seq) and content, and folds on merge.
+ * Encoded here, one line per row (encoded-insert.ts says why); the strings are
+ * JSON-escaped exactly as the client would, so the stored text is the hashed text.
+ */
 export async function insertLedgerRows(store: Store, rows: readonly StoredLedgerRow[]): Promise<void> {
   if (!rows.length) return;
-  const values = rows.map(({ row: r, leafHash, prevHash, sourcePartition, sourceOffset }) => [
-    r.org, r.seq.toString(), r.event_id, r.workspace, r.instance, r.occurred_at, r.action, r.actor, r.resource, r.decision, r.outcome,
-    r.latency_us, r.arguments, r.response, r.error, r.trace_id, toHex(leafHash), toHex(prevHash), sourcePartition, sourceOffset,
-  ]);
+  const lines = new Array<string>(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    const { row: r, leafHash, prevHash, sourcePartition, sourceOffset } = rows[i]!;
+    lines[i] =
+      `[${JSON.stringify(r.org)},${r.seq},${JSON.stringify(r.event_id)},${JSON.stringify(r.workspace)},${JSON.stringify(r.instance)},` +
+      `${r.occurred_at},${JSON.stringify(r.action)},${JSON.stringify(r.actor)},${JSON.stringify(r.resource)},${JSON.stringify(r.decision)},` +
+      `${JSON.stringify(r.outcome)},${r.latency_us === null ? 'null' : r.latency_us},${jsonOrNull(r.arguments)},${jsonOrNull(r.response)},` +
+      `${jsonOrNull(r.error)},${jsonOrNull(r.trace_id)},"${toHex(leafHash)}","${toHex(prevHash)}",${sourcePartition},${sourceOffset}]\n`;
+  }
   try {
-    await store.client.insert({ table: 'audit_log', columns: COLUMNS, values, format: 'JSONCompactEachRow' });
+    await insertJsonLines(store, 'audit_log', COLUMNS, Buffer.from(lines.join('')));
   } catch (err) {
     throw toStoreError(err, `inserting ${rows.length} audit_log rows`);
   }

@@ -6,6 +6,7 @@
 import { fromHexStrict, toHex, type Hash } from '@mcpg/ledger';
 import type { Store } from '../create-store.ts';
 import { StoreError, toStoreError } from '../errors.ts';
+import { insertJsonLines } from './encoded-insert.ts';
 
 export interface MerkleNodeRow {
   readonly org: string;
@@ -16,9 +17,15 @@ export interface MerkleNodeRow {
 
 export async function insertMerkleNodes(store: Store, rows: readonly MerkleNodeRow[]): Promise<void> {
   if (!rows.length) return;
-  const values = rows.map((r) => [r.org, r.seq, r.nodes.map(toHex)]);
+  const lines = new Array<string>(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i]!;
+    let hashes = '';
+    for (let k = 0; k < r.nodes.length; k++) hashes += `${k ? ',' : ''}"${toHex(r.nodes[k]!)}"`;
+    lines[i] = `[${JSON.stringify(r.org)},${r.seq},[${hashes}]]\n`;
+  }
   try {
-    await store.client.insert({ table: 'audit_merkle_nodes', columns: ['org', 'seq', 'nodes'], values, format: 'JSONCompactEachRow' });
+    await insertJsonLines(store, 'audit_merkle_nodes', ['org', 'seq', 'nodes'], Buffer.from(lines.join('')));
   } catch (err) {
     throw toStoreError(err, `inserting ${rows.length} audit_merkle_nodes rows`);
   }
