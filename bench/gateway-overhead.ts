@@ -1,13 +1,19 @@
 // Latency the gateway adds to a tool call, and calls/s through one gateway
 // process. The gateway runs as its own process (apps/gateway), as in
 // production; the same SDK client calls the fixture upstream directly and
-// through the gateway:
+// through the gateway, over the same transport on both legs:
 //   http:  client ─HTTP→ upstream     vs  client ─HTTP→ gateway ─HTTP→ upstream
-//   stdio: client ─stdio→ upstream    vs  client ─HTTP→ gateway ─stdio→ upstream
+//   stdio: client ─stdio→ upstream    vs  client ─stdio→ gateway ─stdio→ upstream
+// and the usual deployment, an HTTP front with a local stdio upstream:
+//   mixed: client ─stdio→ upstream    vs  client ─HTTP→ gateway ─stdio→ upstream
+// Besides wall time it prints the CPU time each gateway process spent per call
+// (from /proc, so it holds up when other work loads the machine).
 // Events go to the Kafka broker given with --kafka (on topics of their own),
-// or, without it, to the gateway's disk spool.
-// Run: node --import tsx bench/gateway-overhead.ts [--calls N] [--kafka host:port]
-import { spawn } from 'node:child_process';
+// or, without it, to the gateway's disk spool. --profile <dir> writes a CPU
+// profile of each gateway process there (bench/cpu-profile-summary.ts reads it).
+// Run: node --import tsx bench/gateway-overhead.ts [--calls N] [--kafka host:port] [--profile dir]
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,25 +30,58 @@ const arg = (name: string) => {
 };
 const N = Number(arg('calls') ?? 3_000);
 const kafka = arg('kafka');
+const profileDir = arg('profile');
 const WARMUP = 300;
 const ARGS = { text: 'find open issues labelled bug in acme/site', limit: 20 };
 const root = fileURLToPath(new URL('..', import.meta.url));
+const MAIN = join(root, 'apps/gateway/src/main.ts');
+const nodeArgs = (name: string) => ['--import', 'tsx', ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${join(profileDir, name)}`] : [])];
 
 const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 
-async function latencies(client: Client, name: string): Promise<number[]> {
+/** User + system CPU milliseconds of another process so far (Linux /proc; NaN elsewhere). */
+function cpuMsOf(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    return process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+}
+
+interface Run {
+  readonly sorted: number[];
+  /** CPU ms per call of the gateway process (NaN for direct calls). */
+  readonly gatewayCpuMs: number;
+  /** CPU ms per call of this (client) process. */
+  readonly clientCpuMs: number;
+}
+
+async function latencies(client: Client, name: string, gateway?: ChildProcess): Promise<Run> {
   for (let i = 0; i < WARMUP; i++) await client.callTool({ name, arguments: ARGS });
   const out: number[] = [];
+  const cpu0 = cpuMsOf(gateway?.pid);
+  const own0 = process.cpuUsage();
   for (let i = 0; i < N; i++) {
     const t = performance.now();
     await client.callTool({ name, arguments: ARGS });
     out.push(performance.now() - t);
   }
-  return out.sort((a, b) => a - b);
+  const own = process.cpuUsage(own0);
+  return { sorted: out.sort((a, b) => a - b), gatewayCpuMs: (cpuMsOf(gateway?.pid) - cpu0) / N, clientCpuMs: (own.user + own.system) / 1000 / N };
 }
 
-async function throughput(client: Client, name: string, concurrency: number, seconds: number): Promise<number> {
+async function throughput(client: Client, name: string, concurrency: number, seconds: number, gateway?: ChildProcess): Promise<string> {
   let calls = 0;
+  const cpu0 = cpuMsOf(gateway?.pid);
   const until = performance.now() + seconds * 1000;
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
@@ -52,16 +91,40 @@ async function throughput(client: Client, name: string, concurrency: number, sec
       }
     }),
   );
-  return calls / seconds;
+  const cpu = gateway ? `, gateway CPU ${((cpuMsOf(gateway.pid) - cpu0) / calls).toFixed(3)} ms/call (${((cpuMsOf(gateway.pid) - cpu0) / (seconds * 10)).toFixed(0)}% of one core)` : '';
+  return `${(calls / seconds).toFixed(0)}${cpu}`;
 }
 
-function row(label: string, direct: number[], via: number[]): void {
+function row(label: string, direct: Run, via: Run): void {
   const f = (n: number) => n.toFixed(3).padStart(7);
-  const [d50, d99, g50, g99] = [quantile(direct, 0.5), quantile(direct, 0.99), quantile(via, 0.5), quantile(via, 0.99)];
-  console.log(`${label.padEnd(6)} direct p50 ${f(d50)} p99 ${f(d99)} ms | gateway p50 ${f(g50)} p99 ${f(g99)} ms | added p50 ${f(g50 - d50)} p99 ${f(g99 - d99)} ms`);
+  const [d, g] = [direct.sorted, via.sorted];
+  const [d50, d99, g50, g99] = [quantile(d, 0.5), quantile(d, 0.99), quantile(g, 0.5), quantile(g, 0.99)];
+  console.log(
+    `${label.padEnd(6)} direct p50 ${f(d50)} p99 ${f(d99)} ms | gateway p50 ${f(g50)} p99 ${f(g99)} ms | added p50 ${f(g50 - d50)} p99 ${f(g99 - d99)} ms` +
+      ` | gateway CPU ${f(via.gatewayCpuMs)} ms/call | client CPU direct ${f(direct.clientCpuMs)} via ${f(via.clientCpuMs)} ms/call`,
+  );
+}
+
+/** A gateway process on a config file; resolves with its HTTP URL once it logged "gateway started". */
+async function startGatewayProcess(configFile: string, name: string): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, [...nodeArgs(name), MAIN, '--config', configFile], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (c: Buffer) => {
+      out += c.toString();
+      const m = /"url":"([^"]+)"/.exec(out);
+      if (m) resolve(m[1]!);
+    });
+    child.once('exit', (code) => reject(new Error(`gateway exited with ${code}`)));
+  });
+  child.stdout!.resume();
+  return { child, url };
 }
 
 const web = await startHttpUpstream();
+// A failed run must not leave its upstream and gateway processes behind.
+const children: Array<number | undefined> = [web.child.pid];
+process.once('exit', () => children.forEach((pid) => pid && isRunning(pid) && process.kill(pid, 'SIGTERM')));
 const dir = await mkdtemp(join(tmpdir(), 'mcpg-bench-gateway-'));
 const configFile = join(dir, 'gateway.json');
 await writeFile(
@@ -72,40 +135,48 @@ await writeFile(
     metrics: { enabled: false },
     upstreams: [stdioUpstream('fx'), { name: 'web', url: web.url }],
     apiKeys: [KEYS.acme.entry],
+    stdioIdentity: { org: 'acme', workspace: 'research', actor: 'agent:bench' },
     kafka: kafka ? { brokers: [kafka], topics: { calls: `bench-gw-calls-${process.pid}`, audit: `bench-gw-audit-${process.pid}` } } : { brokers: [] },
     events: { spool: { dir: join(dir, 'spool') } },
   }),
 );
-const gatewayProcess = spawn(process.execPath, ['--import', 'tsx', join(root, 'apps/gateway/src/main.ts'), '--config', configFile], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
-const url = await new Promise<string>((resolve, reject) => {
-  let out = '';
-  gatewayProcess.stdout!.on('data', (c: Buffer) => {
-    out += c.toString();
-    const m = /"url":"([^"]+)"/.exec(out);
-    if (m) resolve(m[1]!);
-  });
-  gatewayProcess.once('exit', (code) => reject(new Error(`gateway exited with ${code}`)));
-});
-gatewayProcess.stdout!.resume();
+const gateway = await startGatewayProcess(configFile, 'gateway-http-front');
+children.push(gateway.child.pid);
 
-const viaGateway = await connectClient(url, KEYS.acme.key);
+const viaGateway = await connectClient(gateway.url, KEYS.acme.key);
 const directHttp = new Client({ name: 'bench', version: '1' });
 await directHttp.connect(new StreamableHTTPClientTransport(new URL(web.url), { fetch: quietFetch }));
 const directStdio = new Client({ name: 'bench', version: '1' });
 await directStdio.connect(new StdioClientTransport({ command: process.execPath, args: ['--import', 'tsx', FIXTURE_SERVER] }));
+// The same gateway configuration served on stdio, with its own spool (a second process).
+const stdioConfig = join(dir, 'gateway-stdio.json');
+const stdioDoc = JSON.parse(readFileSync(configFile, 'utf8')) as Record<string, unknown>;
+await writeFile(stdioConfig, JSON.stringify({ ...stdioDoc, instance: 'gw-bench-stdio', events: { spool: { dir: join(dir, 'spool-stdio') } } }));
+const stdioGatewayTransport = new StdioClientTransport({ command: process.execPath, args: [...nodeArgs('gateway-stdio-front'), MAIN, '--config', stdioConfig, '--stdio', 'true'], cwd: root });
+const viaStdioGateway = new Client({ name: 'bench', version: '1' });
+await viaStdioGateway.connect(stdioGatewayTransport);
+children.push(stdioGatewayTransport.pid ?? undefined);
+const stdioGateway = { pid: stdioGatewayTransport.pid ?? undefined } as ChildProcess;
+// The stdio upstream of a gateway connects in the background: wait until the gateway lists it.
+for (let i = 0; i < 200 && !(await viaStdioGateway.listTools()).tools.some((t) => t.name === 'fx__echo'); i++) await new Promise((r) => setTimeout(r, 50));
 
 console.log(`${N} sequential echo calls per row (after ${WARMUP} warm-up); events to ${kafka ? `Kafka at ${kafka}` : 'the disk spool'}; Node ${process.version}; load average ${loadavg()[0]!.toFixed(1)}`);
-row('http', await latencies(directHttp, 'echo'), await latencies(viaGateway, 'web__echo'));
-row('stdio', await latencies(directStdio, 'echo'), await latencies(viaGateway, 'fx__echo'));
+row('http', await latencies(directHttp, 'echo'), await latencies(viaGateway, 'web__echo', gateway.child));
+row('stdio', await latencies(directStdio, 'echo'), await latencies(viaStdioGateway, 'fx__echo', stdioGateway));
+row('mixed', await latencies(directStdio, 'echo'), await latencies(viaGateway, 'fx__echo', gateway.child));
 for (const c of [1, 8, 32]) {
-  console.log(`calls/s through the gateway, stdio upstream, ${String(c).padStart(2)} concurrent: ${(await throughput(viaGateway, 'fx__echo', c, 5)).toFixed(0)}`);
+  console.log(`calls/s through the gateway, HTTP front, stdio upstream, ${String(c).padStart(2)} concurrent: ${await throughput(viaGateway, 'fx__echo', c, 5, gateway.child)}`);
 }
-console.log(`calls/s direct to the stdio upstream, 32 concurrent: ${(await throughput(directStdio, 'echo', 32, 5)).toFixed(0)}`);
+console.log(`calls/s through the gateway, stdio front, stdio upstream, 32 concurrent: ${await throughput(viaStdioGateway, 'fx__echo', 32, 5, stdioGateway)}`);
+console.log(`calls/s direct to the stdio upstream, 32 concurrent: ${await throughput(directStdio, 'echo', 32, 5)}`);
 console.log(`load average at the end ${loadavg()[0]!.toFixed(1)}`);
 
 await Promise.all([viaGateway.close(), directHttp.close(), directStdio.close()]);
-gatewayProcess.kill('SIGTERM');
-await new Promise((r) => gatewayProcess.once('exit', r));
+// Closing stdin ends the stdio gateway's session; SIGTERM stops it (and writes its profile).
+if (stdioGateway.pid) process.kill(stdioGateway.pid, 'SIGTERM');
+await viaStdioGateway.close();
+gateway.child.kill('SIGTERM');
+await new Promise((r) => gateway.child.once('exit', r));
 await web.stop();
 await rm(dir, { recursive: true, force: true });
 process.exit(0);

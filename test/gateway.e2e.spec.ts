@@ -126,6 +126,56 @@ describe('gateway end to end', () => {
     assert.deepEqual(seen.map((p) => [p.progress, p.total, p.message]), [[1, 3, 'step 1'], [2, 3, 'step 2'], [3, 3, 'step 3']]);
   });
 
+  test('in a session, a plain call is answered as JSON and a call with progress as an SSE stream; bad requests get Streamable HTTP errors', async () => {
+    const session = (client.transport as StreamableHTTPClientTransport).sessionId!;
+    const headers = {
+      authorization: `Bearer ${KEYS.acme.key}`,
+      'content-type': 'application/json',
+      accept: 'application/json, text/event-stream',
+      'mcp-session-id': session,
+      'mcp-protocol-version': '2025-11-25',
+    };
+    const post = (body: unknown, extra: Record<string, string> = {}) =>
+      fetch(h.gateway.url, { method: 'POST', headers: { ...headers, ...extra }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+    const call = (id: string, name: string, args: unknown, meta?: unknown) => ({ jsonrpc: '2.0', id, method: 'tools/call', params: { name, arguments: args, ...(meta ? { _meta: meta } : {}) } });
+
+    const plain = await post(call('raw-1', 'fx__add', { a: 1, b: 2 }));
+    assert.equal(plain.status, 200);
+    assert.equal(plain.headers.get('content-type'), 'application/json');
+    assert.equal(plain.headers.get('mcp-session-id'), session);
+    assert.deepEqual(await plain.json(), { jsonrpc: '2.0', id: 'raw-1', result: { content: [{ type: 'text', text: '3' }], structuredContent: { sum: 3 } } });
+
+    const refused = (await (await post(call('raw-2', 'fx__missing', {}))).json()) as { id: string; error: { data: { code: string } } };
+    assert.equal(refused.id, 'raw-2');
+    assert.equal(refused.error.data.code, 'UNKNOWN_TOOL');
+
+    const progressed = await post(call('raw-3', 'fx__progress', {}, { progressToken: 'tok-1' }));
+    assert.equal(progressed.headers.get('content-type'), 'text/event-stream');
+    const messages = (await progressed.text())
+      .split('\n\n')
+      .filter((e) => e.startsWith('event: message\n'))
+      .map((e) => JSON.parse(e.slice(e.indexOf('data: ') + 6)) as { method?: string; id?: string; params?: { progressToken: string; progress: number } });
+    assert.deepEqual(
+      messages.map((m) => (m.method ? `${m.method} ${m.params!.progressToken} ${m.params!.progress}` : `answer ${m.id}`)),
+      ['notifications/progress tok-1 1', 'notifications/progress tok-1 2', 'notifications/progress tok-1 3', 'answer raw-3'],
+    );
+
+    const malformed = await post('{"jsonrpc":"2.0","id":"raw-4","method":');
+    assert.equal(malformed.status, 400);
+    assert.equal(((await malformed.json()) as { error: { code: number } }).error.code, -32700);
+    assert.equal((await post(call('raw-5', 'fx__add', { a: 1, b: 1 }), { 'mcp-protocol-version': '1999-01-01' })).status, 400);
+    assert.equal((await post(call('raw-6', 'fx__add', { a: 1, b: 1 }), { accept: 'application/json' })).status, 406);
+    assert.equal((await post(call('raw-7', 'fx__add', { a: 1, b: 1 }), { 'content-type': 'text/plain' })).status, 415);
+    const tooBig = await post(call('raw-8', 'fx__echo', { text: 'z'.repeat(4 * 1024 * 1024) }));
+    assert.equal(tooBig.status, 413);
+    // A batch still goes through the SDK's transport, both answers on one stream.
+    const batch = await (await post([call('raw-9', 'fx__add', { a: 2, b: 2 }), call('raw-10', 'fx__add', { a: 3, b: 3 })])).text();
+    assert.match(batch, /"id":"raw-9"/);
+    assert.match(batch, /"id":"raw-10"/);
+    // The session is still good for its own client afterwards.
+    assert.equal(textOf(await client.callTool({ name: 'fx__add', arguments: { a: 5, b: 5 } })), '10');
+  });
+
   test('upstream errors reach the client as the upstream sent them', async () => {
     const failed = await client.callTool({ name: 'fx__fail', arguments: {} });
     assert.equal(failed.isError, true);

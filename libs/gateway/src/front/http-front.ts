@@ -1,15 +1,16 @@
 // Clients over Streamable HTTP. Every request must carry an API key
 // (`Authorization: Bearer <key>` or `X-Api-Key`); a session is bound to the
-// key that opened it. The SDK's transport handles the protocol: JSON-RPC
-// parsing (malformed input gets -32700), sessions, SSE and DELETE.
+// key that opened it. Each session's transport (session-transport.ts) answers
+// plain requests itself and hands the rest of the protocol to the SDK's
+// transport: initialize, SSE streams, DELETE, batches and malformed input.
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { Logger } from '@mcpg/telemetry';
 import { keyFromHeaders, type Authenticator, type Identity } from '../identity.ts';
 import { JSONRPC_CODES } from '../proxy/mcp-errors.ts';
+import { SessionTransport } from './session-transport.ts';
 
 export interface HttpFrontOptions {
   readonly host: string;
@@ -33,7 +34,7 @@ export interface HttpFront {
 }
 
 interface Session {
-  readonly transport: StreamableHTTPServerTransport;
+  readonly transport: SessionTransport;
   readonly server: Server;
   readonly keyId: string;
   lastSeen: number;
@@ -69,9 +70,8 @@ export async function startHttpFront(o: HttpFrontOptions): Promise<HttpFront> {
 
     // No session yet: only an initialize request may open one (the transport answers anything else with an error).
     const server = o.newServer();
-    const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
+    const transport: SessionTransport = new SessionTransport({
       sessionIdGenerator: () => randomUUID(),
-      // Answers as SSE streams, so progress and other notifications of a call reach the client while it runs.
       onsessioninitialized: (id) => {
         sessions.set(id, { transport, server, keyId: identity.keyId, lastSeen: Date.now() });
         o.onSessions(1);
