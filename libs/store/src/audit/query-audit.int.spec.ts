@@ -143,6 +143,29 @@ test('a row the ledger re-appended (same org and seq) is returned and counted on
   assert.equal(csv, [11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0].map((seq) => `${seq},"alice"\r\n`).join(''));
 });
 
+test('exact counts with copies in overlapping parts, in parts far apart in time, and in one insert', async () => {
+  const org = 'count-copies';
+  const at = (seq: number) => T + seq * 60_000;
+  const row = (seq: number, extra: Partial<AuditFixture> = {}): AuditFixture => ({ org, seq, occurredAtMs: at(seq), outcome: seq % 3 === 0 ? 'error' : 'ok', ...extra });
+  // Ten parts appended in time order (no overlap), then copies of rows 2 and 3, and of row 7 with a late row 1.
+  for (let p = 0; p < 10; p++) await insertAuditFixtures(store, [row(p * 2), row(p * 2 + 1)]);
+  assert.equal(await countAudit(store, { org }), 20);
+  await insertAuditFixtures(store, [row(2), row(3)]);
+  await insertAuditFixtures(store, [row(7), row(1)]);
+  assert.equal(await countAudit(store, { org }), 20);
+  assert.equal(await countAudit(store, { org, outcomes: ['error'] }), 7);
+  assert.equal(await countAudit(store, { org, fromMs: at(2), toMs: at(8) }), 6);
+  // The same row twice in one insert is one row.
+  await insertAuditFixtures(store, [row(20, { arguments: 'twice' }), row(20, { arguments: 'twice' })]);
+  assert.equal(await countAudit(store, { org, text: text('twice') }), 1);
+  assert.equal(await countAudit(store, { org }), 21);
+  // Copies of every row at once, then a merge folds them away: the count never moves.
+  await insertAuditFixtures(store, Array.from({ length: 21 }, (_, seq) => row(seq, seq === 20 ? { arguments: 'twice' } : {})));
+  assert.equal(await countAudit(store, { org }), 21);
+  await store.client.command({ query: 'OPTIMIZE TABLE audit_log FINAL' });
+  assert.equal(await countAudit(store, { org }), 21);
+});
+
 test('values with quotes, backslashes, NUL and SQL match literally', async () => {
   const nasty = ["o'rg", 'a\\b', 'x\0y', "'; DROP TABLE audit_log; --", '%_', 'ø🙂'];
   await insertAuditFixtures(store, nasty.map((actor, seq): AuditFixture => ({ org: 'nasty', seq, occurredAtMs: T + seq, actor, resource: actor })));

@@ -5,7 +5,8 @@
 // audit_log is a ReplacingMergeTree: until parts merge, a row the ledger
 // worker re-appended after a restart is stored twice with the same
 // (org, occurred_at, seq). Pages drop such copies as they read them (they are
-// adjacent in key order); counts read with FINAL.
+// adjacent in key order); counts use FINAL only where parts overlap in time
+// (count-audit.ts).
 import type { Store } from '../create-store.ts';
 import { toStoreError } from '../errors.ts';
 import { auditWhere, type AuditFilter, type AuditKey, type SqlPart } from './audit-filter-sql.ts';
@@ -130,21 +131,8 @@ export async function pageAuditByOffset(store: Store, filter: AuditFilter, optio
   return rowsByKeys(store, filter.org, keys);
 }
 
-/** Exact number of rows matching the filter (re-appended copies count once). */
-export async function countAudit(store: Store, filter: AuditFilter): Promise<number> {
-  const where = auditWhere(filter);
-  try {
-    const rs = await store.client.query({
-      query: `SELECT count() AS n FROM audit_log FINAL WHERE ${where.sql}`,
-      query_params: where.params,
-      format: 'JSONEachRow',
-    });
-    const [row] = await rs.json<{ n: string | number }>();
-    return Number(row?.n ?? 0);
-  } catch (err) {
-    throw toStoreError(err, 'counting audit rows');
-  }
-}
+// Exact counts: count-audit.ts.
+export { countAudit } from './count-audit.ts';
 
 /** `EXPLAIN indexes = 1` of the key step of the first page for `filter`, as text. */
 export async function explainAuditPage(store: Store, filter: AuditFilter, limit: number): Promise<string> {
