@@ -13,6 +13,11 @@ export function runWithTrace<T>(trace: TraceContext, fn: () => T): T {
   return current.run(trace, fn);
 }
 
+/** The trace context of the call in progress (set by runWithTrace), if any. */
+export function currentTrace(): TraceContext | undefined {
+  return current.getStore();
+}
+
 /** A fetch that adds the current call's `traceparent` (and `tracestate`) to each request. */
 export function tracingFetch(base: typeof fetch = fetch): typeof fetch {
   return (input, init) => {

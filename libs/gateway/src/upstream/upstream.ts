@@ -20,6 +20,7 @@ import { GatewayError } from '../errors.ts';
 import { upstreamMessage, UpstreamRpcError } from '../proxy/mcp-errors.ts';
 import { tracingFetch } from '../trace/outbound-trace.ts';
 import { Backoff } from './backoff.ts';
+import { HttpUpstreamTransport } from './http-upstream-transport.ts';
 
 export type UpstreamStatus = 'starting' | 'up' | 'down' | 'stopped';
 
@@ -134,7 +135,9 @@ export class Upstream {
   #transport(): Transport {
     const c = this.config;
     if (c.kind === 'http') {
-      return new StreamableHTTPClientTransport(new URL(c.url), { requestInit: { headers: { ...c.headers } }, fetch: tracingFetch() });
+      const url = new URL(c.url);
+      const sdk = new StreamableHTTPClientTransport(url, { requestInit: { headers: { ...c.headers } }, fetch: tracingFetch() });
+      return new HttpUpstreamTransport(sdk, { url, headers: { ...c.headers } });
     }
     const transport = new StdioClientTransport({
       command: c.command,
