@@ -46,14 +46,14 @@ export function startBatchSpan(consumer: string, batch: MessageBatch): Span {
     {
       kind: SpanKind.CONSUMER,
       links,
-    attributes: {
-      'messaging.system': 'kafka',
-      'messaging.operation.type': 'process',
-      'messaging.destination.name': batch.topic,
-      'messaging.destination.partition.id': String(batch.partition),
-      'messaging.consumer.group.name': consumer,
-      'messaging.batch.message_count': batch.messages.length,
-    },
+      attributes: {
+        'messaging.system': 'kafka',
+        'messaging.operation.type': 'process',
+        'messaging.destination.name': batch.topic,
+        'messaging.destination.partition.id': String(batch.partition),
+        'messaging.consumer.group.name': consumer,
+        'messaging.batch.message_count': batch.messages.length,
+      },
     },
     parent ? trace.setSpanContext(ROOT_CONTEXT, parent) : ROOT_CONTEXT,
   );

@@ -15,6 +15,8 @@ export interface RollupWorkerOptions {
   readonly bus: Bus;
   readonly store: Store;
   readonly groupId?: string;
+  /** The calls topic; default mcpg.calls.v1 (tests give one of their own). */
+  readonly topic?: string;
   /** Partitions for the topics if the worker has to create them. */
   readonly partitions?: number;
   readonly batchRows: number;
@@ -46,10 +48,11 @@ export interface RunningWorker {
 
 export async function startRollupWorker(opts: RollupWorkerOptions): Promise<RunningWorker> {
   // Topics may not exist yet when a worker starts before any gateway sent.
-  await opts.bus.ensureTopics([TOPICS.calls, TOPICS.deadletter].map((name) => ({ name, partitions: opts.partitions })));
+  const topic = opts.topic ?? TOPICS.calls;
+  await opts.bus.ensureTopics([topic, TOPICS.deadletter].map((name) => ({ name, partitions: opts.partitions })));
   const consumer = await opts.bus.consumer({
     groupId: opts.groupId ?? 'mcpg-rollup',
-    topics: [TOPICS.calls],
+    topics: [topic],
     fromBeginning: true,
     // The consumer stopped by itself (e.g. not authorised): nothing more will
     // arrive, so the worker must restart rather than idle.
