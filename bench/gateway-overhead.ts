@@ -8,12 +8,15 @@
 //   mixed: client ─stdio→ upstream    vs  client ─HTTP→ gateway ─stdio→ upstream
 // Besides wall time it prints the CPU time each gateway process spent per call
 // (from /proc, so it holds up when other work loads the machine).
+// Calls/s are measured with the SDK client and, for the HTTP front, with a
+// lean client (plain keep-alive POSTs) whose own cost stays out of the way.
 // Events go to the Kafka broker given with --kafka (on topics of their own),
 // or, without it, to the gateway's disk spool. --profile <dir> writes a CPU
 // profile of each gateway process there (bench/cpu-profile-summary.ts reads it).
-// Run: node --import tsx bench/gateway-overhead.ts [--calls N] [--kafka host:port] [--profile dir]
+// Run: node --import tsx bench/gateway-overhead.ts [--calls N] [--kafka host:port] [--profile dir] [--spans]
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { Agent, createServer, request as httpRequest } from 'node:http';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,6 +34,8 @@ const arg = (name: string) => {
 const N = Number(arg('calls') ?? 3_000);
 const kafka = arg('kafka');
 const profileDir = arg('profile');
+// --spans: the gateways export a span per call (OTLP over HTTP) to a sink in this process that accepts and drops them.
+const spans = process.argv.includes('--spans');
 const WARMUP = 300;
 const ARGS = { text: 'find open issues labelled bug in acme/site', limit: 20 };
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -95,6 +100,52 @@ async function throughput(client: Client, name: string, concurrency: number, sec
   return `${(calls / seconds).toFixed(0)}${cpu}`;
 }
 
+/**
+ * Calls/s the gateway's HTTP front takes from a lean client: plain keep-alive
+ * POSTs of tools/call in the SDK client's session, so the figure is the
+ * gateway's, not the SDK client's (which costs more CPU per call than the
+ * gateway on these two cores).
+ */
+async function rawThroughput(url: string, session: string, name: string, concurrency: number, seconds: number, gateway: ChildProcess): Promise<string> {
+  const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
+  const headers = {
+    authorization: `Bearer ${KEYS.acme.key}`,
+    'content-type': 'application/json',
+    accept: 'application/json, text/event-stream',
+    'mcp-session-id': session,
+    'mcp-protocol-version': '2025-11-25',
+  };
+  let calls = 0;
+  let next = 0;
+  const post = () =>
+    new Promise<void>((resolve, reject) => {
+      const body = JSON.stringify({ jsonrpc: '2.0', id: `raw-${next++}`, method: 'tools/call', params: { name, arguments: ARGS } });
+      const req = httpRequest(url, { method: 'POST', agent, headers: { ...headers, 'content-length': Buffer.byteLength(body) } }, (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (text += c));
+        res.on('end', () => (res.statusCode === 200 && text.includes('"result"') ? resolve() : reject(new Error(`HTTP ${res.statusCode}: ${text.slice(0, 200)}`))));
+      });
+      req.once('error', reject);
+      req.end(body);
+    });
+  const cpu0 = cpuMsOf(gateway.pid);
+  const own0 = process.cpuUsage();
+  const until = performance.now() + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < until) {
+        await post();
+        calls++;
+      }
+    }),
+  );
+  const own = process.cpuUsage(own0);
+  agent.destroy();
+  const cpu = cpuMsOf(gateway.pid) - cpu0;
+  return `${(calls / seconds).toFixed(0)}, gateway CPU ${(cpu / calls).toFixed(3)} ms/call (${(cpu / (seconds * 10)).toFixed(0)}% of one core), client CPU ${((own.user + own.system) / 1000 / calls).toFixed(3)} ms/call`;
+}
+
 function row(label: string, direct: Run, via: Run): void {
   const f = (n: number) => n.toFixed(3).padStart(7);
   const [d, g] = [direct.sorted, via.sorted];
@@ -107,7 +158,7 @@ function row(label: string, direct: Run, via: Run): void {
 
 /** A gateway process on a config file; resolves with its HTTP URL once it logged "gateway started". */
 async function startGatewayProcess(configFile: string, name: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [...nodeArgs(name), MAIN, '--config', configFile], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...nodeArgs(name), MAIN, '--config', configFile], { cwd: root, env: gatewayEnv, stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (c: Buffer) => {
@@ -120,6 +171,11 @@ async function startGatewayProcess(configFile: string, name: string): Promise<{ 
   child.stdout!.resume();
   return { child, url };
 }
+
+let spanRequests = 0;
+const sink = spans ? createServer((req, res) => req.resume().once('end', () => (spanRequests++, res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end()))) : null;
+if (sink) await new Promise<void>((resolve) => sink.listen(0, '127.0.0.1', resolve));
+const gatewayEnv = sink ? { ...process.env, MCPG_OTLP_ENDPOINT: `http://127.0.0.1:${(sink.address() as { port: number }).port}/v1/traces` } : process.env;
 
 const web = await startHttpUpstream();
 // A failed run must not leave its upstream and gateway processes behind.
@@ -152,7 +208,7 @@ await directStdio.connect(new StdioClientTransport({ command: process.execPath, 
 const stdioConfig = join(dir, 'gateway-stdio.json');
 const stdioDoc = JSON.parse(readFileSync(configFile, 'utf8')) as Record<string, unknown>;
 await writeFile(stdioConfig, JSON.stringify({ ...stdioDoc, instance: 'gw-bench-stdio', events: { spool: { dir: join(dir, 'spool-stdio') } } }));
-const stdioGatewayTransport = new StdioClientTransport({ command: process.execPath, args: [...nodeArgs('gateway-stdio-front'), MAIN, '--config', stdioConfig, '--stdio', 'true'], cwd: root });
+const stdioGatewayTransport = new StdioClientTransport({ command: process.execPath, args: [...nodeArgs('gateway-stdio-front'), MAIN, '--config', stdioConfig, '--stdio', 'true'], cwd: root, env: gatewayEnv as Record<string, string> });
 const viaStdioGateway = new Client({ name: 'bench', version: '1' });
 await viaStdioGateway.connect(stdioGatewayTransport);
 children.push(stdioGatewayTransport.pid ?? undefined);
@@ -160,16 +216,21 @@ const stdioGateway = { pid: stdioGatewayTransport.pid ?? undefined } as ChildPro
 // The stdio upstream of a gateway connects in the background: wait until the gateway lists it.
 for (let i = 0; i < 200 && !(await viaStdioGateway.listTools()).tools.some((t) => t.name === 'fx__echo'); i++) await new Promise((r) => setTimeout(r, 50));
 
-console.log(`${N} sequential echo calls per row (after ${WARMUP} warm-up); events to ${kafka ? `Kafka at ${kafka}` : 'the disk spool'}; Node ${process.version}; load average ${loadavg()[0]!.toFixed(1)}`);
+console.log(`${N} sequential echo calls per row (after ${WARMUP} warm-up); events to ${kafka ? `Kafka at ${kafka}` : 'the disk spool'}; tracing ${spans ? 'on (a span per call exported)' : 'off'}; Node ${process.version}; load average ${loadavg()[0]!.toFixed(1)}`);
 row('http', await latencies(directHttp, 'echo'), await latencies(viaGateway, 'web__echo', gateway.child));
 row('stdio', await latencies(directStdio, 'echo'), await latencies(viaStdioGateway, 'fx__echo', stdioGateway));
 row('mixed', await latencies(directStdio, 'echo'), await latencies(viaGateway, 'fx__echo', gateway.child));
 for (const c of [1, 8, 32]) {
   console.log(`calls/s through the gateway, HTTP front, stdio upstream, ${String(c).padStart(2)} concurrent: ${await throughput(viaGateway, 'fx__echo', c, 5, gateway.child)}`);
 }
+const session = (viaGateway.transport as StreamableHTTPClientTransport).sessionId!;
+for (const c of [8, 32]) {
+  console.log(`calls/s through the gateway, HTTP front (lean client), stdio upstream, ${String(c).padStart(2)} concurrent: ${await rawThroughput(gateway.url, session, 'fx__echo', c, 5, gateway.child)}`);
+}
+console.log(`calls/s through the gateway, HTTP front (lean client), HTTP upstream, 32 concurrent: ${await rawThroughput(gateway.url, session, 'web__echo', 32, 5, gateway.child)}`);
 console.log(`calls/s through the gateway, stdio front, stdio upstream, 32 concurrent: ${await throughput(viaStdioGateway, 'fx__echo', 32, 5, stdioGateway)}`);
 console.log(`calls/s direct to the stdio upstream, 32 concurrent: ${await throughput(directStdio, 'echo', 32, 5)}`);
-console.log(`load average at the end ${loadavg()[0]!.toFixed(1)}`);
+console.log(`load average at the end ${loadavg()[0]!.toFixed(1)}${sink ? `; span export requests received: ${spanRequests}` : ''}`);
 
 await Promise.all([viaGateway.close(), directHttp.close(), directStdio.close()]);
 // Closing stdin ends the stdio gateway's session; SIGTERM stops it (and writes its profile).
@@ -178,5 +239,6 @@ await viaStdioGateway.close();
 gateway.child.kill('SIGTERM');
 await new Promise((r) => gateway.child.once('exit', r));
 await web.stop();
+sink?.close();
 await rm(dir, { recursive: true, force: true });
 process.exit(0);
