@@ -73,8 +73,15 @@ export async function* exportAuditCsv(store: Store, filter: AuditFilter, columns
   let streams;
   try {
     streams = await openRawResultStreams(store);
+    let nextEnd = chunkEnd(store, filter, undefined, options.chunk);
     for (;;) {
-      const end = await chunkEnd(store, filter, after, options.chunk);
+      const end = await nextEnd;
+      // The next chunk's keys are looked up (on the store's connection) while
+      // this chunk streams (on the export's own); a failure surfaces when awaited.
+      if (end) {
+        nextEnd = chunkEnd(store, filter, end, options.chunk);
+        nextEnd.catch(() => {});
+      }
       const where = auditWhere(filter, after);
       // Rows from the cursor down to the chunk's last key (all of them when none: the last chunk).
       const until = end
