@@ -1,12 +1,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
-import { BasicTracerProvider, BatchSpanProcessor, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { BasicTracerProvider, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { spanGeneration } from './span-generation.ts';
 import { SwitchableSpanProcessor } from './switchable-span-processor.ts';
 import { startTracing } from './tracing.ts';
 import { TelemetryError } from './telemetry-errors.ts';
 
-/** An exporter that answers after a random delay, like a real backend, and keeps what it got. */
+/**
+ * An exporter that answers after a random delay, like a real backend, and
+ * keeps what it got; unlike the OTLP exporters its shutdown does not wait for
+ * answers still due (spanGeneration must).
+ */
 class SlowExporter implements SpanExporter {
   readonly got: string[] = [];
   shut = false;
@@ -30,7 +35,7 @@ test('switching exporters while spans end, many times and concurrently: every sp
   const generation = () => {
     const e = new SlowExporter();
     exporters.push(e);
-    return new BatchSpanProcessor(e, { maxExportBatchSize: 7, scheduledDelayMillis: 1 });
+    return spanGeneration(e, { maxExportBatchSize: 7, scheduledDelayMillis: 1 });
   };
   await switchable.swap(generation());
 
@@ -61,7 +66,7 @@ test('switching to none drops spans from then on; a span that ended before still
   const switchable = new SwitchableSpanProcessor();
   const tracer = new BasicTracerProvider({ spanProcessors: [switchable] }).getTracer('t');
   const e = new SlowExporter();
-  await switchable.swap(new BatchSpanProcessor(e, { scheduledDelayMillis: 10_000 }));
+  await switchable.swap(spanGeneration(e, { scheduledDelayMillis: 10_000 }));
   const kept = tracer.startSpan('kept');
   kept.end();
   await switchable.swap(null);

@@ -4,9 +4,10 @@
 // watched config file and the admin endpoint) without a restart and without
 // losing or repeating a span (see switchable-span-processor.ts).
 import { NodeSDK } from '@opentelemetry/sdk-node';
-import { BatchSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { describeTracingConfig, resolveTracingConfig, TRACING_OFF, type TracingConfig, type TracingConfigView } from './exporter-config.ts';
 import { createOtlpExporter } from './otlp-exporter.ts';
+import { spanGeneration } from './span-generation.ts';
 import { SwitchableSampler } from './switchable-sampler.ts';
 import { SwitchableSpanProcessor } from './switchable-span-processor.ts';
 import { TelemetryError } from './telemetry-errors.ts';
@@ -62,7 +63,7 @@ export function startTracing(opts: TracingOptions): Tracing {
   const apply = async (next: TracingConfig): Promise<TracingConfigView> => {
     if (stopped) throw new TelemetryError('TRACING_SHUT_DOWN', 'tracing is shut down');
     // Built before anything changes: an exporter that cannot be made leaves the old one in place.
-    const processor = next.endpoint === null ? null : new BatchSpanProcessor(createOtlpExporter({ ...next, endpoint: next.endpoint }), { maxQueueSize: MAX_QUEUE });
+    const processor = next.endpoint === null ? null : spanGeneration(createOtlpExporter({ ...next, endpoint: next.endpoint }), { maxQueueSize: MAX_QUEUE });
     // With extra processors (tests) spans are recorded even without an exporter.
     sampler.set(next.endpoint === null && extra.length === 0 ? null : next.sampleRate);
     config = next;
