@@ -19,15 +19,18 @@ export interface FleetSimOptions {
   readonly audit?: boolean;
   readonly partitions?: number;
   readonly signal?: AbortSignal;
+  /** Topics to send to instead of mcpg's (tests use their own, so they read only their events). */
+  readonly topics?: { readonly calls?: string; readonly audit?: string };
 }
 
 export async function runFleetSim(opts: FleetSimOptions): Promise<TrafficSummary> {
+  const rename: Record<string, string> = { [TOPICS.calls]: opts.topics?.calls ?? TOPICS.calls, [TOPICS.audit]: opts.topics?.audit ?? TOPICS.audit };
   await opts.bus.ensureTopics(
-    [TOPICS.calls, TOPICS.audit, TOPICS.deadletter].map((name) => ({ name, partitions: opts.partitions ?? 6 })),
+    [rename[TOPICS.calls]!, rename[TOPICS.audit]!, TOPICS.deadletter].map((name) => ({ name, partitions: opts.partitions ?? 6 })),
   );
   const producer = await opts.bus.producer();
   try {
-    return await runTraffic({ ...opts, send: (topic, messages) => producer.send(topic, messages) });
+    return await runTraffic({ ...opts, send: (topic, messages) => producer.send(rename[topic] ?? topic, messages) });
   } finally {
     await producer.close();
   }
