@@ -2,13 +2,16 @@
 // appended to the open segment (`<seq>.open`); a full segment is sealed as
 // `<seq>.<records>.seg`, so its record count is known without reading it.
 // The drainer takes the oldest segment whole and deletes it once Kafka has
-// it. Segments written in front (`putFront`) get a lower sequence number:
+// it; as its batches go out it records how many records Kafka has in a small
+// `<seq>.<records>.sent` file beside it, so after a crash only the batch in
+// flight is sent again, not the whole segment (duplicates would be harmless,
+// event ids are idempotent, but a 16 MiB segment is ~40k events). Segments written in front (`putFront`) get a lower sequence number:
 // that is how a batch that was in flight at shutdown keeps its place.
 //
 // The size cap counts every byte on disk or about to be. When a record does
 // not fit, `drop-oldest` deletes the oldest sealed segment not being drained,
 // `drop-newest` refuses the new record; every dropped record is counted.
-import { mkdir, open, readdir, readFile, rename, stat, truncate, unlink, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, stat, truncate, unlink, writeFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SpoolFsync, SpoolOverflow } from '../config/gateway-config.ts';
 import { GatewayError } from '../errors.ts';
@@ -44,6 +47,10 @@ interface ActiveSegment {
 /** A segment handed to the drainer; `release` deletes it once its records are in Kafka. */
 export interface TakenSegment {
   readonly records: readonly OutboxRecord[];
+  /** How many of the records, from the start, Kafka already had when the segment was taken. */
+  readonly sent: number;
+  /** Records that the first `count` records are in Kafka (not synced: a lost mark only means sending more again). */
+  markSent(count: number): Promise<void>;
   release(): Promise<void>;
 }
 
@@ -150,13 +157,18 @@ export class DiskSpool {
     segment.taken = true;
     const taken = segment;
     const file = this.#fileOf(taken);
+    const mark = sentFileOf(file);
     const { records } = decodeRecords(await readFile(file));
+    const sent = Math.min(records.length, Math.max(0, Number.parseInt(await readFile(mark, 'utf8').catch(() => '0'), 10) || 0));
     return {
       records,
+      sent,
+      markSent: (count) => writeFile(mark, String(count)).catch(() => undefined),
       release: async () => {
         const at = this.#sealed.indexOf(taken);
         if (at >= 0) this.#sealed.splice(at, 1);
         await unlink(file).catch(() => undefined);
+        await unlink(mark).catch(() => undefined);
       },
     };
   }
@@ -204,6 +216,7 @@ export class DiskSpool {
       if (!victim) return false;
       this.#sealed.splice(this.#sealed.indexOf(victim), 1);
       void unlink(this.#fileOf(victim)).catch(() => undefined);
+      void unlink(sentFileOf(this.#fileOf(victim))).catch(() => undefined);
       this.#o.onDropped?.(victim.records, 'drop-oldest');
     }
     return true;
@@ -298,6 +311,9 @@ export class DiskSpool {
         if (records.length > 0) this.#sealed.push({ seq: Number(open[1]), records: records.length, bytes: intactBytes, taken: false });
         continue;
       }
+      // A mark whose segment is gone (a crash between the two deletes) is dropped.
+      const mark = /^(\d{12}\.\d+)\.sent$/.exec(name);
+      if (mark && !names.includes(`${mark[1]}.seg`)) await unlink(join(this.#o.dir, name)).catch(() => undefined);
       const sealed = /^(\d{12})\.(\d+)\.seg$/.exec(name);
       if (sealed) {
         const { size } = await stat(join(this.#o.dir, name));
@@ -308,4 +324,8 @@ export class DiskSpool {
     const last = this.#sealed.at(-1);
     if (last) this.#nextSeq = Math.max(this.#nextSeq, last.seq + 1);
   }
+}
+
+function sentFileOf(segmentFile: string): string {
+  return segmentFile.replace(/\.seg$/, '.sent');
 }

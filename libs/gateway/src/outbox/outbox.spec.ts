@@ -107,6 +107,40 @@ test('stopped while Kafka is down: nothing is lost, the next start sends it all 
     await second.stop();
   }));
 
+test('a crash while a segment drains: after the restart only what Kafka did not take is sent', () =>
+  withDir(async (dir) => {
+    // Kafka takes four batches of 25 from the one segment, then hangs on the fifth: the process "dies" there.
+    const dying = new (class extends FakeKafka {
+      attempts = 0;
+      override async send(topic: string, messages: readonly OutgoingMessage[]): Promise<void> {
+        if (++this.attempts > 4 && !this.down) return new Promise(() => undefined);
+        return super.send(topic, messages);
+      }
+    })();
+    dying.down = true;
+    const spool = await DiskSpool.open(spoolOptions(dir, { segmentBytes: 1024 * 1024 }));
+    const first = outbox(dying, spool, 0);
+    first.start();
+    for (let i = 0; i < 300; i++) first.publish([rec('calls', i)]);
+    await spool.flushed();
+    dying.attempts = 0;
+    dying.down = false;
+    const until = Date.now() + 10_000;
+    while (dying.attempts < 5) {
+      assert.ok(Date.now() < until, 'the fifth batch was attempted');
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    assert.deepEqual(dying.values('calls'), range('calls', 0, 100));
+
+    const kafka = new FakeKafka();
+    const second = outbox(kafka, await DiskSpool.open(spoolOptions(dir)));
+    second.start();
+    await second.idle();
+    assert.deepEqual(kafka.values('calls'), range('calls', 100, 300), 'nothing Kafka already had is sent again');
+    await second.stop();
+    assert.deepEqual(await readdir(dir), [], 'the segment and its mark are gone');
+  }));
+
 test('spool full, drop-newest: the oldest events are kept and every dropped one is counted', () =>
   withDir(async (dir) => {
     let dropped = 0;

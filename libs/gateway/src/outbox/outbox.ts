@@ -164,7 +164,7 @@ export class Outbox {
   async #next(): Promise<InFlight | null> {
     if (!this.#o.spool.isEmpty) {
       const segment = await this.#o.spool.takeOldest();
-      if (segment) return { records: segment.records, cursor: 0, segment, doneTopics: new Set() };
+      if (segment) return { records: segment.records, cursor: segment.sent, segment, doneTopics: new Set() };
     }
     if (this.#queue.length === 0) return null;
     return { records: this.#queue.splice(0, this.#o.batchSize), cursor: 0, segment: null, doneTopics: new Set() };
@@ -192,7 +192,7 @@ export class Outbox {
     if (batch.cursor >= batch.records.length) {
       this.#inFlight = null;
       await batch.segment?.release();
-    }
+    } else await batch.segment?.markSent(batch.cursor);
     // Kafka took a batch and nothing older waits on disk: new events may use the memory queue again.
     if (this.#o.spool.isEmpty) this.#degraded = false;
     return true;
