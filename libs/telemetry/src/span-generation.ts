@@ -33,6 +33,17 @@ export class DrainingExporter implements SpanExporter {
   }
 }
 
+/** A flush also waits for the exports already under way, so "flushed" means answered. */
 export function spanGeneration(exporter: SpanExporter, config?: BufferConfig): SpanProcessor {
-  return new BatchSpanProcessor(new DrainingExporter(exporter), config);
+  const draining = new DrainingExporter(exporter);
+  const batch = new BatchSpanProcessor(draining, config);
+  return {
+    onStart: (span, parentContext) => batch.onStart(span, parentContext),
+    onEnd: (span) => batch.onEnd(span),
+    async forceFlush() {
+      await batch.forceFlush();
+      await draining.forceFlush();
+    },
+    shutdown: () => batch.shutdown(),
+  };
 }

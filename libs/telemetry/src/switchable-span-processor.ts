@@ -1,7 +1,8 @@
 // A span processor whose exporter can be replaced while spans keep ending.
-// Each configuration is one generation: its own BatchSpanProcessor and
-// exporter. A span goes to the generation that is current when it ends
-// (onEnd is synchronous, and the swap is one assignment on the same thread),
+// Each configuration is one generation (span-generation.ts): its own
+// BatchSpanProcessor and exporter. A span goes to the generation that is
+// current when it ends (onEnd is synchronous, and the swap is one assignment
+// on the same thread),
 // so every span lands in exactly one generation. The old generation is then
 // flushed and shut down: what it had queued is still exported, to the old
 // backend, and nothing is sent to both.
