@@ -82,5 +82,18 @@ export async function seedRollups(store: Store, nowMs: number): Promise<number> 
   const minutes = 30 * 24 * 60;
   const rows = minutes * 120;
   await store.client.command({ query: ROLLUP_SQL, query_params: { t0: nowMs - 30 * DAY_MS, rows } });
+  await seedDayTotals(store);
   return rows;
+}
+
+/** The day totals the rollup worker writes beside the minute rows: their sums per label set and UTC day. */
+export async function seedDayTotals(store: Store): Promise<void> {
+  await store.client.command({
+    query: `INSERT INTO tool_totals_1d (org, workspace, plugin, tool, day, source_partition, chunk_start, last_offset, calls, errors,
+  outcome_ok, outcome_error, outcome_denied, outcome_timeout, outcome_cancelled, tokens_in, tokens_out, duration_us_sum)
+SELECT org, workspace, plugin, tool, toDate(minute) AS day, source_partition, chunk_start, max(last_offset), sum(calls), sum(errors),
+       sum(outcome_ok), sum(outcome_error), sum(outcome_denied), sum(outcome_timeout), sum(outcome_cancelled), sum(tokens_in), sum(tokens_out), sum(duration_us_sum)
+FROM tool_rollups_1m FINAL
+GROUP BY org, workspace, plugin, tool, day, source_partition, chunk_start`,
+  });
 }

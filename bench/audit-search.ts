@@ -13,7 +13,7 @@ import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildApi } from '@mcpg/api';
 import { countAudit, createStore, migrate, pageAuditByKey, parseAuditText, queryTokenUsage, type AuditFilter, type AuditKey } from '@mcpg/store';
-import { seedAuditLog, seedRollups } from './audit-search-seed.ts';
+import { seedAuditLog, seedDayTotals, seedRollups } from './audit-search-seed.ts';
 
 const total = Number(process.argv[2] ?? 10_000_000);
 const iterations = Number(process.argv[3] ?? 50);
@@ -33,6 +33,9 @@ let t = performance.now();
 if (Number(before?.n ?? 0) === total) {
   now = Number(before!.t0) + 30 * 86_400_000;
   console.log(`reusing ${total.toLocaleString('en')} seeded audit rows`);
+  // Directories seeded before day totals were part of the seed get them now.
+  const days = await (await store.client.query({ query: 'SELECT count() AS n FROM tool_totals_1d', format: 'JSONEachRow' })).json<{ n: string }>();
+  if (Number(days[0]?.n ?? 0) === 0) await seedDayTotals(store);
 } else {
   if (Number(before?.n ?? 0) !== 0) throw new Error(`the data directory holds ${before?.n} audit rows, not ${total}: use an empty one`);
   await seedAuditLog(store, total, now, (done) => process.stdout.write(`\rseeded ${done.toLocaleString('en')} audit rows`));
@@ -99,6 +102,10 @@ await measure('total count (q=invoice)', () => countAudit(store, { ...acme, text
 await measure('total count (org only)', () => countAudit(store, acme));
 await measure('tokens by tool per hour, 30 days (rollups)', async () =>
   (await queryTokenUsage(store, { org: 'acme', fromMs: now - 30 * 86_400_000, toMs: now, groupBy: 'tool', interval: 'hour', top: 10 })).series,
+  Math.min(iterations, 20),
+);
+await measure('tokens by tool per day, 30 days (day totals + edge minutes)', async () =>
+  (await queryTokenUsage(store, { org: 'acme', fromMs: now - 30 * 86_400_000, toMs: now, groupBy: 'tool', interval: 'day', top: 10 })).series,
   Math.min(iterations, 20),
 );
 

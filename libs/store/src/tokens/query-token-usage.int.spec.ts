@@ -1,8 +1,9 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { RollupRow } from '@mcpg/rollup';
+import type { DayTotalsRow, RollupRow } from '@mcpg/rollup';
 import type { Store } from '../create-store.ts';
 import { createTestStore } from '../testing.ts';
+import { insertDayTotals } from '../rollups/insert-day-totals.ts';
 import { insertRollups } from '../rollups/insert-rollups.ts';
 import { insertToolInvocations } from '../tool-invocations/insert-tool-invocations.ts';
 import type { ToolInvocationRow } from '../tool-invocations/tool-invocation-row.ts';
@@ -52,6 +53,35 @@ test('tokens per server and hour, heaviest first, the rest as __other__, totals 
   const tools = await queryTokenUsage(store, { org: 'acme', fromMs: T, toMs: T + 2 * H, groupBy: 'tool', interval: 'day', top: 10 });
   assert.deepEqual(tools.top.map((t) => t.group), ['github__search', 'slack__search', 'github__create_pr', 'jira__search']);
   assert.deepEqual(tools.series.map((s) => s.bucketMs), [T, T, T, T]);
+});
+
+test('per day: whole days from the day totals (also once their minute rows expired), partial days from the minute rows', async () => {
+  const D = Date.UTC(2026, 10, 10);
+  const org = 'daily';
+  const day = (dayMs: number, tokensIn: number, tokensOut: number): DayTotalsRow => {
+    const { minute: _minute, latency_min_ms: _a, latency_max_ms: _b, latency_means: _c, latency_weights: _d, ...counters } = rollup({ org, tokens_in: tokensIn, tokens_out: tokensOut });
+    return { ...counters, day: dayMs };
+  };
+  await insertRollups(store, [
+    rollup({ org, minute: D - 7 * H, tokens_in: 1000, tokens_out: 1000 }), // before the range
+    rollup({ org, minute: D - 2 * H, tokens_in: 5, tokens_out: 1 }),
+    rollup({ org, minute: D + 4 * H, tokens_in: 10, tokens_out: 10 }), // also in day D's totals
+    rollup({ org, minute: D + 48 * H + H, tokens_in: 7, tokens_out: 2 }),
+    rollup({ org, minute: D + 48 * H + 4 * H, tokens_in: 1000, tokens_out: 1000 }), // after the range
+  ]);
+  // Day D+1 has day totals only: its minute rows are past their 90 days.
+  await insertDayTotals(store, [day(D, 10, 10), day(D + 24 * H, 20, 0)]);
+  const usage = await queryTokenUsage(store, { org, fromMs: D - 6 * H, toMs: D + 48 * H + 3 * H, groupBy: 'server', interval: 'day', top: 5 });
+  assert.deepEqual(usage.series.map((s) => [s.bucketMs, s.input, s.output]), [
+    [D - 24 * H, 5, 1],
+    [D, 10, 10],
+    [D + 24 * H, 20, 0],
+    [D + 48 * H, 7, 2],
+  ]);
+  assert.deepEqual(usage.totals, { input: 42, output: 13, total: 55 });
+  // Per hour everything comes from the minute rows.
+  const hourly = await queryTokenUsage(store, { org, fromMs: D - 6 * H, toMs: D + 48 * H + 3 * H, groupBy: 'server', interval: 'hour', top: 5 });
+  assert.deepEqual(hourly.totals, { input: 22, output: 13, total: 35 });
 });
 
 test('tokens per actor come from the raw calls', async () => {

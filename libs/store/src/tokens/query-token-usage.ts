@@ -1,8 +1,12 @@
 // Token analytics: input/output tokens per group and per time bucket, plus the
 // heaviest groups. server, tool and workspace come from the per-minute
 // rollups (tool_rollups_1m, kept 90 days; `server` is the rollups' plugin);
-// `actor` is not a rollup label, so it is read from the raw calls
-// (tool_invocations, kept 30 days): actor figures older than that are gone.
+// per day, whole UTC days come from the day totals instead (tool_totals_1d:
+// the same fold's figures, one row per label set and day rather than per
+// minute, so a month reads ~1,440 times fewer rows), and only the partial
+// days at either end from the minute rows. `actor` is not a rollup label, so
+// it is read from the raw calls (tool_invocations, kept 30 days): actor
+// figures older than that are gone.
 import type { Store } from '../create-store.ts';
 import { toStoreError } from '../errors.ts';
 
@@ -62,6 +66,46 @@ const BUCKET: Record<TokenInterval, (time: string) => string> = {
 
 type Num = string | number;
 
+const DAY_MS = 86_400_000;
+
+/** The SELECT of bucket, group and token sums for `q`, grouped by the raw label columns. */
+function usageSql(q: TokenUsageQuery): { sql: string; params: Record<string, unknown> } {
+  const src = SOURCES[q.groupBy];
+  const cols = src.columns.join(', ');
+  const group = `[${src.columns.map((c) => `toString(${c})`).join(', ')}] AS g`;
+  const params: Record<string, unknown> = { org: q.org, from_ms: q.fromMs, to_ms: q.toMs };
+  const firstDay = Math.ceil(q.fromMs / DAY_MS) * DAY_MS;
+  const endDay = Math.floor(q.toMs / DAY_MS) * DAY_MS;
+  if (q.interval !== 'day' || src.table !== 'tool_rollups_1m' || endDay <= firstDay) {
+    return {
+      sql: `SELECT toUnixTimestamp(${BUCKET[q.interval](src.time)}) AS bucket, ${group}, sum(tokens_in) AS i, sum(tokens_out) AS o
+FROM ${src.table} FINAL
+WHERE org = {org:String} AND ${src.range}
+GROUP BY bucket, ${cols}
+ORDER BY bucket`,
+      params,
+    };
+  }
+  // Whole days from the day totals, the partial days at either end from the minute rows.
+  return {
+    sql: `SELECT bucket, g, sum(i) AS i, sum(o) AS o FROM (
+  SELECT toUnixTimestamp(toStartOfDay(minute)) AS bucket, ${group}, sum(tokens_in) AS i, sum(tokens_out) AS o
+  FROM tool_rollups_1m FINAL
+  WHERE org = {org:String} AND ${ROLLUP_RANGE}
+    AND (minute < toDateTime(intDiv({first_day_ms:Int64}, 1000), 'UTC') OR minute >= toDateTime(intDiv({end_day_ms:Int64}, 1000), 'UTC'))
+  GROUP BY bucket, ${cols}
+  UNION ALL
+  SELECT toUnixTimestamp(toDateTime(day, 'UTC')) AS bucket, ${group}, sum(tokens_in) AS i, sum(tokens_out) AS o
+  FROM tool_totals_1d FINAL
+  WHERE org = {org:String} AND day >= toDate(toDateTime(intDiv({first_day_ms:Int64}, 1000), 'UTC')) AND day < toDate(toDateTime(intDiv({end_day_ms:Int64}, 1000), 'UTC'))
+  GROUP BY bucket, ${cols}
+)
+GROUP BY bucket, g
+ORDER BY bucket`,
+    params: { ...params, first_day_ms: firstDay, end_day_ms: endDay },
+  };
+}
+
 /**
  * One pass over the range: sums per bucket and group (grouped by the raw
  * LowCardinality columns, named in JS), then the top groups and the fold of
@@ -69,20 +113,10 @@ type Num = string | number;
  * labels (capped per org); actors are read the same way, from the raw calls.
  */
 export async function queryTokenUsage(store: Store, q: TokenUsageQuery): Promise<TokenUsage> {
-  const src = SOURCES[q.groupBy];
-  const cols = src.columns.join(', ');
   let rows: { bucket: Num; i: Num; o: Num; g: string[] }[];
   try {
-    const rs = await store.client.query({
-      query: `SELECT toUnixTimestamp(${BUCKET[q.interval](src.time)}) AS bucket, [${src.columns.map((c) => `toString(${c})`).join(', ')}] AS g,
-       sum(tokens_in) AS i, sum(tokens_out) AS o
-FROM ${src.table} FINAL
-WHERE org = {org:String} AND ${src.range}
-GROUP BY bucket, ${cols}
-ORDER BY bucket`,
-      query_params: { org: q.org, from_ms: q.fromMs, to_ms: q.toMs },
-      format: 'JSONEachRow',
-    });
+    const { sql, params } = usageSql(q);
+    const rs = await store.client.query({ query: sql, query_params: params, format: 'JSONEachRow' });
     rows = await rs.json();
   } catch (err) {
     throw toStoreError(err, 'querying token usage');
