@@ -15,7 +15,7 @@
 // profile of each gateway process there (bench/cpu-profile-summary.ts reads it).
 // Run: node --import tsx bench/gateway-overhead.ts [--calls N] [--kafka host:port] [--profile dir] [--spans]
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { Agent, createServer, request as httpRequest } from 'node:http';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
@@ -182,6 +182,7 @@ const web = await startHttpUpstream();
 const children: Array<number | undefined> = [web.child.pid];
 process.once('exit', () => children.forEach((pid) => pid && isRunning(pid) && process.kill(pid, 'SIGTERM')));
 const dir = await mkdtemp(join(tmpdir(), 'mcpg-bench-gateway-'));
+process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
 const configFile = join(dir, 'gateway.json');
 await writeFile(
   configFile,
