@@ -15,3 +15,4 @@ export type { OutboxRecord } from './outbox/outbox-record.ts';
 export { GatewayMetrics } from './metrics/gateway-metrics.ts';
 export { gatewaySettings } from './settings.ts';
 export { openGatewayBus } from './gateway-bus.ts';
+export { HttpUpstreamTransport, type HttpUpstreamTransportOptions } from './upstream/http-upstream-transport.ts';
