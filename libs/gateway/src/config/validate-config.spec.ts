@@ -92,3 +92,8 @@ test('kafka.tls and kafka.sasl: read when present, every mistake named', () => {
   assert.match(text, /kafka\.sasl\.passwordFile: required/);
   assert.doesNotMatch(text, /inline/, 'an inline password is not echoed');
 });
+
+test('limits.maxArgumentBytes stops below what an HTTP request can carry', () => {
+  assert.equal(validateConfig({ ...minimal, limits: { maxArgumentBytes: 4 * 1024 * 1024 - 64 * 1024 } }).limits.maxArgumentBytes, 4_128_768);
+  assert.match(problems({ ...minimal, limits: { maxArgumentBytes: 8 * 1024 * 1024 } }), /limits\.maxArgumentBytes: .*4128768/);
+});

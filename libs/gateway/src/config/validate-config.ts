@@ -5,6 +5,7 @@ import { TOPICS } from '@mcpg/events';
 import { GatewayError } from '../errors.ts';
 import { FieldReader, type Doc } from './field-reader.ts';
 import { readKafkaSasl, readKafkaTls } from './kafka-security-config.ts';
+import { MAX_ARGUMENT_BYTES } from '../request-limits.ts';
 import type {
   ApiKeyConfig,
   GatewayConfig,
@@ -75,7 +76,7 @@ export function validateConfig(raw: unknown): GatewayConfig {
     },
     policy: { defaultEffect: r.oneOf(policy, 'default', 'policy', ['permit', 'deny'] as const, 'permit'), rules },
     limits: {
-      maxArgumentBytes: r.int(limits, 'maxArgumentBytes', 'limits', { default: MIB, min: 2, max: 64 * MIB }),
+      maxArgumentBytes: r.int(limits, 'maxArgumentBytes', 'limits', { default: MIB, min: 2, max: MAX_ARGUMENT_BYTES }),
       auditPayloadBytes: r.int(limits, 'auditPayloadBytes', 'limits', { default: 4096, min: 0, max: MIB }),
     },
     kafka: {

@@ -10,6 +10,7 @@
 // below do not pass) goes to the SDK's transport, which answers it exactly
 // as before.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { MAX_BODY_BYTES } from '../request-limits.ts';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { Transport, TransportSendOptions } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
@@ -17,8 +18,6 @@ import { SUPPORTED_PROTOCOL_VERSIONS, type JSONRPCMessage, type MessageExtraInfo
 
 /** As the SDK's transport: a comment frame on an SSE answer this often, so idle proxies keep the connection. */
 export const SSE_KEEP_ALIVE_MS = 15_000;
-/** As the SDK's transport (its default): bodies over this are refused with 413 before parsing. */
-export const MAX_BODY_BYTES = 4 * 1024 * 1024;
 
 export interface SessionTransportOptions {
   readonly sessionIdGenerator: () => string;
