@@ -27,6 +27,8 @@ export interface Store {
   readonly location: string;
   /** Resolves if ClickHouse answers `SELECT 1`; throws a StoreError otherwise. */
   ping(): Promise<void>;
+  /** True once `close` was called: writers that go around the client check it. */
+  readonly closed: boolean;
   /** Idempotent. */
   close(): Promise<void>;
 }
@@ -87,6 +89,9 @@ function makeStore(client: ClickHouseClient, database: string, kind: Store['kind
     database,
     kind,
     location,
+    get closed() {
+      return closed;
+    },
     async ping() {
       if (closed) throw new StoreError('STORE_CLOSED', `the store for ${location} is closed`, false);
       // `select: true` runs SELECT 1 through the database binding, so a

@@ -36,6 +36,10 @@ export async function createTestStore(options: { migrate?: boolean } = {}): Prom
   if (options.migrate !== false) await migrate(store);
   return {
     ...store,
+    // A getter, not the value the spread copied: it must follow close().
+    get closed() {
+      return store.closed;
+    },
     async close() {
       await store.client.command({ query: `DROP DATABASE IF EXISTS \`${store.database}\`` }).catch(() => undefined);
       await store.close();

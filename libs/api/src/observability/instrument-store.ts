@@ -33,6 +33,9 @@ export function instrumentStore(store: Store, metrics: Pick<ApiMetrics, 'storeQu
     kind: store.kind,
     location: store.location,
     ping: () => store.ping(),
+    get closed() {
+      return store.closed;
+    },
     close: () => store.close(),
   };
 }

@@ -25,6 +25,8 @@ export async function insertJsonLines(store: Store, table: string, columns: read
     if (!IDENTIFIER.test(name)) throw new StoreError('INVALID_CONFIG', `invalid identifier ${JSON.stringify(name)} in an insert`, false);
   }
   if (!body.length) return;
+  // The lease below would open the engine again for a closed store: refuse, as the client does.
+  if (store.closed) throw new StoreError('STORE_CLOSED', `the store for ${store.location} is closed`, false);
   if (store.kind === 'embedded') {
     // The process has one embedded session (embedded-engine.ts), which the
     // store holds a lease on; this borrows it for the one call.

@@ -125,3 +125,10 @@ test('checkpoints and the resume state round-trip', async () => {
   assert.equal(next.row.seq, 37n);
   assert.equal(toHex(next.leafHash), toHex(ledger.append(event(37)).appended.leafHash));
 });
+
+test('a closed store refuses ledger inserts instead of opening the engine again', async () => {
+  const other = await createTestStore();
+  await other.close();
+  await assert.rejects(insertLedgerRows(other, rows.slice(0, 1)), (e: unknown) => e instanceof Error && (e as { code?: string }).code === 'STORE_CLOSED');
+  await assert.rejects(insertMerkleNodes(other, nodes.slice(0, 1)), (e: unknown) => e instanceof Error && (e as { code?: string }).code === 'STORE_CLOSED');
+});
