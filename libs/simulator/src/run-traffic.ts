@@ -7,6 +7,9 @@ import { Random } from './random.ts';
 import { Tally } from './tally.ts';
 import { TrafficGenerator, type TrafficOptions } from './traffic.ts';
 
+/** One simulated call in this many carries a sampled trace flag. */
+const SAMPLED_EVERY = 64;
+
 export interface SimMessage {
   readonly key: string | null;
   readonly value: Buffer;
@@ -58,7 +61,11 @@ export async function runTraffic(opts: RunTrafficOptions): Promise<TrafficSummar
     const audits: SimMessage[] = [];
     for (let i = 0; i < n; i++) {
       const { call, audit } = gen.next();
-      const headers = call.trace_id && call.span_id ? { traceparent: `00-${call.trace_id}-${call.span_id}-01` } : undefined;
+      // Sampled as a gateway sampling one call in SAMPLED_EVERY would mark it:
+      // every call carries its trace, few ask the pipeline to record spans, so
+      // `mcpg up` with export on does not overflow the span queue at demo rates.
+      const flags = gen.count % SAMPLED_EVERY === 0 ? '01' : '00';
+      const headers = call.trace_id && call.span_id ? { traceparent: `00-${call.trace_id}-${call.span_id}-${flags}` } : undefined;
       const value = toolCallCodec.encode(call);
       calls.push({ key: call.org, value, headers });
       tally.addCall(call);
