@@ -15,3 +15,4 @@ export {
 export { decodeLedgerMessage, maskAuditEvent, LedgerDecodeError, LEDGER_DECODE_CODES, type PendingLedgerEvent } from './ledger-event.ts';
 export { loadSigningKeys, demoSigningKey, SigningKeyConfigError, type DemoKey, type SigningKeyConfig } from './ledger-signing-keys.ts';
 export { startWorkerHttp, type WorkerHttp, type WorkerHttpOptions, type WorkerProgress } from './worker-http.ts';
+export { runWorkerProcess, type WorkerDeps, type WorkerProcessConfig, type WorkerProcessOptions } from './worker-process.ts';
