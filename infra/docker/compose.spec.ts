@@ -2,10 +2,10 @@
 // `config`): it must parse and resolve; refuse to start, naming the variable,
 // when a required one is missing; and wire the stack the way the apps, the
 // ClickHouse users file and the Prometheus config expect.
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { parse } from 'yaml';
@@ -23,8 +23,11 @@ function compose(envFile: string, args: string[]) {
   return r;
 }
 
+const envDir = mkdtempSync(join(tmpdir(), 'mcpg-compose-'));
+after(() => rmSync(envDir, { recursive: true, force: true }));
+
 function envFileWithout(name: string): string {
-  const path = join(mkdtempSync(join(tmpdir(), 'mcpg-compose-')), 'test.env');
+  const path = join(envDir, `without-${name}.env`);
   writeFileSync(path, exampleEnv.split('\n').filter((l) => !l.startsWith(`${name}=`)).join('\n'));
   return path;
 }
