@@ -1,5 +1,6 @@
 export * from './errors.ts';
 export * from './create-store.ts';
+export * from './store-readiness.ts';
 export * from './migrations/migrate.ts';
 export * from './tool-invocations/tool-invocation-row.ts';
 export * from './tool-invocations/insert-tool-invocations.ts';
@@ -13,5 +14,6 @@ export * from './audit/audit-filter-sql.ts';
 export * from './audit/query-audit.ts';
 export * from './tokens/query-token-usage.ts';
 export * from './rollups/insert-day-totals.ts';
+export * from './rollups/insert-hour-totals.ts';
 export * from './ledger/index.ts';
 export * from './audit/export-audit-csv.ts';

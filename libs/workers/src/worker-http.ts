@@ -10,7 +10,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import type { LagTracker, SinkTotals } from '@mcpg/pipeline';
-import { StoreError, type Store } from '@mcpg/store';
+import { storeReadiness, type Store } from '@mcpg/store';
 
 export interface WorkerHttpOptions {
   /** Labels the metrics, e.g. `rollup-worker`. */
@@ -41,14 +41,6 @@ export interface WorkerHttp {
 
 const json = (res: ServerResponse, code: number, body: object) =>
   res.writeHead(code, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' }).end(JSON.stringify(body));
-
-function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new StoreError('CLICKHOUSE_UNREACHABLE', `no answer within ${ms} ms`, true)), ms);
-  });
-  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
-}
 
 function workerRegistry(name: string, progress: () => WorkerProgress | undefined): Registry {
   const registry = new Registry();
@@ -109,14 +101,9 @@ export async function startWorkerHttp(opts: WorkerHttpOptions): Promise<WorkerHt
   const ready = async (res: ServerResponse) => {
     if (stopping) return json(res, 503, { status: 'unavailable', reason: 'the worker is shutting down' });
     if (!worker) return json(res, 503, { status: 'unavailable', reason: 'the worker has not joined its consumer group yet' });
-    try {
-      await withTimeout(opts.store.ping(), pingTimeoutMs);
-      return json(res, 200, { status: 'ok' });
-    } catch (err) {
-      // The code names the failure without exposing hosts or engine messages.
-      const code = err instanceof StoreError ? err.code : 'UNKNOWN';
-      return json(res, 503, { status: 'unavailable', reason: `ClickHouse did not answer SELECT 1 (${code})` });
-    }
+    const readiness = await storeReadiness(opts.store, pingTimeoutMs);
+    if (readiness.ready) return json(res, 200, { status: 'ok' });
+    return json(res, 503, { status: 'unavailable', reason: readiness.reason });
   };
 
   const handle = (req: IncomingMessage, res: ServerResponse) => {
