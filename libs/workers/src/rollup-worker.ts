@@ -1,6 +1,7 @@
 // The rollup worker as a service: consumes mcpg.calls.v1, stores one
 // tool_invocations row per call and folds the calls into per-minute rollups
-// (counters and latency t-digests), dead-letters what cannot be read. Used by
+// (counters and latency t-digests) with day and hour totals beside them,
+// dead-letters what cannot be read. Used by
 // the standalone rollup-worker app and by `mcpg up`.
 //
 // Exactly-once effect: rollup rows are keyed by offset chunk and rewritten as
@@ -8,8 +9,8 @@
 // the open chunk is refolded from its first offset and lands on the same keys.
 import { TOPICS, toolCallCodec } from '@mcpg/events';
 import { BatchingSink, type Bus, type FlushReport, type IncomingMessage, type LagTracker, type SinkLog, type SinkTotals } from '@mcpg/pipeline';
-import { RollupFold, chunkStart, toInvocationRow, validateCall, type DayTotalsRow, type FoldOptions, type InvocationRow, type RollupRow } from '@mcpg/rollup';
-import { insertDayTotals, insertRollups, insertToolInvocations, recordFlush, type Store } from '@mcpg/store';
+import { RollupFold, chunkStart, toInvocationRow, validateCall, type DayTotalsRow, type FoldOptions, type HourTotalsRow, type InvocationRow, type RollupRow } from '@mcpg/rollup';
+import { insertDayTotals, insertHourTotals, insertRollups, insertToolInvocations, recordFlush, type Store } from '@mcpg/store';
 
 export interface RollupWorkerOptions {
   readonly bus: Bus;
@@ -63,6 +64,7 @@ export async function startRollupWorker(opts: RollupWorkerOptions): Promise<Runn
   const lastOffset = new Map<number, number>();
   let unwrittenRollups: RollupRow[] = [];
   let unwrittenTotals: DayTotalsRow[] = [];
+  let unwrittenHours: HourTotalsRow[] = [];
 
   const decode = (msg: IncomingMessage): InvocationRow[] => {
     const event = validateCall(toolCallCodec.decode(msg.value), msg.timestamp);
@@ -88,13 +90,16 @@ export async function startRollupWorker(opts: RollupWorkerOptions): Promise<Runn
       // fold hands each changed row out only once.
       for (const r of fold.takeRows()) unwrittenRollups.push(r);
       for (const r of fold.takeDayTotals()) unwrittenTotals.push(r);
+      for (const r of fold.takeHourTotals()) unwrittenHours.push(r);
       await Promise.all([
         insertToolInvocations(opts.store, rows),
         insertRollups(opts.store, unwrittenRollups),
         insertDayTotals(opts.store, unwrittenTotals),
+        insertHourTotals(opts.store, unwrittenHours),
       ]);
       unwrittenRollups = [];
       unwrittenTotals = [];
+      unwrittenHours = [];
     },
     record: async (report) => {
       await recordFlush(opts.store, report);

@@ -9,16 +9,18 @@ import type { LabelNormalizer } from '../labels/normalize-label.ts';
 import type { ResolvedFoldOptions } from './fold-options.ts';
 import type { RollupLabels } from './call-counters.ts';
 import { DayTotals, type DayTotalsRow } from './day-totals.ts';
-import { DAY_MS, MINUTE_MS } from './merge-rollups.ts';
+import { HourTotals, type HourTotalsRow } from './hour-totals.ts';
+import { DAY_MS, HOUR_MS, MINUTE_MS } from './merge-rollups.ts';
 import { RollupAccumulator } from './rollup-accumulator.ts';
 import type { RollupRow } from './rollup-row.ts';
 
-// One normalised, guarded label set, its rows by minute and its day totals.
+// One normalised, guarded label set, its rows by minute and its day and hour totals.
 interface Target {
   readonly labels: RollupLabels;
   readonly folded: boolean;
   readonly minutes: Map<number, RollupAccumulator>;
   readonly days: Map<number, DayTotals>;
+  readonly hours: Map<number, HourTotals>;
 }
 
 type Nested<T> = Map<string, T>;
@@ -31,8 +33,11 @@ export class ChunkFold {
   // Normalised set → target: raw names that normalise alike share rows.
   readonly #byLabels = new Map<string, Target>();
   readonly #dirty: RollupAccumulator[] = [];
-  // Minutes whose counters the day totals do not have yet.
+  // Minutes whose counters the day and hour totals do not have yet.
   readonly #unsettled: RollupAccumulator[] = [];
+  // Totals changed by settled minutes and not taken yet, in the order first changed.
+  #changedDays: DayTotals[] = [];
+  #changedHours: HourTotals[] = [];
   foldedEvents = 0;
 
   constructor(
@@ -53,7 +58,7 @@ export class ChunkFold {
     const minute = Math.floor(e.started_at / MINUTE_MS) * MINUTE_MS;
     let acc = target.minutes.get(minute);
     if (acc === undefined) {
-      acc = new RollupAccumulator(target.labels, minute, this.partition, this.start, this.options.compression, this.#dayOf(target, minute));
+      acc = new RollupAccumulator(target.labels, minute, this.partition, this.start, this.options.compression, this.#dayOf(target, minute), this.#hourOf(target, minute));
       target.minutes.set(minute, acc);
     }
     acc.add(e, offset);
@@ -79,19 +84,41 @@ export class ChunkFold {
 
   /** Day totals changed since the last call, in the order they were first changed. */
   takeDayTotals(): DayTotalsRow[] {
-    const changed: DayTotals[] = [];
-    for (const acc of this.#unsettled) {
-      acc.settle();
-      if (!acc.day.dirty) {
-        acc.day.dirty = true;
-        changed.push(acc.day);
-      }
-    }
-    this.#unsettled.length = 0;
+    this.#settle();
+    const changed = this.#changedDays;
+    this.#changedDays = [];
     return changed.map((totals) => {
       totals.dirty = false;
       return totals.toRow();
     });
+  }
+
+  /** Hour totals changed since the last call, in the order they were first changed. */
+  takeHourTotals(): HourTotalsRow[] {
+    this.#settle();
+    const changed = this.#changedHours;
+    this.#changedHours = [];
+    return changed.map((totals) => {
+      totals.dirty = false;
+      return totals.toRow();
+    });
+  }
+
+  // Adds the changed minutes' counters to their days and hours, once per
+  // changed minute row and take, whichever tier is taken first.
+  #settle(): void {
+    for (const acc of this.#unsettled) {
+      acc.settle();
+      if (!acc.day.dirty) {
+        acc.day.dirty = true;
+        this.#changedDays.push(acc.day);
+      }
+      if (!acc.hour.dirty) {
+        acc.hour.dirty = true;
+        this.#changedHours.push(acc.hour);
+      }
+    }
+    this.#unsettled.length = 0;
   }
 
   /** Events folded into `__other__` in this chunk, per org. */
@@ -106,6 +133,16 @@ export class ChunkFold {
     if (totals === undefined) {
       totals = new DayTotals(target.labels, day, this.partition, this.start);
       target.days.set(day, totals);
+    }
+    return totals;
+  }
+
+  #hourOf(target: Target, minute: number): HourTotals {
+    const hour = minute - (minute % HOUR_MS);
+    let totals = target.hours.get(hour);
+    if (totals === undefined) {
+      totals = new HourTotals(target.labels, hour, this.partition, this.start);
+      target.hours.set(hour, totals);
     }
     return totals;
   }
@@ -136,7 +173,7 @@ export class ChunkFold {
       const labels = admitted
         ? { org: e.org, workspace: e.workspace, plugin, tool }
         : { org: e.org, workspace: OTHER_LABEL, plugin: OTHER_LABEL, tool: OTHER_LABEL };
-      target = { labels, folded: !admitted, minutes: new Map(), days: new Map() };
+      target = { labels, folded: !admitted, minutes: new Map(), days: new Map(), hours: new Map() };
       this.#byLabels.set(key, target);
     }
     return target;

@@ -2,7 +2,8 @@
 // tests, the embedded fallback and anyone holding rows in memory: of rows
 // with equal keys, keep the one with the highest last_offset (a refolded
 // chunk's newest row covers everything its older rows did). Works for minute
-// rows (the default key) and day totals (DAY_TOTALS_KEY_COLUMNS).
+// rows (the default key), day totals (DAY_TOTALS_KEY_COLUMNS) and hour totals
+// (HOUR_TOTALS_KEY_COLUMNS).
 import { ROLLUP_KEY_COLUMNS, type RollupRow } from './rollup-row.ts';
 
 type Versioned = { readonly last_offset: number };

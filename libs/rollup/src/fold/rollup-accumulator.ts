@@ -2,11 +2,13 @@
 // digest only changes at points fixed by the input (see MergingDigest), and
 // toRow snapshots without changing anything, so a row is the same whether it
 // was taken once at the end or after every batch. The counters also feed the
-// day totals of the minute's day, by difference since the last settle().
+// day totals of the minute's day and the hour totals of its hour, by
+// difference since the last settle().
 import type { ToolCallEvent } from '@mcpg/events';
 import { MergingDigest } from '../digest/merging-digest.ts';
 import { emptyOutcomes, IS_ERROR, OUTCOME_INDEX, outcomeRecord, type Counts, type RollupLabels } from './call-counters.ts';
 import type { DayTotals } from './day-totals.ts';
+import type { HourTotals } from './hour-totals.ts';
 import type { RollupRow } from './rollup-row.ts';
 
 export class RollupAccumulator implements Counts {
@@ -19,10 +21,10 @@ export class RollupAccumulator implements Counts {
   readonly outcomes = emptyOutcomes();
   /** Set when the row changed since it was last taken. */
   dirty = false;
-  /** Set when the counters changed since they were last added to the day. */
+  /** Set when the counters changed since they were last added to the day and hour. */
   unsettled = false;
   readonly #digest: MergingDigest;
-  // What the day totals have of this minute already.
+  // What the day and hour totals have of this minute already.
   readonly #settled: Counts = { calls: 0, errors: 0, tokensIn: 0, tokensOut: 0, durationUsSum: 0, lastOffset: -1, outcomes: emptyOutcomes() };
 
   constructor(
@@ -32,6 +34,7 @@ export class RollupAccumulator implements Counts {
     readonly chunkStart: number,
     compression: number,
     readonly day: DayTotals,
+    readonly hour: HourTotals,
   ) {
     this.#digest = new MergingDigest(compression);
   }
@@ -48,20 +51,28 @@ export class RollupAccumulator implements Counts {
     this.lastOffset = offset;
   }
 
-  /** Adds what this minute counted since the last call to its day's totals. */
+  /** Adds what this minute counted since the last call to its day's and its hour's totals. */
   settle(): void {
     const d = this.day;
+    const h = this.hour;
     const s = this.#settled;
-    d.calls += this.calls - s.calls;
+    const calls = this.calls - s.calls;
+    const tokensIn = this.tokensIn - s.tokensIn;
+    const tokensOut = this.tokensOut - s.tokensOut;
+    d.calls += calls;
     d.errors += this.errors - s.errors;
-    d.tokensIn += this.tokensIn - s.tokensIn;
-    d.tokensOut += this.tokensOut - s.tokensOut;
+    d.tokensIn += tokensIn;
+    d.tokensOut += tokensOut;
     d.durationUsSum += this.durationUsSum - s.durationUsSum;
+    h.calls += calls;
+    h.tokensIn += tokensIn;
+    h.tokensOut += tokensOut;
     for (let i = 0; i < this.outcomes.length; i++) {
       d.outcomes[i]! += this.outcomes[i]! - s.outcomes[i]!;
       s.outcomes[i] = this.outcomes[i]!;
     }
     if (this.lastOffset > d.lastOffset) d.lastOffset = this.lastOffset;
+    if (this.lastOffset > h.lastOffset) h.lastOffset = this.lastOffset;
     s.calls = this.calls;
     s.errors = this.errors;
     s.tokensIn = this.tokensIn;

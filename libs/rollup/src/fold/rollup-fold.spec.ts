@@ -8,6 +8,7 @@ import { latestVersions } from './latest-versions.ts';
 import { foldBatch, RollupFold, type PositionedCall } from './rollup-fold.ts';
 import type { RollupRow } from './rollup-row.ts';
 import { DAY_TOTALS_KEY_COLUMNS, type DayTotalsRow } from './day-totals.ts';
+import { HOUR_TOTALS_KEY_COLUMNS, type HourTotalsRow } from './hour-totals.ts';
 
 const at = (offset: number, event: ToolCallEvent, partition = 0): PositionedCall => ({ partition, offset, event });
 
@@ -214,39 +215,62 @@ test('a stale writer (zombie) cannot undo newer rows: the highest version wins',
   );
 });
 
-test('day totals: the minute counters summed per UTC day, exact under kills and replays', () => {
-  // Two days of traffic: the log straddles midnight.
-  const events = log(6_000, 4).map((e, i) => ({ ...e, event: { ...e.event, started_at: T0 - 3_600_000 + i * 1_200 } }));
+test('day and hour totals: the minute counters summed per UTC day and hour, exact under kills and replays', () => {
+  // Three hours of traffic on two days: the log straddles midnight.
+  const events = log(6_000, 4).map((e, i) => ({ ...e, event: { ...e.event, started_at: T0 - 3_600_000 + i * 1_800 } }));
   const options = { chunkSize: 1_000 };
   const fold = new RollupFold(options);
   const minutes: RollupRow[] = [];
   const days: DayTotalsRow[] = [];
+  const hours: HourTotalsRow[] = [];
   const rand = seeded(21);
   events.forEach((e, i) => {
     fold.add(e.partition, e.offset, e.event);
     if (rand() < 0.01 || i === events.length - 1) {
       minutes.push(...fold.takeRows());
-      days.push(...fold.takeDayTotals());
+      // Either tier may be taken first: both get every settled minute.
+      if (rand() < 0.5) {
+        days.push(...fold.takeDayTotals());
+        hours.push(...fold.takeHourTotals());
+      } else {
+        hours.push(...fold.takeHourTotals());
+        days.push(...fold.takeDayTotals());
+      }
     }
   });
   // A replay of the first half writes older versions again: they change nothing.
   const replay = new RollupFold(options);
   for (const e of events.slice(0, 3_000)) replay.add(e.partition, e.offset, e.event);
   days.push(...replay.takeDayTotals());
+  hours.push(...replay.takeHourTotals());
 
   const dayRows = latestVersions(days, DAY_TOTALS_KEY_COLUMNS);
+  const hourRows = latestVersions(hours, HOUR_TOTALS_KEY_COLUMNS);
   const dayOf = (ms: number) => ms - (ms % 86_400_000);
-  const sumBy = <T extends { org: string; tool: string; calls: number; errors: number; tokens_in: number }>(rows: readonly T[], day: (r: T) => number) => {
+  const hourOf = (ms: number) => ms - (ms % 3_600_000);
+  const sumBy = <T extends { org: string; tool: string; calls: number; tokens_in: number; tokens_out: number }>(rows: readonly T[], bucket: (r: T) => number) => {
     const out = new Map<string, [number, number, number]>();
     for (const r of rows) {
-      const key = `${r.org}/${r.tool}/${day(r)}`;
-      const [c, e, t] = out.get(key) ?? [0, 0, 0];
-      out.set(key, [c + r.calls, e + r.errors, t + r.tokens_in]);
+      const key = `${r.org}/${r.tool}/${bucket(r)}`;
+      const [c, i, o] = out.get(key) ?? [0, 0, 0];
+      out.set(key, [c + r.calls, i + r.tokens_in, o + r.tokens_out]);
     }
     return [...out].sort();
   };
-  const fromMinutes = sumBy(latestVersions(minutes), (r) => dayOf(r.minute));
-  assert.deepEqual(sumBy(dayRows, (r) => r.day), fromMinutes);
+  const stored = latestVersions(minutes);
+  assert.deepEqual(sumBy(dayRows, (r) => r.day), sumBy(stored, (r) => dayOf(r.minute)));
+  assert.deepEqual(sumBy(hourRows, (r) => r.hour), sumBy(stored, (r) => hourOf(r.minute)));
+  const errorsBy = (rows: readonly { errors: number }[]) => rows.reduce((n, r) => n + r.errors, 0);
+  assert.equal(errorsBy(dayRows), errorsBy(stored));
   assert.equal(new Set(dayRows.map((r) => r.day)).size, 2, 'both days present');
+  assert.equal(new Set(hourRows.map((r) => r.hour)).size, 3, 'the three hours the log covers');
   assert.equal(dayRows.reduce((n, r) => n + r.calls, 0), events.length);
+  assert.equal(hourRows.reduce((n, r) => n + r.calls, 0), events.length);
+  // An hour row's version is the last offset of its chunk that counted in it.
+  for (const h of hourRows) {
+    const counted = events.filter(
+      (e) => e.partition === h.source_partition && chunkStart(e.offset, 1_000) === h.chunk_start && hourOf(e.event.started_at) === h.hour && e.event.org === h.org && e.event.tool === h.tool,
+    );
+    assert.equal(h.last_offset, Math.max(...counted.map((e) => e.offset)));
+  }
 });

@@ -11,6 +11,7 @@ import { LabelNormalizer } from '../labels/normalize-label.ts';
 import { ChunkFold } from './chunk-fold.ts';
 import { resolveFoldOptions, type FoldOptions, type ResolvedFoldOptions } from './fold-options.ts';
 import type { DayTotalsRow } from './day-totals.ts';
+import type { HourTotalsRow } from './hour-totals.ts';
 import type { RollupRow } from './rollup-row.ts';
 
 /** A call event and its position in the log. Offsets are Kafka's int64 as a number (exact below 2^53). */
@@ -38,9 +39,10 @@ export class RollupFold {
   readonly options: ResolvedFoldOptions;
   readonly #normalizer = new LabelNormalizer();
   readonly #partitions = new Map<number, PartitionState>();
-  // Rows of chunks that closed since the last takeRows / takeDayTotals.
+  // Rows of chunks that closed since the last takeRows / takeDayTotals / takeHourTotals.
   #closed: RollupRow[] = [];
   #closedDays: DayTotalsRow[] = [];
+  #closedHours: HourTotalsRow[] = [];
   #events = 0;
   #folded = 0;
   readonly #foldedByOrg = new Map<string, number>();
@@ -79,11 +81,19 @@ export class RollupFold {
     return rows;
   }
 
-  /** Day totals changed since the last call, like takeRows; the worker writes both with every flush. */
+  /** Day totals changed since the last call, like takeRows; the worker writes every tier with every flush. */
   takeDayTotals(): DayTotalsRow[] {
     const rows = this.#closedDays;
     this.#closedDays = [];
     for (const { chunk } of this.#partitions.values()) appendAll(rows, chunk.takeDayTotals());
+    return rows;
+  }
+
+  /** Hour totals changed since the last call, like takeDayTotals. */
+  takeHourTotals(): HourTotalsRow[] {
+    const rows = this.#closedHours;
+    this.#closedHours = [];
+    for (const { chunk } of this.#partitions.values()) appendAll(rows, chunk.takeHourTotals());
     return rows;
   }
 
@@ -109,6 +119,7 @@ export class RollupFold {
   #close(chunk: ChunkFold): void {
     appendAll(this.#closed, chunk.takeRows());
     appendAll(this.#closedDays, chunk.takeDayTotals());
+    appendAll(this.#closedHours, chunk.takeHourTotals());
     this.#folded += chunk.foldedEvents;
     for (const [org, n] of chunk.foldedByOrg()) this.#foldedByOrg.set(org, (this.#foldedByOrg.get(org) ?? 0) + n);
   }
@@ -128,9 +139,12 @@ export function foldBatch(calls: Iterable<PositionedCall>, options?: FoldOptions
   return foldBatchTiers(calls, options).minutes;
 }
 
-/** foldBatch with both tiers: the minute rows and the day totals. */
-export function foldBatchTiers(calls: Iterable<PositionedCall>, options?: FoldOptions): { minutes: RollupRow[]; days: DayTotalsRow[] } {
+/** foldBatch with every tier: the minute rows, the day totals and the hour totals. */
+export function foldBatchTiers(
+  calls: Iterable<PositionedCall>,
+  options?: FoldOptions,
+): { minutes: RollupRow[]; days: DayTotalsRow[]; hours: HourTotalsRow[] } {
   const fold = new RollupFold(options);
   for (const c of calls) fold.add(c.partition, c.offset, c.event);
-  return { minutes: fold.takeRows(), days: fold.takeDayTotals() };
+  return { minutes: fold.takeRows(), days: fold.takeDayTotals(), hours: fold.takeHourTotals() };
 }

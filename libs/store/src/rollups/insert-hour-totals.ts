@@ -1,0 +1,22 @@
+// Writes hour totals (schemas/clickhouse/013), versions of
+// (labels, hour, partition, chunk) like the minute rows.
+import type { Store } from '../create-store.ts';
+import { toStoreError } from '../errors.ts';
+import type { HourTotalsRow } from '@mcpg/rollup';
+
+const COLUMNS: [string, ...string[]] = [
+  'org', 'workspace', 'plugin', 'tool', 'hour', 'source_partition', 'chunk_start', 'last_offset', 'calls', 'tokens_in', 'tokens_out',
+];
+
+export async function insertHourTotals(store: Store, rows: readonly HourTotalsRow[]): Promise<void> {
+  if (!rows.length) return;
+  const values = rows.map((r) => [
+    r.org, r.workspace, r.plugin, r.tool, Math.floor(r.hour / 1000), r.source_partition, r.chunk_start, r.last_offset,
+    r.calls, r.tokens_in, r.tokens_out,
+  ]);
+  try {
+    await store.client.insert({ table: 'tool_totals_1h', columns: COLUMNS, values, format: 'JSONCompactEachRow' });
+  } catch (err) {
+    throw toStoreError(err, `inserting ${rows.length} tool_totals_1h rows`);
+  }
+}
