@@ -1,8 +1,9 @@
 // GET /v1/orgs/:org/tokens — input, output and total tokens per group (server,
 // tool, workspace or actor) and time bucket, the heaviest groups, and totals.
-// server/tool/workspace read the per-minute rollups (90 days), and per day the
-// day totals for whole days; actor reads the raw calls (30 days), because the
-// rollups do not carry actors.
+// server/tool/workspace read the hour totals for whole hours (180 days), the
+// day totals for whole days when per day, and the per-minute rollups (90 days)
+// only for the partial hours at either end; actor reads the raw calls (30
+// days), because the rollups do not carry actors.
 import type { FastifyInstance } from 'fastify';
 import { queryTokenUsage, TOKEN_GROUPS, TOKEN_INTERVALS, type Store, type TokenGroup, type TokenInterval } from '@mcpg/store';
 import { errorBodySchema, invalidParameter } from '../api-errors.ts';

@@ -1,12 +1,12 @@
 // Token analytics: input/output tokens per group and per time bucket, plus the
-// heaviest groups. server, tool and workspace come from the per-minute
-// rollups (tool_rollups_1m, kept 90 days; `server` is the rollups' plugin);
-// per day, whole UTC days come from the day totals instead (tool_totals_1d:
-// the same fold's figures, one row per label set and day rather than per
-// minute, so a month reads ~1,440 times fewer rows), and only the partial
-// days at either end from the minute rows. `actor` is not a rollup label, so
-// it is read from the raw calls (tool_invocations, kept 30 days): actor
-// figures older than that are gone.
+// heaviest groups. server, tool and workspace come from the rollup tiers
+// (`server` is the rollups' plugin), all written by the same fold: whole UTC
+// days from the day totals (tool_totals_1d, no TTL; per day only), whole
+// hours from the hour totals (tool_totals_1h, 180 days: 60 times fewer rows
+// than the minutes), and only the partial hours at either end of the range
+// from the per-minute rollups (tool_rollups_1m, 90 days). `actor` is not a
+// rollup label, so it is read from the raw calls (tool_invocations, kept 30
+// days): actor figures older than that are gone.
 import type { Store } from '../create-store.ts';
 import { toStoreError } from '../errors.ts';
 
@@ -26,6 +26,12 @@ export interface TokenUsageQuery {
   readonly interval: TokenInterval;
   /** How many of the heaviest groups get their own series; the rest are summed as __other__. */
   readonly top: number;
+  /**
+   * Read every figure from the minute rows, not from the hour and day totals:
+   * the same answer while the minute rows last, at ~60× the rows per hour.
+   * For comparisons and benchmarks of the two paths.
+   */
+  readonly minuteRowsOnly?: boolean;
 }
 
 export interface TokenFigures {
@@ -66,7 +72,25 @@ const BUCKET: Record<TokenInterval, (time: string) => string> = {
 
 type Num = string | number;
 
+const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
+
+const toTime = (param: string) => `toDateTime(intDiv({${param}:Int64}, 1000), 'UTC')`;
+
+/**
+ * The stretches of [fromMs, toMs) each rollup tier answers for: whole UTC
+ * days from the day totals (per day only), whole hours from the hour totals
+ * (the hours of partial days, too), the rest from the minute rows. A stretch
+ * is [start, end) and empty when start >= end. Minute rows count when their
+ * minute starts in the range, so every minute of a whole hour or day lies in
+ * it: each tier sums exactly the minutes the minute rows alone would.
+ */
+function tokenTierSpans(q: Pick<TokenUsageQuery, 'fromMs' | 'toMs' | 'interval'>): { hours: [number, number]; days: [number, number] } {
+  const hours: [number, number] = [Math.ceil(q.fromMs / HOUR_MS) * HOUR_MS, Math.floor(q.toMs / HOUR_MS) * HOUR_MS];
+  const days: [number, number] = [Math.ceil(q.fromMs / DAY_MS) * DAY_MS, Math.floor(q.toMs / DAY_MS) * DAY_MS];
+  if (hours[0] >= hours[1]) return { hours: [0, 0], days: [0, 0] };
+  return { hours, days: q.interval === 'day' && days[0] < days[1] ? days : [0, 0] };
+}
 
 /** The SELECT of bucket, group and token sums for `q`, grouped by the raw label columns. */
 function usageSql(q: TokenUsageQuery): { sql: string; params: Record<string, unknown> } {
@@ -74,9 +98,9 @@ function usageSql(q: TokenUsageQuery): { sql: string; params: Record<string, unk
   const cols = src.columns.join(', ');
   const group = `[${src.columns.map((c) => `toString(${c})`).join(', ')}] AS g`;
   const params: Record<string, unknown> = { org: q.org, from_ms: q.fromMs, to_ms: q.toMs };
-  const firstDay = Math.ceil(q.fromMs / DAY_MS) * DAY_MS;
-  const endDay = Math.floor(q.toMs / DAY_MS) * DAY_MS;
-  if (q.interval !== 'day' || src.table !== 'tool_rollups_1m' || endDay <= firstDay) {
+  const spans = tokenTierSpans(q);
+  const [hourStart, hourEnd] = spans.hours;
+  if (q.minuteRowsOnly || src.table !== 'tool_rollups_1m' || hourStart >= hourEnd) {
     return {
       sql: `SELECT toUnixTimestamp(${BUCKET[q.interval](src.time)}) AS bucket, ${group}, sum(tokens_in) AS i, sum(tokens_out) AS o
 FROM ${src.table} FINAL
@@ -86,23 +110,36 @@ ORDER BY bucket`,
       params,
     };
   }
-  // Whole days from the day totals, the partial days at either end from the minute rows.
-  return {
-    sql: `SELECT bucket, g, sum(i) AS i, sum(o) AS o FROM (
-  SELECT toUnixTimestamp(toStartOfDay(minute)) AS bucket, ${group}, sum(tokens_in) AS i, sum(tokens_out) AS o
+  // Whole hours from the hour totals (less the whole days, per day, which the
+  // day totals give), the partial hours at either end from the minute rows.
+  const [dayStart, dayEnd] = spans.days;
+  const withDays = dayStart < dayEnd;
+  const parts = [
+    `SELECT toUnixTimestamp(${BUCKET[q.interval]('minute')}) AS bucket, ${group}, sum(tokens_in) AS i, sum(tokens_out) AS o
   FROM tool_rollups_1m FINAL
   WHERE org = {org:String} AND ${ROLLUP_RANGE}
-    AND (minute < toDateTime(intDiv({first_day_ms:Int64}, 1000), 'UTC') OR minute >= toDateTime(intDiv({end_day_ms:Int64}, 1000), 'UTC'))
-  GROUP BY bucket, ${cols}
-  UNION ALL
-  SELECT toUnixTimestamp(toDateTime(day, 'UTC')) AS bucket, ${group}, sum(tokens_in) AS i, sum(tokens_out) AS o
+    AND (minute < ${toTime('hour_start_ms')} OR minute >= ${toTime('hour_end_ms')})
+  GROUP BY bucket, ${cols}`,
+    `SELECT toUnixTimestamp(${BUCKET[q.interval]('hour')}) AS bucket, ${group}, sum(tokens_in) AS i, sum(tokens_out) AS o
+  FROM tool_totals_1h FINAL
+  WHERE org = {org:String} AND hour >= ${toTime('hour_start_ms')} AND hour < ${toTime('hour_end_ms')}${
+    withDays ? `\n    AND (hour < ${toTime('day_start_ms')} OR hour >= ${toTime('day_end_ms')})` : ''
+  }
+  GROUP BY bucket, ${cols}`,
+  ];
+  if (withDays) {
+    parts.push(`SELECT toUnixTimestamp(toDateTime(day, 'UTC')) AS bucket, ${group}, sum(tokens_in) AS i, sum(tokens_out) AS o
   FROM tool_totals_1d FINAL
-  WHERE org = {org:String} AND day >= toDate(toDateTime(intDiv({first_day_ms:Int64}, 1000), 'UTC')) AND day < toDate(toDateTime(intDiv({end_day_ms:Int64}, 1000), 'UTC'))
-  GROUP BY bucket, ${cols}
+  WHERE org = {org:String} AND day >= toDate(${toTime('day_start_ms')}) AND day < toDate(${toTime('day_end_ms')})
+  GROUP BY bucket, ${cols}`);
+  }
+  return {
+    sql: `SELECT bucket, g, sum(i) AS i, sum(o) AS o FROM (
+  ${parts.join('\n  UNION ALL\n  ')}
 )
 GROUP BY bucket, g
 ORDER BY bucket`,
-    params: { ...params, first_day_ms: firstDay, end_day_ms: endDay },
+    params: { ...params, hour_start_ms: hourStart, hour_end_ms: hourEnd, ...(withDays ? { day_start_ms: dayStart, day_end_ms: dayEnd } : {}) },
   };
 }
 
