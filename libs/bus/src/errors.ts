@@ -6,6 +6,7 @@ export const BUS_ERROR_CODES = [
   'TOPIC_NOT_FOUND',
   'MESSAGE_TOO_LARGE',
   'NOT_AUTHORIZED',
+  'TLS_FAILED',
   'REBALANCE_IN_PROGRESS',
   'TIMEOUT',
   'INVALID_REQUEST',
@@ -44,6 +45,11 @@ export const BUS_ERROR_DOCS: Readonly<Record<BusErrorCode, CodeDoc>> = {
   NOT_AUTHORIZED: {
     retriable: false,
     description: 'The broker refused the operation for these credentials (topic, group or cluster ACL).',
+  },
+  TLS_FAILED: {
+    retriable: false,
+    description:
+      "The TLS handshake with the broker failed: its certificate is not trusted (CA file), not valid for the broker's address or expired, or the broker refused the client's certificate.",
   },
   REBALANCE_IN_PROGRESS: {
     retriable: true,

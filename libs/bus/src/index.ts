@@ -28,3 +28,4 @@ export type {
   RetryPolicy,
 } from './kafka/kafka-options.ts';
 export { startLocalBroker, provisionKafka, type LocalBroker, type LocalBrokerOptions } from './kafka/local-broker.ts';
+export type { BrokerTls } from './kafka/broker-config.ts';

@@ -14,6 +14,20 @@ export interface BrokerConfig {
    * authenticated clients. Absent: the listener is PLAINTEXT without auth.
    */
   readonly saslPlainUsers?: Readonly<Record<string, string>>;
+  /** TLS on the client listener, for testing encrypted clients. Absent: plain TCP. */
+  readonly tls?: BrokerTls;
+}
+
+/** PEM texts. The broker uses its own certificate also as a client of itself. */
+export interface BrokerTls {
+  /** The broker's certificate chain; valid for 127.0.0.1 (subjectAltName IP). */
+  readonly certPem: string;
+  /** Its unencrypted PKCS#8 private key ("BEGIN PRIVATE KEY"). */
+  readonly keyPem: string;
+  /** The CA that clients' certificates (and the broker's own) are signed by. */
+  readonly caPem: string;
+  /** Refuse clients without a certificate signed by caPem (ssl.client.auth=required). */
+  readonly requireClientCert?: boolean;
 }
 
 /** The broker's own account on its SASL listener (it is its own inter-broker peer). */
@@ -21,17 +35,38 @@ const BROKER_USER = 'mcpg-broker';
 
 
 function listenerProperties(c: BrokerConfig): Record<string, string> {
-  const controller = `CONTROLLER://127.0.0.1:${c.controllerPort}`;
-  if (!c.saslPlainUsers) {
-    return {
-      listeners: `PLAINTEXT://127.0.0.1:${c.port},${controller}`,
-      'advertised.listeners': `PLAINTEXT://127.0.0.1:${c.port}`,
-      'inter.broker.listener.name': 'PLAINTEXT',
-      'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
-    };
-  }
+  const protocol = `${c.saslPlainUsers ? 'SASL_' : ''}${c.tls ? 'SSL' : 'PLAINTEXT'}`;
+  return {
+    listeners: `${protocol}://127.0.0.1:${c.port},CONTROLLER://127.0.0.1:${c.controllerPort}`,
+    'advertised.listeners': `${protocol}://127.0.0.1:${c.port}`,
+    'inter.broker.listener.name': protocol,
+    'listener.security.protocol.map': `${protocol}:${protocol},CONTROLLER:PLAINTEXT`,
+    ...(c.tls ? tlsProperties(c.tls) : {}),
+    ...(c.saslPlainUsers ? saslProperties(protocol, c.saslPlainUsers) : {}),
+  };
+}
+
+// A properties file turns the two characters \n into a line break, which is
+// how PEM texts fit on one line; base64, dashes and spaces need no escape.
+const pemValue = (pem: string) => {
+  if (!/^-----BEGIN [A-Z ]+-----[A-Za-z0-9+/=\s-]+-----END [A-Z ]+-----\s*$/.test(pem)) throw new Error('broker TLS: expected PEM text (-----BEGIN ...-----)');
+  return pem.trim().replace(/\r?\n/g, '\\n');
+};
+
+function tlsProperties(tls: BrokerTls): Record<string, string> {
+  return {
+    'ssl.keystore.type': 'PEM',
+    'ssl.keystore.certificate.chain': pemValue(tls.certPem),
+    'ssl.keystore.key': pemValue(tls.keyPem),
+    'ssl.truststore.type': 'PEM',
+    'ssl.truststore.certificates': pemValue(tls.caPem),
+    'ssl.client.auth': tls.requireClientCert ? 'required' : 'none',
+  };
+}
+
+function saslProperties(protocol: string, saslPlainUsers: Readonly<Record<string, string>>): Record<string, string> {
   const brokerPassword = randomBytes(18).toString('base64url');
-  const users = { ...c.saslPlainUsers, [BROKER_USER]: brokerPassword };
+  const users = { ...saslPlainUsers, [BROKER_USER]: brokerPassword };
   // Values pass through two parsers (properties, then JAAS) with different
   // escapes: a test broker keeps to characters that need neither.
   for (const [name, pw] of Object.entries(users)) {
@@ -40,13 +75,9 @@ function listenerProperties(c: BrokerConfig): Record<string, string> {
   }
   const accounts = Object.entries(users).map(([name, pw]) => `user_${name}="${pw}"`);
   return {
-    listeners: `SASL_PLAINTEXT://127.0.0.1:${c.port},${controller}`,
-    'advertised.listeners': `SASL_PLAINTEXT://127.0.0.1:${c.port}`,
-    'inter.broker.listener.name': 'SASL_PLAINTEXT',
-    'listener.security.protocol.map': 'SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT',
     'sasl.enabled.mechanisms': 'PLAIN',
     'sasl.mechanism.inter.broker.protocol': 'PLAIN',
-    'listener.name.sasl_plaintext.plain.sasl.jaas.config': `org.apache.kafka.common.security.plain.PlainLoginModule required username="${BROKER_USER}" password="${brokerPassword}" ${accounts.join(' ')};`,
+    [`listener.name.${protocol.toLowerCase()}.plain.sasl.jaas.config`]: `org.apache.kafka.common.security.plain.PlainLoginModule required username="${BROKER_USER}" password="${brokerPassword}" ${accounts.join(' ')};`,
   };
 }
 

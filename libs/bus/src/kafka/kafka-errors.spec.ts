@@ -25,6 +25,15 @@ test('connection failures, however wrapped, are BROKER_UNREACHABLE with what to 
   }
 });
 
+test('TLS handshake failures are TLS_FAILED, not retried as an outage, with what to check', () => {
+  for (const code of ['UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'SELF_SIGNED_CERT_IN_CHAIN', 'ERR_TLS_CERT_ALTNAME_INVALID', 'CERT_HAS_EXPIRED', 'ERR_SSL_SSLV3_ALERT_BAD_CERTIFICATE']) {
+    const failed = new kafkajs.KafkaJSConnectionError(`Connection error: ${code.toLowerCase()}`, { broker: '127.0.0.1:19092', code });
+    const mapped = toBusError(exhausted(failed), context);
+    assert.deepEqual([mapped.code, mapped.retriable], ['TLS_FAILED', false], code);
+    assert.match(mapped.message, /TLS handshake with Kafka broker 127\.0\.0\.1:19092 failed while testing.*CA file/);
+  }
+});
+
 test('protocol error types map to catalog codes through retry wrappers and aggregates', () => {
   const cases: Array<[Error, string]> = [
     [exhausted(protocol('UNKNOWN_TOPIC_OR_PARTITION', true)), 'TOPIC_NOT_FOUND'],

@@ -22,6 +22,10 @@ const UNREACHABLE_NAMES = new Set([
 ]);
 const UNREACHABLE_SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EHOSTUNREACH', 'ETIMEDOUT']);
 
+// Node's TLS and certificate error codes (OpenSSL's alerts arrive as ERR_SSL_*):
+// the connection was made, the handshake is what failed, so it is no outage.
+const TLS_CODE = /^(ERR_SSL_|ERR_TLS_|UNABLE_TO_|SELF_SIGNED_|DEPTH_ZERO_SELF_SIGNED|CERT_)/;
+
 const BY_PROTOCOL_TYPE: Readonly<Record<string, BusErrorCode>> = {
   UNKNOWN_TOPIC_OR_PARTITION: 'TOPIC_NOT_FOUND',
   MESSAGE_TOO_LARGE: 'MESSAGE_TOO_LARGE',
@@ -58,6 +62,7 @@ function chain(error: unknown): KafkaJsLike[] {
 }
 
 function classify(links: readonly KafkaJsLike[]): BusErrorCode {
+  if (links.some((e) => TLS_CODE.test(String(e.code ?? '')))) return 'TLS_FAILED';
   if (links.some((e) => UNREACHABLE_NAMES.has(e.name ?? '') || UNREACHABLE_SOCKET_CODES.has(String(e.code)))) {
     return 'BROKER_UNREACHABLE';
   }
@@ -90,6 +95,14 @@ export function toBusError(error: unknown, context: ErrorContext): BusError {
       code,
       `Kafka broker ${context.brokers.join(', ')} is not reachable while ${context.action} (${detail}). ` +
         'Start one with `mcpg kafka start`, point the brokers setting at a running one, or use `--bus memory`.',
+      { cause: error },
+    );
+  }
+  if (code === 'TLS_FAILED') {
+    return new BusError(
+      code,
+      `TLS handshake with Kafka broker ${context.brokers.join(', ')} failed while ${context.action} (${detail}). ` +
+        "Check that the CA file names the broker's CA, that the certificate is valid for the broker's address, and that the client certificate and key are the ones the broker expects.",
       { cause: error },
     );
   }

@@ -16,7 +16,7 @@ import { createServer, type Socket } from 'node:net';
 import { join, resolve } from 'node:path';
 import kafkajs from 'kafkajs';
 import { BusError } from '../errors.ts';
-import { LOG4J2_PROPERTIES, jvmArgs, newClusterId, serverProperties } from './broker-config.ts';
+import { LOG4J2_PROPERTIES, jvmArgs, newClusterId, serverProperties, type BrokerTls } from './broker-config.ts';
 import { provisionKafka, tail } from './provision.ts';
 import { assertJava17 } from './toolchain.ts';
 
@@ -38,6 +38,8 @@ export interface LocalBrokerOptions {
   readonly startTimeoutMs?: number;
   /** Users (name → password) of a SASL/PLAIN listener instead of an open one. */
   readonly saslPlainUsers?: Readonly<Record<string, string>>;
+  /** TLS on the client listener (with saslPlainUsers: SASL over TLS). */
+  readonly tls?: BrokerTls;
 }
 
 export interface LocalBroker {
@@ -76,7 +78,7 @@ export async function startLocalBroker(options: LocalBrokerOptions): Promise<Loc
   await mkdir(dataDir, { recursive: true });
   const propsFile = join(dataDir, 'server.properties');
   const log4jFile = join(dataDir, 'log4j2.properties');
-  await writeFile(propsFile, serverProperties({ port, controllerPort, logDir, partitions: options.partitions ?? 3, saslPlainUsers: options.saslPlainUsers }));
+  await writeFile(propsFile, serverProperties({ port, controllerPort, logDir, partitions: options.partitions ?? 3, saslPlainUsers: options.saslPlainUsers, tls: options.tls }));
   await writeFile(log4jFile, LOG4J2_PROPERTIES);
   const jvm = [...jvmArgs(options.heapMb ?? 512, log4jFile), '-cp', join(libDir, '*')];
 
@@ -115,7 +117,9 @@ export async function startLocalBroker(options: LocalBrokerOptions): Promise<Loc
   try {
     const probeUser = Object.entries(options.saslPlainUsers ?? {})[0];
     const sasl = probeUser ? ({ mechanism: 'plain', username: probeUser[0], password: probeUser[1] } as const) : undefined;
-    await waitUntilReady(brokers, exited, options.startTimeoutMs ?? 60_000, brokerLog, sasl);
+    // The probe trusts the broker's CA and, where clients must show a certificate, shows the broker's own.
+    const ssl = options.tls ? { ca: [options.tls.caPem], cert: options.tls.certPem, key: options.tls.keyPem } : undefined;
+    await waitUntilReady(brokers, exited, options.startTimeoutMs ?? 60_000, brokerLog, { sasl, ssl });
   } catch (error) {
     await stop();
     throw error;
@@ -141,7 +145,7 @@ async function waitUntilReady(
   exited: Promise<number | null>,
   timeoutMs: number,
   brokerLog: string,
-  sasl?: { mechanism: 'plain'; username: string; password: string },
+  security: { sasl?: { mechanism: 'plain'; username: string; password: string }; ssl?: { ca: string[]; cert: string; key: string } },
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let exitCode: number | null | undefined;
@@ -157,7 +161,8 @@ async function waitUntilReady(
       logLevel: kafkajs.logLevel.NOTHING,
       connectionTimeout: 1_000,
       retry: { retries: 0 },
-      ...(sasl ? { sasl } : {}),
+      ...(security.sasl ? { sasl: security.sasl } : {}),
+      ...(security.ssl ? { ssl: security.ssl } : {}),
     });
     const admin = kafka.admin();
     try {
