@@ -166,6 +166,39 @@ test('exact counts with copies in overlapping parts, in parts far apart in time,
   assert.equal(await countAudit(store, { org }), 21);
 });
 
+test('an export holds every row once: copies in overlapping parts, far apart, and an insert and a merge while it streams', async () => {
+  const org = 'export-live';
+  const n = 30_000; // more rows than one block of the engine's output, so the export is still streaming when the merge runs
+  const row = (seq: number): AuditFixture => ({ org, seq, occurredAtMs: T + seq * 10, arguments: `{"n":${seq}}` });
+  for (let p = 0; p < 3; p++) await insertAuditFixtures(store, Array.from({ length: n / 3 }, (_, i) => row(p * (n / 3) + i)));
+  // Copies in a part that overlaps the newest one, and of a row far back in time with a new row.
+  await insertAuditFixtures(store, [row(n - 1), row(n - 2), row(n - 3)]);
+  await insertAuditFixtures(store, [row(5), row(n + 0)]);
+  const lines: string[] = [];
+  let rest = '';
+  let chunks = 0;
+  // 7,000-row chunks: the insert and the merge land between chunks and within one.
+  for await (const c of exportAuditCsv(store, { org, toMs: T + (n + 1) * 10 }, ['seq', 'arguments'], { chunk: 7_000 })) {
+    if (chunks++ === 0) {
+      // While the export streams: copies of every row, rows newer than the export's first, then a merge that folds the copies.
+      await insertAuditFixtures(store, Array.from({ length: n }, (_, seq) => row(seq)));
+      await insertAuditFixtures(store, [row(n + 1), row(n + 2)]);
+      await store.client.command({ query: 'OPTIMIZE TABLE audit_log FINAL' });
+    }
+    const text = rest + Buffer.from(c).toString('utf8');
+    const cut = text.lastIndexOf('\r\n') + 2;
+    lines.push(...text.slice(0, cut).split('\r\n').slice(0, -1));
+    rest = text.slice(cut);
+  }
+  assert.ok(chunks > 1, `the export came in ${chunks} chunk(s)`);
+  assert.equal(rest, '');
+  assert.equal(lines.length, n + 1);
+  assert.deepEqual(lines.slice(0, 3), [`${n},"{""n"":${n}}"`, `${n - 1},"{""n"":${n - 1}}"`, `${n - 2},"{""n"":${n - 2}}"`]);
+  assert.ok(lines.every((l, i) => l.startsWith(`${n - i},`)), 'every seq once, newest first');
+  // Read again after the merge: the same rows.
+  assert.equal((await csvOf({ org, toMs: T + (n + 1) * 10 }, ['seq'], 100_000)).split('\r\n').length - 1, n + 1);
+});
+
 test('values with quotes, backslashes, NUL and SQL match literally', async () => {
   const nasty = ["o'rg", 'a\\b', 'x\0y', "'; DROP TABLE audit_log; --", '%_', 'ø🙂'];
   await insertAuditFixtures(store, nasty.map((actor, seq): AuditFixture => ({ org: 'nasty', seq, occurredAtMs: T + seq, actor, resource: actor })));
