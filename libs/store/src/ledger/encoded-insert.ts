@@ -1,46 +1,61 @@
 // Inserts of the ledger's big tables (audit_log, audit_merkle_nodes) as rows
-// the writer encoded itself: one JSONCompactEachRow line per row, in one
-// Buffer. Through the client, a 20k-row audit_log insert cost ~3x the CPU
-// (bench/ledger-append.ts): the client stringifies every row as an array,
-// and on the embedded engine the connection then copies the whole body into
-// one query string that the engine scans again. Here the embedded engine gets
-// the bytes as they are (chdb's raw insert: no copy, parsed by the engine),
-// and a server gets them as the request body.
+// the writer encoded itself, in one Buffer. Through the client, a 20k-row
+// audit_log insert cost ~3x the CPU (bench/ledger-append.ts): the client
+// stringifies every row as an array, and on the embedded engine the
+// connection then copies the whole body into one query string that the
+// engine scans again.
+//
+// The embedded engine reads RowBinary (row-binary.ts) from a file:
+// `INSERT ... FROM INFILE`. Data inline after the statement (chdb's raw
+// insert) is text only: it ends at the first empty line, so two 0x0A bytes
+// in a binary value cut the insert short; and on the engine's side that
+// inline path cost more than the format (bench/ledger-engine-ceiling.ts:
+// JSON lines cost less CPU from a file than inline, RowBinary less again).
+// The file is written next to the data directory's contents and removed
+// after the insert. A server gets JSON lines as the request body, as before
+// (no server on the development host to measure RowBinary against).
+import { randomBytes } from 'node:crypto';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import type { Store } from '../create-store.ts';
-import { acquireEmbeddedEngine } from '../embedded-engine.ts';
 import { StoreError } from '../errors.ts';
-
-interface RawChdbInsert {
-  rawInsert(p: { table: string; columns: readonly string[]; values: Buffer; format: 'JSONCompactEachRow' }): Promise<unknown>;
-}
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-/** `body`: one JSONCompactEachRow line per row, each ending in '\n'. Throws what the engine threw. */
-export async function insertJsonLines(store: Store, table: string, columns: readonly string[], body: Buffer): Promise<void> {
+function checkIdentifiers(table: string, columns: readonly string[]): void {
   // Spliced into the statement: constants of this lib, checked anyway.
   for (const name of [table, ...columns]) {
     if (!IDENTIFIER.test(name)) throw new StoreError('INVALID_CONFIG', `invalid identifier ${JSON.stringify(name)} in an insert`, false);
   }
+}
+
+/** A string literal for ClickHouse SQL. */
+const sqlString = (s: string): string => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+
+/** `body`: the rows in RowBinary, columns as listed. Embedded engine only. Throws what the engine threw. */
+export async function insertRowBinaryEmbedded(store: Store, table: string, columns: readonly string[], body: Buffer): Promise<void> {
+  checkIdentifiers(table, columns);
   if (!body.length) return;
-  // The lease below would open the engine again for a closed store: refuse, as the client does.
+  if (store.kind !== 'embedded') throw new StoreError('INVALID_CONFIG', 'RowBinary file inserts go to the embedded engine only', false);
   if (store.closed) throw new StoreError('STORE_CLOSED', `the store for ${store.location} is closed`, false);
-  if (store.kind === 'embedded') {
-    // The process has one embedded session (embedded-engine.ts), which the
-    // store holds a lease on; this borrows it for the one call.
-    const lease = acquireEmbeddedEngine(store.location);
-    try {
-      const raw = (lease.connection as { chdb?: RawChdbInsert }).chdb;
-      if (raw !== undefined) {
-        await raw.rawInsert({ table: `${store.database}.${table}`, columns, values: body, format: 'JSONCompactEachRow' });
-        return;
-      }
-    } finally {
-      await lease.release();
-    }
+  const dir = join(store.location, 'ledger-inserts');
+  const file = join(dir, `${table}-${process.pid}-${randomBytes(6).toString('hex')}.bin`);
+  await mkdir(dir, { recursive: true });
+  await writeFile(file, body);
+  try {
+    await store.client.command({ query: `INSERT INTO ${table} (${columns.join(', ')}) FROM INFILE ${sqlString(file)} FORMAT RowBinary` });
+  } finally {
+    await rm(file, { force: true });
   }
+}
+
+/** `body`: one JSONCompactEachRow line per row, each ending in '\n'. Throws what the engine threw. */
+export async function insertJsonLines(store: Store, table: string, columns: readonly string[], body: Buffer): Promise<void> {
+  checkIdentifiers(table, columns);
+  if (!body.length) return;
+  if (store.closed) throw new StoreError('STORE_CLOSED', `the store for ${store.location} is closed`, false);
   const result = await store.client.exec({
     query: `INSERT INTO ${table} (${columns.join(', ')}) FORMAT JSONCompactEachRow`,
     values: Readable.from([body], { objectMode: false }),
@@ -48,6 +63,20 @@ export async function insertJsonLines(store: Store, table: string, columns: read
   // An INSERT answers with an empty body; reading it to the end frees the connection.
   result.stream.resume();
   await finished(result.stream);
+}
+
+/** Rows encoded for the store's engine: RowBinary on the embedded one, JSON lines for a server. */
+export async function insertEncodedRows<R>(
+  store: Store,
+  table: string,
+  columns: readonly string[],
+  rows: readonly R[],
+  rowBinary: (rows: readonly R[]) => Buffer,
+  jsonLines: (rows: readonly R[]) => Buffer,
+): Promise<void> {
+  if (!rows.length) return;
+  if (store.kind === 'embedded') await insertRowBinaryEmbedded(store, table, columns, rowBinary(rows));
+  else await insertJsonLines(store, table, columns, jsonLines(rows));
 }
 
 /** A nullable string as a JSON value. */

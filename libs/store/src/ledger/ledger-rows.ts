@@ -4,7 +4,8 @@
 import { fromHexStrict, toHex, type ExportedRow, type LedgerRow } from '@mcpg/ledger';
 import type { Store } from '../create-store.ts';
 import { StoreError, toStoreError } from '../errors.ts';
-import { insertJsonLines, jsonOrNull } from './encoded-insert.ts';
+import { insertEncodedRows, jsonOrNull } from './encoded-insert.ts';
+import { RowBinaryWriter } from './row-binary.ts';
 
 /** A row as the worker stores it: the appended row, its hashes and where it was read from. */
 export interface StoredLedgerRow extends ExportedRow {
@@ -13,18 +14,13 @@ export interface StoredLedgerRow extends ExportedRow {
   readonly sourceOffset: string;
 }
 
-const COLUMNS: [string, ...string[]] = [
+export const LEDGER_ROW_COLUMNS: readonly string[] = [
   'org', 'seq', 'event_id', 'workspace', 'instance', 'occurred_at', 'action', 'actor', 'resource', 'decision', 'outcome',
   'latency_us', 'arguments', 'response', 'error', 'trace_id', 'leaf_hash', 'prev_hash', 'source_partition', 'source_offset',
 ];
 
-/**
- * Idempotent: a re-appended row has the same (org, occurred_at, seq) and content, and folds on merge.
- * Encoded here, one line per row (encoded-insert.ts says why); the strings are
- * JSON-escaped exactly as the client would, so the stored text is the hashed text.
- */
-export async function insertLedgerRows(store: Store, rows: readonly StoredLedgerRow[]): Promise<void> {
-  if (!rows.length) return;
+/** The rows as JSONCompactEachRow lines, JSON-escaped exactly as the client would. */
+export function encodeLedgerRowsJson(rows: readonly StoredLedgerRow[]): Buffer {
   const lines = new Array<string>(rows.length);
   for (let i = 0; i < rows.length; i++) {
     const { row: r, leafHash, prevHash, sourcePartition, sourceOffset } = rows[i]!;
@@ -34,8 +30,45 @@ export async function insertLedgerRows(store: Store, rows: readonly StoredLedger
       `${JSON.stringify(r.outcome)},${r.latency_us === null ? 'null' : r.latency_us},${jsonOrNull(r.arguments)},${jsonOrNull(r.response)},` +
       `${jsonOrNull(r.error)},${jsonOrNull(r.trace_id)},"${toHex(leafHash)}","${toHex(prevHash)}",${sourcePartition},${sourceOffset}]\n`;
   }
+  return Buffer.from(lines.join(''));
+}
+
+/** The rows in RowBinary (row-binary.ts), columns in the order of LEDGER_ROW_COLUMNS. */
+export function encodeLedgerRowsRowBinary(rows: readonly StoredLedgerRow[], w: RowBinaryWriter = new RowBinaryWriter()): Buffer {
+  for (let i = 0; i < rows.length; i++) {
+    const { row: r, leafHash, prevHash, sourcePartition, sourceOffset } = rows[i]!;
+    w.string(r.org);
+    w.uint64Big(r.seq);
+    w.string(r.event_id);
+    w.string(r.workspace);
+    w.string(r.instance);
+    w.int64(r.occurred_at);
+    w.string(r.action);
+    w.string(r.actor);
+    w.string(r.resource);
+    w.string(r.decision);
+    w.string(r.outcome);
+    w.nullableInt64(r.latency_us);
+    w.nullableString(r.arguments);
+    w.nullableString(r.response);
+    w.nullableString(r.error);
+    w.nullableString(r.trace_id);
+    w.hex(leafHash);
+    w.hex(prevHash);
+    w.uint16(sourcePartition);
+    w.uint64Big(BigInt(sourceOffset));
+  }
+  return w.take();
+}
+
+/**
+ * Idempotent: a re-appended row has the same (org, occurred_at, seq) and content, and folds on merge.
+ * Encoded here (encoded-insert.ts says why), so the stored text is the hashed text.
+ */
+export async function insertLedgerRows(store: Store, rows: readonly StoredLedgerRow[]): Promise<void> {
+  if (!rows.length) return;
   try {
-    await insertJsonLines(store, 'audit_log', COLUMNS, Buffer.from(lines.join('')));
+    await insertEncodedRows(store, 'audit_log', LEDGER_ROW_COLUMNS, rows, encodeLedgerRowsRowBinary, encodeLedgerRowsJson);
   } catch (err) {
     throw toStoreError(err, `inserting ${rows.length} audit_log rows`);
   }

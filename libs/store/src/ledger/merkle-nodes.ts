@@ -6,7 +6,8 @@
 import { fromHexStrict, toHex, type Hash } from '@mcpg/ledger';
 import type { Store } from '../create-store.ts';
 import { StoreError, toStoreError } from '../errors.ts';
-import { insertJsonLines } from './encoded-insert.ts';
+import { insertEncodedRows } from './encoded-insert.ts';
+import { RowBinaryWriter } from './row-binary.ts';
 
 export interface MerkleNodeRow {
   readonly org: string;
@@ -15,8 +16,10 @@ export interface MerkleNodeRow {
   readonly nodes: readonly Hash[];
 }
 
-export async function insertMerkleNodes(store: Store, rows: readonly MerkleNodeRow[]): Promise<void> {
-  if (!rows.length) return;
+export const MERKLE_NODE_COLUMNS: readonly string[] = ['org', 'seq', 'nodes'];
+
+/** The rows as JSONCompactEachRow lines. */
+export function encodeMerkleNodesJson(rows: readonly MerkleNodeRow[]): Buffer {
   const lines = new Array<string>(rows.length);
   for (let i = 0; i < rows.length; i++) {
     const r = rows[i]!;
@@ -24,8 +27,25 @@ export async function insertMerkleNodes(store: Store, rows: readonly MerkleNodeR
     for (let k = 0; k < r.nodes.length; k++) hashes += `${k ? ',' : ''}"${toHex(r.nodes[k]!)}"`;
     lines[i] = `[${JSON.stringify(r.org)},${r.seq},[${hashes}]]\n`;
   }
+  return Buffer.from(lines.join(''));
+}
+
+/** The rows in RowBinary (row-binary.ts). */
+export function encodeMerkleNodesRowBinary(rows: readonly MerkleNodeRow[], w: RowBinaryWriter = new RowBinaryWriter()): Buffer {
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i]!;
+    w.string(r.org);
+    w.uint64(r.seq);
+    w.arrayLength(r.nodes.length);
+    for (let k = 0; k < r.nodes.length; k++) w.hex(r.nodes[k]!);
+  }
+  return w.take();
+}
+
+export async function insertMerkleNodes(store: Store, rows: readonly MerkleNodeRow[]): Promise<void> {
+  if (!rows.length) return;
   try {
-    await insertJsonLines(store, 'audit_merkle_nodes', ['org', 'seq', 'nodes'], Buffer.from(lines.join('')));
+    await insertEncodedRows(store, 'audit_merkle_nodes', MERKLE_NODE_COLUMNS, rows, encodeMerkleNodesRowBinary, encodeMerkleNodesJson);
   } catch (err) {
     throw toStoreError(err, `inserting ${rows.length} audit_merkle_nodes rows`);
   }

@@ -1,0 +1,135 @@
+// ClickHouse's RowBinary input format, for the ledger's two big tables: each
+// row is its columns' values back to back, strings as a LEB128 length and the
+// UTF-8 bytes, integers little-endian, a Nullable as one byte (1 = NULL) and
+// the value if there is one, an Array as a LEB128 count and the elements. The
+// engine copies such values into its columns with no text to parse, where
+// JSONCompactEachRow has it scan and unescape every string
+// (bench/ledger-engine-ceiling.ts measures both).
+//
+// One writer, grown as needed and reused: encoding a 10,000-row chunk makes
+// a handful of allocations, not a few per value.
+
+const HEX = new Uint8Array(512);
+for (let i = 0; i < 256; i++) {
+  const h = i.toString(16).padStart(2, '0');
+  HEX[i * 2] = h.charCodeAt(0);
+  HEX[i * 2 + 1] = h.charCodeAt(1);
+}
+
+export class RowBinaryWriter {
+  private buf: Buffer;
+  private at = 0;
+
+  constructor(initialBytes = 1 << 20) {
+    this.buf = Buffer.allocUnsafe(initialBytes);
+  }
+
+  /** The bytes written since the last reset, copied out; the writer may be reused. */
+  take(): Buffer {
+    const out = Buffer.allocUnsafe(this.at);
+    this.buf.copy(out, 0, 0, this.at);
+    this.at = 0;
+    return out;
+  }
+
+  private room(n: number): void {
+    if (this.at + n <= this.buf.length) return;
+    const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.at + n));
+    this.buf.copy(next, 0, 0, this.at);
+    this.buf = next;
+  }
+
+  private varint(n: number): void {
+    this.room(10);
+    this.varintInPlace(n);
+  }
+
+  // Writes at `at` without growing the buffer: the caller reserved the room.
+  private varintInPlace(n: number): void {
+    while (n >= 0x80) {
+      this.buf[this.at++] = (n & 0x7f) | 0x80;
+      n = Math.floor(n / 128);
+    }
+    this.buf[this.at++] = n;
+  }
+
+  string(s: string): void {
+    // UTF-8 is at most 3 bytes per UTF-16 unit: reserve the length prefix for
+    // that bound, write the bytes after it, and close the gap if the actual
+    // length needs fewer prefix bytes (only for strings of 43+ units).
+    const max = s.length * 3;
+    const reserve = max < 0x80 ? 1 : max < 0x4000 ? 2 : max < 0x200000 ? 3 : 5;
+    this.room(reserve + max);
+    const n = this.buf.write(s, this.at + reserve, 'utf8');
+    const need = n < 0x80 ? 1 : n < 0x4000 ? 2 : n < 0x200000 ? 3 : n < 0x10000000 ? 4 : 5;
+    if (need < reserve) this.buf.copyWithin(this.at + need, this.at + reserve, this.at + reserve + n);
+    // Not varint(): growing the buffer here would lose the bytes just written past `at`.
+    this.varintInPlace(n);
+    this.at += n;
+  }
+
+  nullableString(s: string | null): void {
+    this.room(1);
+    if (s === null) {
+      this.buf[this.at++] = 1;
+      return;
+    }
+    this.buf[this.at++] = 0;
+    this.string(s);
+  }
+
+  /** A String column holding the lower-case hex of `bytes` (the stored hash columns). */
+  hex(bytes: Uint8Array): void {
+    this.varint(bytes.length * 2);
+    this.room(bytes.length * 2);
+    const b = this.buf;
+    let at = this.at;
+    for (let i = 0; i < bytes.length; i++) {
+      const v = bytes[i]! * 2;
+      b[at++] = HEX[v]!;
+      b[at++] = HEX[v + 1]!;
+    }
+    this.at = at;
+  }
+
+  arrayLength(n: number): void {
+    this.varint(n);
+  }
+
+  uint16(v: number): void {
+    this.room(2);
+    this.at = this.buf.writeUInt16LE(v, this.at);
+  }
+
+  /** UInt64 from a non-negative safe integer. */
+  uint64(v: number): void {
+    this.room(8);
+    this.buf.writeUInt32LE(v % 0x1_0000_0000, this.at);
+    this.buf.writeUInt32LE(Math.floor(v / 0x1_0000_0000), this.at + 4);
+    this.at += 8;
+  }
+
+  uint64Big(v: bigint): void {
+    this.room(8);
+    this.at = this.buf.writeBigUInt64LE(v, this.at);
+  }
+
+  /** Int64 (and DateTime64 ticks) from a safe integer. */
+  int64(v: number): void {
+    this.room(8);
+    const hi = Math.floor(v / 0x1_0000_0000);
+    this.buf.writeUInt32LE(v - hi * 0x1_0000_0000, this.at);
+    this.buf.writeInt32LE(hi, this.at + 4);
+    this.at += 8;
+  }
+
+  nullableInt64(v: number | null): void {
+    this.room(1);
+    if (v === null) {
+      this.buf[this.at++] = 1;
+      return;
+    }
+    this.buf[this.at++] = 0;
+    this.int64(v);
+  }
+}
