@@ -34,7 +34,10 @@ export function encodeLedgerRowsJson(rows: readonly StoredLedgerRow[]): Buffer {
 }
 
 /** The rows in RowBinary (row-binary.ts), columns in the order of LEDGER_ROW_COLUMNS. */
-export function encodeLedgerRowsRowBinary(rows: readonly StoredLedgerRow[], w: RowBinaryWriter = new RowBinaryWriter()): Buffer {
+// One writer for the process, grown to the largest chunk once (take() copies the bytes out).
+const writer = new RowBinaryWriter();
+
+export function encodeLedgerRowsRowBinary(rows: readonly StoredLedgerRow[], w: RowBinaryWriter = writer): Buffer {
   for (let i = 0; i < rows.length; i++) {
     const { row: r, leafHash, prevHash, sourcePartition, sourceOffset } = rows[i]!;
     w.string(r.org);
@@ -56,7 +59,7 @@ export function encodeLedgerRowsRowBinary(rows: readonly StoredLedgerRow[], w: R
     w.hex(leafHash);
     w.hex(prevHash);
     w.uint16(sourcePartition);
-    w.uint64Big(BigInt(sourceOffset));
+    w.uint64Decimal(sourceOffset);
   }
   return w.take();
 }

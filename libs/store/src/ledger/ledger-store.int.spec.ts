@@ -88,10 +88,11 @@ test('rows read back byte for byte as appended, in seq order, re-inserts folded'
 
 test('rows whose encoded bytes hold blank lines, long and multi-byte text come back exactly', async () => {
   // latency 2570 and offset 2570 are the bytes 0a 0a; strings of 43+ UTF-16
-  // units and of 5,462+ get longer length prefixes than their upper bound.
+  // units and of 5,462+ get longer length prefixes than their upper bound;
+  // ASCII of 128+ and 16,384+ bytes takes 2- and 3-byte prefixes.
   const org = 'bytes';
   const own = new SegmentedLedger(org, { rows: 1000, seconds: 3600 });
-  const texts = ['\n\n', 'x'.repeat(127), 'é'.repeat(64), '😀'.repeat(3000), 'a'.repeat(20_000), '\u0000\n\n\r\t"\\'];
+  const texts = ['\n\n', 'x'.repeat(127), 'y'.repeat(300), 'é'.repeat(64), '😀'.repeat(3000), 'a'.repeat(20_000), '\u0000\n\n\r\t"\\'];
   const stored: StoredLedgerRow[] = texts.map((text, i) => {
     const { appended } = own.append({ ...event(i), org, latency_us: i === 0 ? 2570 : -2570, arguments: text, response: texts[(i + 1) % texts.length]!, error: text.slice(0, 50) });
     return { ...appended, sourcePartition: 0x0a0a, sourceOffset: String(2570 + i) };

@@ -31,7 +31,10 @@ export function encodeMerkleNodesJson(rows: readonly MerkleNodeRow[]): Buffer {
 }
 
 /** The rows in RowBinary (row-binary.ts). */
-export function encodeMerkleNodesRowBinary(rows: readonly MerkleNodeRow[], w: RowBinaryWriter = new RowBinaryWriter()): Buffer {
+// One writer for the process, grown to the largest chunk once (take() copies the bytes out).
+const writer = new RowBinaryWriter();
+
+export function encodeMerkleNodesRowBinary(rows: readonly MerkleNodeRow[], w: RowBinaryWriter = writer): Buffer {
   for (let i = 0; i < rows.length; i++) {
     const r = rows[i]!;
     w.string(r.org);

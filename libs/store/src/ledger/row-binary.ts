@@ -54,10 +54,30 @@ export class RowBinaryWriter {
   }
 
   string(s: string): void {
+    const len = s.length;
+    // ASCII, the common case: one byte per unit, copied here (a native
+    // encoder call costs more than these strings' bytes).
+    const prefix = len < 0x80 ? 1 : len < 0x4000 ? 2 : 3;
+    if (len < 0x200000) {
+      this.room(prefix + len);
+      const b = this.buf;
+      const start = this.at + prefix;
+      let i = 0;
+      for (; i < len; i++) {
+        const c = s.charCodeAt(i);
+        if (c >= 0x80) break;
+        b[start + i] = c;
+      }
+      if (i === len) {
+        this.varintInPlace(len);
+        this.at += len;
+        return;
+      }
+    }
     // UTF-8 is at most 3 bytes per UTF-16 unit: reserve the length prefix for
     // that bound, write the bytes after it, and close the gap if the actual
-    // length needs fewer prefix bytes (only for strings of 43+ units).
-    const max = s.length * 3;
+    // length needs fewer prefix bytes.
+    const max = len * 3;
     const reserve = max < 0x80 ? 1 : max < 0x4000 ? 2 : max < 0x200000 ? 3 : 5;
     this.room(reserve + max);
     const n = this.buf.write(s, this.at + reserve, 'utf8');
@@ -107,6 +127,12 @@ export class RowBinaryWriter {
     this.buf.writeUInt32LE(v % 0x1_0000_0000, this.at);
     this.buf.writeUInt32LE(Math.floor(v / 0x1_0000_0000), this.at + 4);
     this.at += 8;
+  }
+
+  /** UInt64 from a decimal string (Kafka offsets). */
+  uint64Decimal(v: string): void {
+    if (v.length < 16) this.uint64(Number(v));
+    else this.uint64Big(BigInt(v));
   }
 
   uint64Big(v: bigint): void {
