@@ -6,14 +6,22 @@
 //   stdio: client ─stdio→ upstream    vs  client ─stdio→ gateway ─stdio→ upstream
 // and the usual deployment, an HTTP front with a local stdio upstream:
 //   mixed: client ─stdio→ upstream    vs  client ─HTTP→ gateway ─stdio→ upstream
-// Besides wall time it prints the CPU time each gateway process spent per call
-// (from /proc, so it holds up when other work loads the machine).
+// and, as the floor any HTTP proxy has to pay here, a bare node:http forwarder
+// (bench/gateway-bare-proxy.ts) in the gateway's place:
+//   bare:  client ─HTTP→ upstream     vs  client ─HTTP→ forwarder ─HTTP→ upstream
+// Direct and proxied calls alternate, so both legs see the same load. Besides
+// wall time it prints the CPU time the gateway (or forwarder) process spent
+// per call, user and system (from /proc, so it holds up when other work loads
+// the machine).
 // Calls/s are measured with the SDK client and, for the HTTP front, with a
 // lean client (plain keep-alive POSTs) whose own cost stays out of the way.
 // Events go to the Kafka broker given with --kafka (on topics of their own),
 // or, without it, to the gateway's disk spool. --profile <dir> writes a CPU
 // profile of each gateway process there (bench/cpu-profile-summary.ts reads it).
-// Run: node --import tsx bench/gateway-overhead.ts [--calls N] [--kafka host:port] [--profile dir] [--spans]
+// --rows http,stdio,mixed,bare picks the latency rows (all by default); --no-throughput
+// skips the calls/s part (for a profile of sequential calls alone); --idle S
+// prints, after the rows, the CPU the HTTP-front gateway spends in S seconds without calls.
+// Run: node --import tsx bench/gateway-overhead.ts [--calls N] [--kafka host:port] [--profile dir] [--spans] [--rows list] [--no-throughput] [--idle S]
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { Agent, createServer, request as httpRequest } from 'node:http';
@@ -36,6 +44,9 @@ const kafka = arg('kafka');
 const profileDir = arg('profile');
 // --spans: the gateways export a span per call (OTLP over HTTP) to a sink in this process that accepts and drops them.
 const spans = process.argv.includes('--spans');
+const rows = new Set((arg('rows') ?? 'bare,http,stdio,mixed').split(','));
+const withThroughput = !process.argv.includes('--no-throughput');
+const idleSeconds = Number(arg('idle') ?? 0);
 const WARMUP = 300;
 const ARGS = { text: 'find open issues labelled bug in acme/site', limit: 20 };
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -46,9 +57,13 @@ const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length 
 
 /** User + system CPU milliseconds of another process so far (Linux /proc; NaN elsewhere). */
 function cpuMsOf(pid: number | undefined): number {
+  return sysMsOf(pid, 11) + sysMsOf(pid, 12);
+}
+
+/** One CPU field of /proc/<pid>/stat in milliseconds: 11 is user time, 12 system (kernel) time. */
+function sysMsOf(pid: number | undefined, field = 12): number {
   try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+    return (Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[field]) * 1000) / 100;
   } catch {
     return Number.NaN;
   }
@@ -66,22 +81,50 @@ interface Run {
   readonly sorted: number[];
   /** CPU ms per call of the gateway process (NaN for direct calls). */
   readonly gatewayCpuMs: number;
+  /** Of that, kernel (system) time. */
+  readonly gatewaySysMs: number;
   /** CPU ms per call of this (client) process. */
   readonly clientCpuMs: number;
 }
 
-async function latencies(client: Client, name: string, gateway?: ChildProcess): Promise<Run> {
-  for (let i = 0; i < WARMUP; i++) await client.callTool({ name, arguments: ARGS });
-  const out: number[] = [];
-  const cpu0 = cpuMsOf(gateway?.pid);
-  const own0 = process.cpuUsage();
-  for (let i = 0; i < N; i++) {
-    const t = performance.now();
-    await client.callTool({ name, arguments: ARGS });
-    out.push(performance.now() - t);
+/**
+ * Sequential calls, alternating one direct call and one through the proxy
+ * (gateway or forwarder), so both legs see the same machine load: on shared
+ * cores the load moves within seconds, and rows measured one after the other
+ * differed by more than the overhead itself.
+ */
+async function paired(direct: Client, directName: string, via: Client, viaName: string, proxy?: ChildProcess): Promise<{ direct: Run; via: Run }> {
+  for (let i = 0; i < WARMUP; i++) {
+    await direct.callTool({ name: directName, arguments: ARGS });
+    await via.callTool({ name: viaName, arguments: ARGS });
   }
-  const own = process.cpuUsage(own0);
-  return { sorted: out.sort((a, b) => a - b), gatewayCpuMs: (cpuMsOf(gateway?.pid) - cpu0) / N, clientCpuMs: (own.user + own.system) / 1000 / N };
+  const d: number[] = [];
+  const v: number[] = [];
+  let directOwnUs = 0;
+  let viaOwnUs = 0;
+  const cpu0 = cpuMsOf(proxy?.pid);
+  const sys0 = sysMsOf(proxy?.pid);
+  for (let i = 0; i < N; i++) {
+    let own = process.cpuUsage();
+    let t = performance.now();
+    await direct.callTool({ name: directName, arguments: ARGS });
+    d.push(performance.now() - t);
+    let used = process.cpuUsage(own);
+    directOwnUs += used.user + used.system;
+    own = process.cpuUsage();
+    t = performance.now();
+    await via.callTool({ name: viaName, arguments: ARGS });
+    v.push(performance.now() - t);
+    used = process.cpuUsage(own);
+    viaOwnUs += used.user + used.system;
+  }
+  // The proxy process serves only the calls through it, so its CPU over the loop is theirs.
+  const proxyCpu = (cpuMsOf(proxy?.pid) - cpu0) / N;
+  const proxySys = (sysMsOf(proxy?.pid) - sys0) / N;
+  return {
+    direct: { sorted: d.sort((a, b) => a - b), gatewayCpuMs: Number.NaN, gatewaySysMs: Number.NaN, clientCpuMs: directOwnUs / 1000 / N },
+    via: { sorted: v.sort((a, b) => a - b), gatewayCpuMs: proxyCpu, gatewaySysMs: proxySys, clientCpuMs: viaOwnUs / 1000 / N },
+  };
 }
 
 async function throughput(client: Client, name: string, concurrency: number, seconds: number, gateway?: ChildProcess): Promise<string> {
@@ -146,13 +189,14 @@ async function rawThroughput(url: string, session: string, name: string, concurr
   return `${(calls / seconds).toFixed(0)}, gateway CPU ${(cpu / calls).toFixed(3)} ms/call (${(cpu / (seconds * 10)).toFixed(0)}% of one core), client CPU ${((own.user + own.system) / 1000 / calls).toFixed(3)} ms/call`;
 }
 
-function row(label: string, direct: Run, via: Run): void {
+function row(label: string, pair: { direct: Run; via: Run }): void {
+  const { direct, via } = pair;
   const f = (n: number) => n.toFixed(3).padStart(7);
   const [d, g] = [direct.sorted, via.sorted];
   const [d50, d99, g50, g99] = [quantile(d, 0.5), quantile(d, 0.99), quantile(g, 0.5), quantile(g, 0.99)];
   console.log(
-    `${label.padEnd(6)} direct p50 ${f(d50)} p99 ${f(d99)} ms | gateway p50 ${f(g50)} p99 ${f(g99)} ms | added p50 ${f(g50 - d50)} p99 ${f(g99 - d99)} ms` +
-      ` | gateway CPU ${f(via.gatewayCpuMs)} ms/call | client CPU direct ${f(direct.clientCpuMs)} via ${f(via.clientCpuMs)} ms/call`,
+    `${label.padEnd(6)} direct p50 ${f(d50)} p99 ${f(d99)} ms | via p50 ${f(g50)} p99 ${f(g99)} ms | added p50 ${f(g50 - d50)} p99 ${f(g99 - d99)} ms` +
+      ` | proxy CPU ${f(via.gatewayCpuMs)} ms/call (system ${f(via.gatewaySysMs)}) | client CPU direct ${f(direct.clientCpuMs)} via ${f(via.clientCpuMs)} ms/call`,
   );
 }
 
@@ -200,6 +244,21 @@ await writeFile(
 const gateway = await startGatewayProcess(configFile, 'gateway-http-front');
 children.push(gateway.child.pid);
 
+// The bare forwarder in front of the same HTTP upstream.
+const bare = spawn(process.execPath, ['--import', 'tsx', join(root, 'bench/gateway-bare-proxy.ts'), web.url], { stdio: ['ignore', 'pipe', 'inherit'] });
+children.push(bare.pid);
+const barePort = await new Promise<string>((resolve, reject) => {
+  let out = '';
+  bare.stdout!.on('data', (c: Buffer) => {
+    out += c.toString();
+    const m = /listening (\d+)/.exec(out);
+    if (m) resolve(m[1]!);
+  });
+  bare.once('exit', (code) => reject(new Error(`bare forwarder exited with ${code}`)));
+});
+const viaBare = new Client({ name: 'bench', version: '1' });
+await viaBare.connect(new StreamableHTTPClientTransport(new URL(`http://127.0.0.1:${barePort}${new URL(web.url).pathname}`), { fetch: quietFetch }));
+
 const viaGateway = await connectClient(gateway.url, KEYS.acme.key);
 const directHttp = new Client({ name: 'bench', version: '1' });
 await directHttp.connect(new StreamableHTTPClientTransport(new URL(web.url), { fetch: quietFetch }));
@@ -217,23 +276,32 @@ const stdioGateway = { pid: stdioGatewayTransport.pid ?? undefined } as ChildPro
 // The stdio upstream of a gateway connects in the background: wait until the gateway lists it.
 for (let i = 0; i < 200 && !(await viaStdioGateway.listTools()).tools.some((t) => t.name === 'fx__echo'); i++) await new Promise((r) => setTimeout(r, 50));
 
-console.log(`${N} sequential echo calls per row (after ${WARMUP} warm-up); events to ${kafka ? `Kafka at ${kafka}` : 'the disk spool'}; tracing ${spans ? 'on (a span per call exported)' : 'off'}; Node ${process.version}; load average ${loadavg()[0]!.toFixed(1)}`);
-row('http', await latencies(directHttp, 'echo'), await latencies(viaGateway, 'web__echo', gateway.child));
-row('stdio', await latencies(directStdio, 'echo'), await latencies(viaStdioGateway, 'fx__echo', stdioGateway));
-row('mixed', await latencies(directStdio, 'echo'), await latencies(viaGateway, 'fx__echo', gateway.child));
-for (const c of [1, 8, 32]) {
+console.log(`${N} sequential echo calls per row and leg, direct and proxied calls alternating (after ${WARMUP} warm-up each); events to ${kafka ? `Kafka at ${kafka}` : 'the disk spool'}; tracing ${spans ? 'on (a span per call exported)' : 'off'}; Node ${process.version}; load average ${loadavg()[0]!.toFixed(1)}`);
+if (rows.has('bare')) row('bare', await paired(directHttp, 'echo', viaBare, 'echo', bare));
+if (rows.has('http')) row('http', await paired(directHttp, 'echo', viaGateway, 'web__echo', gateway.child));
+if (rows.has('stdio')) row('stdio', await paired(directStdio, 'echo', viaStdioGateway, 'fx__echo', stdioGateway));
+if (rows.has('mixed')) row('mixed', await paired(directStdio, 'echo', viaGateway, 'fx__echo', gateway.child));
+if (idleSeconds > 0) {
+  const cpu0 = cpuMsOf(gateway.child.pid);
+  await new Promise((r) => setTimeout(r, idleSeconds * 1000));
+  console.log(`gateway CPU without calls: ${((cpuMsOf(gateway.child.pid) - cpu0) / idleSeconds).toFixed(1)} ms per second over ${idleSeconds} s`);
+}
+for (const c of withThroughput ? [1, 8, 32] : []) {
   console.log(`calls/s through the gateway, HTTP front, stdio upstream, ${String(c).padStart(2)} concurrent: ${await throughput(viaGateway, 'fx__echo', c, 5, gateway.child)}`);
 }
 const session = (viaGateway.transport as StreamableHTTPClientTransport).sessionId!;
-for (const c of [8, 32]) {
-  console.log(`calls/s through the gateway, HTTP front (lean client), stdio upstream, ${String(c).padStart(2)} concurrent: ${await rawThroughput(gateway.url, session, 'fx__echo', c, 5, gateway.child)}`);
+if (withThroughput) {
+  for (const c of [8, 32]) {
+    console.log(`calls/s through the gateway, HTTP front (lean client), stdio upstream, ${String(c).padStart(2)} concurrent: ${await rawThroughput(gateway.url, session, 'fx__echo', c, 5, gateway.child)}`);
+  }
+  console.log(`calls/s through the gateway, HTTP front (lean client), HTTP upstream, 32 concurrent: ${await rawThroughput(gateway.url, session, 'web__echo', 32, 5, gateway.child)}`);
+  console.log(`calls/s through the gateway, stdio front, stdio upstream, 32 concurrent: ${await throughput(viaStdioGateway, 'fx__echo', 32, 5, stdioGateway)}`);
+  console.log(`calls/s direct to the stdio upstream, 32 concurrent: ${await throughput(directStdio, 'echo', 32, 5)}`);
 }
-console.log(`calls/s through the gateway, HTTP front (lean client), HTTP upstream, 32 concurrent: ${await rawThroughput(gateway.url, session, 'web__echo', 32, 5, gateway.child)}`);
-console.log(`calls/s through the gateway, stdio front, stdio upstream, 32 concurrent: ${await throughput(viaStdioGateway, 'fx__echo', 32, 5, stdioGateway)}`);
-console.log(`calls/s direct to the stdio upstream, 32 concurrent: ${await throughput(directStdio, 'echo', 32, 5)}`);
 console.log(`load average at the end ${loadavg()[0]!.toFixed(1)}${sink ? `; span export requests received: ${spanRequests}` : ''}`);
 
-await Promise.all([viaGateway.close(), directHttp.close(), directStdio.close()]);
+await Promise.all([viaGateway.close(), viaBare.close(), directHttp.close(), directStdio.close()]);
+bare.kill('SIGTERM');
 // Closing stdin ends the stdio gateway's session; SIGTERM stops it (and writes its profile).
 if (stdioGateway.pid) process.kill(stdioGateway.pid, 'SIGTERM');
 await viaStdioGateway.close();
