@@ -15,6 +15,13 @@ import { buildApi } from '@mcpg/api';
 import { countAudit, createStore, migrate, pageAuditByKey, parseAuditText, queryTokenUsage, type AuditFilter, type AuditKey } from '@mcpg/store';
 import { seedAuditLog, seedDayTotals, seedRollups } from './audit-search-seed.ts';
 
+// The select of migration 014's view, for rows seeded before it.
+const BACKFILL_ROWS_JSON_SQL = `INSERT INTO audit_rows_json
+SELECT org, seq, occurred_at,
+       toJSONString((seq, event_id, toString(workspace), toString(instance), toUnixTimestamp64Milli(occurred_at), toString(action), actor, resource,
+                     toString(decision), toString(outcome), latency_us, arguments, response, error, trace_id)) AS row
+FROM audit_log`;
+
 const total = Number(process.argv[2] ?? 10_000_000);
 const iterations = Number(process.argv[3] ?? 50);
 const csvRows = Number(process.argv[4] ?? 1_000_000);
@@ -36,6 +43,13 @@ if (Number(before?.n ?? 0) === total) {
   // Directories seeded before day totals were part of the seed get them now.
   const days = await (await store.client.query({ query: 'SELECT count() AS n FROM tool_totals_1d', format: 'JSONEachRow' })).json<{ n: string }>();
   if (Number(days[0]?.n ?? 0) === 0) await seedDayTotals(store);
+  // Directories seeded before migration 014 get its rows now (new rows get them from its view).
+  const json = await (await store.client.query({ query: 'SELECT count() AS n FROM audit_rows_json', format: 'JSONEachRow' })).json<{ n: string }>();
+  if (Number(json[0]?.n ?? 0) === 0) {
+    const fill = performance.now();
+    await store.client.command({ query: BACKFILL_ROWS_JSON_SQL });
+    console.log(`audit_rows_json filled from audit_log in ${((performance.now() - fill) / 1000).toFixed(1)} s`);
+  }
 } else {
   if (Number(before?.n ?? 0) !== 0) throw new Error(`the data directory holds ${before?.n} audit rows, not ${total}: use an empty one`);
   await seedAuditLog(store, total, now, (done) => process.stdout.write(`\rseeded ${done.toLocaleString('en')} audit rows`));

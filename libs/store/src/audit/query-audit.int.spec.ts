@@ -91,8 +91,30 @@ test('the search is answered by the text index', async () => {
   // Times out of seq order (late events), so the table's own sort key cannot narrow a seq lookup.
   await insertAuditFixtures(store, Array.from({ length: 40_000 }, (_, seq): AuditFixture => ({ org: 'wide', seq, occurredAtMs: T + ((seq * 7919) % 40_000) })));
   const rows = await explainAuditRows(store, 'wide', [5, 29_000]);
-  assert.match(rows, /ReadFromMergeTree \(audit_rows_by_seq\)/);
+  assert.match(rows, /ReadFromMergeTree \((\w+\.)?audit_rows_json\)/);
   assert.match(rows, /Granules: 2\//);
+  const before014 = await explainAuditRows(store, 'wide', [5, 29_000], { before014: true });
+  assert.match(before014, /ReadFromMergeTree \(audit_rows_by_seq\)/);
+  assert.match(before014, /Granules: 2\//);
+});
+
+test('pages hold whole rows also for rows appended before audit_rows_json existed, and with copies in it', async () => {
+  const org = 'rows-json';
+  const rows: AuditFixture[] = Array.from({ length: 6 }, (_, seq) => ({
+    org, seq, occurredAtMs: T + seq, actor: `o'ne "two" \\ ø🙂 \t`, arguments: seq % 2 ? null : `{"n":${seq},"s":"a\nb"}`, latencyUs: seq === 3 ? null : 1_000_000_007 + seq,
+    error: seq === 4 ? 'x\0y' : null, traceId: seq === 5 ? 'abc' : null,
+  }));
+  await insertAuditFixtures(store, rows);
+  await insertAuditFixtures(store, rows.slice(2, 4)); // copies, in audit_log and in audit_rows_json
+  const all = await pageAuditByKey(store, { org }, { limit: 10 });
+  assert.deepEqual(all.map((r) => r.seq), [5, 4, 3, 2, 1, 0]);
+  assert.deepEqual(all[5], {
+    seq: 0, eventId: 'evt-rows-json-0', workspace: 'prod', instance: 'gw-1', occurredAtMs: T, action: 'tool.call', actor: `o'ne "two" \\ ø🙂 \t`,
+    resource: 'github__search', decision: 'permit', outcome: 'ok', latencyUs: 1_000_000_007, arguments: '{"n":0,"s":"a\nb"}', response: null, error: null, traceId: null,
+  });
+  // As if rows 0, 1 and 3 had been appended before migration 014: the page still holds them, whole and in order.
+  await store.client.command({ query: `ALTER TABLE audit_rows_json DELETE WHERE org = {org:String} AND seq IN (0, 1, 3) SETTINGS mutations_sync = 2`, query_params: { org } });
+  assert.deepEqual(await pageAuditByKey(store, { org }, { limit: 10 }), all);
 });
 
 test('keyset pages cover every row once, also while newer rows arrive', async () => {

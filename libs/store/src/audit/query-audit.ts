@@ -60,16 +60,21 @@ function toRow(r: RawRow): AuditRow {
 // reading any text), newest first, then the full rows of just those keys.
 // Reading whole rows in the first step would read the long text columns of
 // every candidate row; with keys first, a page costs one index lookup plus one
-// small granule of the projection per row.
+// small granule of audit_rows_json per row.
 const KEYS_SQL = (where: string, tail: string) => `SELECT toUnixTimestamp64Milli(occurred_at) AS t, seq
 FROM audit_log
 WHERE ${where}
 ORDER BY occurred_at DESC, seq DESC
 ${tail}`;
 
-// Served by the audit_rows_by_seq projection (migration 010): (org, seq) in
-// granules of 256 rows, so scattered rows cost small reads.
-// No ORDER BY (it would steer the planner to the table's own sort order):
+// Served by audit_rows_json (migration 014): one JSON text per row in
+// granules of 256 rows by (org, seq), so a scattered row costs one small read
+// of one column instead of one per column.
+const ROWS_JSON_SQL = `SELECT row FROM audit_rows_json WHERE org = {org:String} AND seq IN {seqs:Array(UInt64)}`;
+
+// Rows appended before migration 014 are only in audit_log: served by its
+// audit_rows_by_seq projection (migration 010): (org, seq) in granules of 256
+// rows. No ORDER BY (it would steer the planner to the table's own sort order):
 // the rows are put in key order in JS.
 const ROWS_BY_KEYS_SQL = `SELECT ${COLUMNS}
 FROM audit_log
@@ -105,8 +110,18 @@ async function selectKeys(store: Store, where: SqlPart, tail: string, params: Re
 
 async function rowsByKeys(store: Store, org: string, keys: readonly AuditKey[]): Promise<AuditRow[]> {
   if (keys.length === 0) return [];
-  const params = { org, seqs: keys.map((k) => k.seq) };
-  const rows = (await query<RawRow>(store, ROWS_BY_KEYS_SQL, params, 'reading audit rows')).map(toRow);
+  const seqs = keys.map((k) => k.seq);
+  let text: string;
+  try {
+    text = await (await store.client.query({ query: ROWS_JSON_SQL, query_params: { org, seqs }, format: 'TabSeparatedRaw' })).text();
+  } catch (err) {
+    throw toStoreError(err, 'reading audit rows');
+  }
+  // One JSON array per line (toJSONString escapes control characters, so a line is a row).
+  const rows = text === '' ? [] : text.split('\n').filter((line) => line !== '').map((line) => toRow(JSON.parse(line) as RawRow));
+  const found = new Set(rows.map((r) => r.seq));
+  const missing = seqs.filter((seq) => !found.has(seq));
+  if (missing.length > 0) rows.push(...(await query<RawRow>(store, ROWS_BY_KEYS_SQL, { org, seqs: missing }, 'reading audit rows')).map(toRow));
   rows.sort((a, b) => b.occurredAtMs - a.occurredAtMs || b.seq - a.seq);
   return dedupe(rows);
 }
@@ -149,10 +164,15 @@ export async function explainAuditPage(store: Store, filter: AuditFilter, limit:
   }
 }
 
-/** `EXPLAIN indexes = 1` of the row step for `seqs` of `org`, as text (to show which projection serves it). */
-export async function explainAuditRows(store: Store, org: string, seqs: readonly number[]): Promise<string> {
+/**
+ * `EXPLAIN indexes = 1` of the row step for `seqs` of `org`, as text (to show
+ * what serves it): from audit_rows_json, or with `before014` the read of rows
+ * appended before migration 014.
+ */
+export async function explainAuditRows(store: Store, org: string, seqs: readonly number[], options: { readonly before014?: boolean } = {}): Promise<string> {
   try {
-    const rs = await store.client.query({ query: `EXPLAIN indexes = 1 ${ROWS_BY_KEYS_SQL}`, query_params: { org, seqs }, format: 'TabSeparatedRaw' });
+    const sql = options.before014 ? ROWS_BY_KEYS_SQL : ROWS_JSON_SQL;
+    const rs = await store.client.query({ query: `EXPLAIN indexes = 1 ${sql}`, query_params: { org, seqs }, format: 'TabSeparatedRaw' });
     return await rs.text();
   } catch (err) {
     throw toStoreError(err, 'explaining an audit row read');
