@@ -1,9 +1,9 @@
 // Exactly-once effect under crashes (DESIGN.md §2): the rollup worker runs as
 // its own process and is killed with SIGKILL at random points while it folds a
 // large run of events from the real broker, then restarted each time. Once it
-// has caught up, every count and token sum equals what the simulator sent, and
-// a second worker replaying the topic from offset 0 into empty tables writes
-// identical rollups.
+// has caught up, every count and token sum (day and hour totals) equals what
+// the simulator sent, and a second worker replaying the topic from offset 0
+// into empty tables writes identical minute rollups and hour totals.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -143,6 +143,25 @@ async function checkTotals(store: Store): Promise<void> {
       );
     }
   }
+  // The hour totals, written in the same flushes, count every call once too.
+  const hours = await store.client.query({
+    query: `SELECT org, workspace, plugin, tool, sum(calls) AS calls, sum(tokens_in) AS tokens_in, sum(tokens_out) AS tokens_out
+            FROM tool_totals_1h FINAL WHERE org IN {orgs:Array(String)} GROUP BY org, workspace, plugin, tool`,
+    query_params: { orgs },
+    format: 'JSONEachRow',
+  });
+  const byHourRows = new Map(
+    (await hours.json<{ org: string; workspace: string; plugin: string; tool: string; calls: string; tokens_in: string; tokens_out: string }>()).map((h) => [
+      `${h.org} ${h.workspace}/${h.plugin}/${h.tool}`,
+      { calls: Number(h.calls), tokensIn: Number(h.tokens_in), tokensOut: Number(h.tokens_out) },
+    ]),
+  );
+  const sent = [...summary.tally.series.values()].filter((s) => orgs.includes(s.org));
+  assert.equal(byHourRows.size, sent.length, 'label sets in the hour totals');
+  for (const s of sent) {
+    const key = `${s.org} ${s.workspace}/${s.plugin}/${s.tool}`;
+    assert.deepEqual(byHourRows.get(key), { calls: s.calls, tokensIn: s.tokensIn, tokensOut: s.tokensOut }, `hour totals of ${key}`);
+  }
   const rs = await store.client.query({
     query: 'SELECT count() AS n, uniqExact(event_id) AS u FROM tool_invocations FINAL WHERE org IN {orgs:Array(String)}',
     query_params: { orgs },
@@ -162,17 +181,19 @@ test('replaying the topic from offset 0 into empty tables rebuilds identical rol
   const crashy = await createStore({ kind: 'embedded', dataDir: join(dataDir, 'clickhouse'), database: 'eo_crashy' });
   const fresh = await createStore({ kind: 'embedded', dataDir: join(dataDir, 'clickhouse'), database: 'eo_replay' });
   stores.push(crashy, fresh);
-  const rollups = async (s: Store) => {
+  const rows = async (s: Store, table: string, time: string) => {
     const rs = await s.client.query({
-      query: `SELECT * FROM tool_rollups_1m FINAL WHERE org IN {orgs:Array(String)}
-              ORDER BY org, workspace, plugin, tool, minute, source_partition, chunk_start`,
+      query: `SELECT * FROM ${table} FINAL WHERE org IN {orgs:Array(String)}
+              ORDER BY org, workspace, plugin, tool, ${time}, source_partition, chunk_start`,
       query_params: { orgs },
       format: 'JSONEachRow',
     });
     return rs.json<Record<string, unknown>>();
   };
-  const [a, b] = [await rollups(crashy), await rollups(fresh)];
-  assert.ok(a.length > 0);
-  assert.equal(a.length, b.length);
-  assert.deepEqual(a, b);
+  for (const [table, time] of [['tool_rollups_1m', 'minute'], ['tool_totals_1h', 'hour']] as const) {
+    const [a, b] = [await rows(crashy, table, time), await rows(fresh, table, time)];
+    assert.ok(a.length > 0, table);
+    assert.equal(a.length, b.length, table);
+    assert.deepEqual(a, b, table);
+  }
 });
