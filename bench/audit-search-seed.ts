@@ -83,6 +83,7 @@ export async function seedRollups(store: Store, nowMs: number): Promise<number> 
   const rows = minutes * 120;
   await store.client.command({ query: ROLLUP_SQL, query_params: { t0: nowMs - 30 * DAY_MS, rows } });
   await seedDayTotals(store);
+  await seedHourTotals(store);
   return rows;
 }
 
@@ -95,5 +96,15 @@ SELECT org, workspace, plugin, tool, toDate(minute) AS day, source_partition, ch
        sum(outcome_ok), sum(outcome_error), sum(outcome_denied), sum(outcome_timeout), sum(outcome_cancelled), sum(tokens_in), sum(tokens_out), sum(duration_us_sum)
 FROM tool_rollups_1m FINAL
 GROUP BY org, workspace, plugin, tool, day, source_partition, chunk_start`,
+  });
+}
+
+/** The hour totals the rollup worker writes beside the minute rows: calls and tokens per label set and UTC hour. */
+export async function seedHourTotals(store: Store): Promise<void> {
+  await store.client.command({
+    query: `INSERT INTO tool_totals_1h (org, workspace, plugin, tool, hour, source_partition, chunk_start, last_offset, calls, tokens_in, tokens_out)
+SELECT org, workspace, plugin, tool, toStartOfHour(minute) AS hour, source_partition, chunk_start, max(last_offset), sum(calls), sum(tokens_in), sum(tokens_out)
+FROM tool_rollups_1m FINAL
+GROUP BY org, workspace, plugin, tool, hour, source_partition, chunk_start`,
   });
 }

@@ -13,7 +13,7 @@ import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildApi } from '@mcpg/api';
 import { countAudit, createStore, migrate, pageAuditByKey, parseAuditText, queryTokenUsage, type AuditFilter, type AuditKey } from '@mcpg/store';
-import { seedAuditLog, seedDayTotals, seedRollups } from './audit-search-seed.ts';
+import { seedAuditLog, seedDayTotals, seedHourTotals, seedRollups } from './audit-search-seed.ts';
 
 // The select of migration 014's view, for rows seeded before it.
 const BACKFILL_ROWS_JSON_SQL = `INSERT INTO audit_rows_json
@@ -43,6 +43,8 @@ if (Number(before?.n ?? 0) === total) {
   // Directories seeded before day totals were part of the seed get them now.
   const days = await (await store.client.query({ query: 'SELECT count() AS n FROM tool_totals_1d', format: 'JSONEachRow' })).json<{ n: string }>();
   if (Number(days[0]?.n ?? 0) === 0) await seedDayTotals(store);
+  const hours = await (await store.client.query({ query: 'SELECT count() AS n FROM tool_totals_1h', format: 'JSONEachRow' })).json<{ n: string }>();
+  if (Number(hours[0]?.n ?? 0) === 0) await seedHourTotals(store);
   // Directories seeded before migration 014 get its rows now (new rows get them from its view).
   const json = await (await store.client.query({ query: 'SELECT count() AS n FROM audit_rows_json', format: 'JSONEachRow' })).json<{ n: string }>();
   if (Number(json[0]?.n ?? 0) === 0) {
@@ -114,7 +116,7 @@ const toolCalls: AuditFilter = { ...acme, actions: ['tool.call', 'sandbox.exec',
 await measure('total count (tool calls, status=error)', () => countAudit(store, toolCalls));
 await measure('total count (q=invoice)', () => countAudit(store, { ...acme, text: text('invoice') }));
 await measure('total count (org only)', () => countAudit(store, acme));
-await measure('tokens by tool per hour, 30 days (rollups)', async () =>
+await measure('tokens by tool per hour, 30 days (hour totals + edge minutes)', async () =>
   (await queryTokenUsage(store, { org: 'acme', fromMs: now - 30 * 86_400_000, toMs: now, groupBy: 'tool', interval: 'hour', top: 10 })).series,
   Math.min(iterations, 20),
 );
