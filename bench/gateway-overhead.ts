@@ -69,6 +69,21 @@ function sysMsOf(pid: number | undefined, field = 12): number {
   }
 }
 
+/**
+ * Counters of another process that say how often it ran (Linux /proc; NaN elsewhere):
+ * its main thread's voluntary context switches (each one a sleep, so the next
+ * event is a wake-up) and the write syscalls of the whole process.
+ */
+function wakesOf(pid: number | undefined): { wakes: number; writes: number } {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const io = readFileSync(`/proc/${pid}/io`, 'utf8');
+    return { wakes: Number(/voluntary_ctxt_switches:\s+(\d+)/.exec(status)![1]), writes: Number(/syscw: (\d+)/.exec(io)![1]) };
+  } catch {
+    return { wakes: Number.NaN, writes: Number.NaN };
+  }
+}
+
 function isRunning(pid: number): boolean {
   try {
     return process.kill(pid, 0);
@@ -83,6 +98,9 @@ interface Run {
   readonly gatewayCpuMs: number;
   /** Of that, kernel (system) time. */
   readonly gatewaySysMs: number;
+  /** Wake-ups (voluntary context switches) and write syscalls of the proxy per call. */
+  readonly wakes?: number;
+  readonly writes?: number;
   /** CPU ms per call of this (client) process. */
   readonly clientCpuMs: number;
 }
@@ -104,6 +122,7 @@ async function paired(direct: Client, directName: string, via: Client, viaName: 
   let viaOwnUs = 0;
   const cpu0 = cpuMsOf(proxy?.pid);
   const sys0 = sysMsOf(proxy?.pid);
+  const io0 = wakesOf(proxy?.pid);
   for (let i = 0; i < N; i++) {
     let own = process.cpuUsage();
     let t = performance.now();
@@ -121,9 +140,17 @@ async function paired(direct: Client, directName: string, via: Client, viaName: 
   // The proxy process serves only the calls through it, so its CPU over the loop is theirs.
   const proxyCpu = (cpuMsOf(proxy?.pid) - cpu0) / N;
   const proxySys = (sysMsOf(proxy?.pid) - sys0) / N;
+  const io = wakesOf(proxy?.pid);
   return {
     direct: { sorted: d.sort((a, b) => a - b), gatewayCpuMs: Number.NaN, gatewaySysMs: Number.NaN, clientCpuMs: directOwnUs / 1000 / N },
-    via: { sorted: v.sort((a, b) => a - b), gatewayCpuMs: proxyCpu, gatewaySysMs: proxySys, clientCpuMs: viaOwnUs / 1000 / N },
+    via: {
+      sorted: v.sort((a, b) => a - b),
+      gatewayCpuMs: proxyCpu,
+      gatewaySysMs: proxySys,
+      clientCpuMs: viaOwnUs / 1000 / N,
+      wakes: (io.wakes - io0.wakes) / N,
+      writes: (io.writes - io0.writes) / N,
+    },
   };
 }
 
@@ -196,7 +223,7 @@ function row(label: string, pair: { direct: Run; via: Run }): void {
   const [d50, d99, g50, g99] = [quantile(d, 0.5), quantile(d, 0.99), quantile(g, 0.5), quantile(g, 0.99)];
   console.log(
     `${label.padEnd(6)} direct p50 ${f(d50)} p99 ${f(d99)} ms | via p50 ${f(g50)} p99 ${f(g99)} ms | added p50 ${f(g50 - d50)} p99 ${f(g99 - d99)} ms` +
-      ` | proxy CPU ${f(via.gatewayCpuMs)} ms/call (system ${f(via.gatewaySysMs)}) | client CPU direct ${f(direct.clientCpuMs)} via ${f(via.clientCpuMs)} ms/call`,
+      ` | proxy CPU ${f(via.gatewayCpuMs)} ms/call (system ${f(via.gatewaySysMs)}), ${via.wakes?.toFixed(2)} wake-ups and ${via.writes?.toFixed(2)} writes per call | client CPU direct ${f(direct.clientCpuMs)} via ${f(via.clientCpuMs)} ms/call`,
   );
 }
 
@@ -256,8 +283,9 @@ const barePort = await new Promise<string>((resolve, reject) => {
   });
   bare.once('exit', (code) => reject(new Error(`bare forwarder exited with ${code}`)));
 });
+const bareUrl = `http://127.0.0.1:${barePort}${new URL(web.url).pathname}`;
 const viaBare = new Client({ name: 'bench', version: '1' });
-await viaBare.connect(new StreamableHTTPClientTransport(new URL(`http://127.0.0.1:${barePort}${new URL(web.url).pathname}`), { fetch: quietFetch }));
+await viaBare.connect(new StreamableHTTPClientTransport(new URL(bareUrl), { fetch: quietFetch }));
 
 const viaGateway = await connectClient(gateway.url, KEYS.acme.key);
 const directHttp = new Client({ name: 'bench', version: '1' });
@@ -295,6 +323,10 @@ if (withThroughput) {
     console.log(`calls/s through the gateway, HTTP front (lean client), stdio upstream, ${String(c).padStart(2)} concurrent: ${await rawThroughput(gateway.url, session, 'fx__echo', c, 5, gateway.child)}`);
   }
   console.log(`calls/s through the gateway, HTTP front (lean client), HTTP upstream, 32 concurrent: ${await rawThroughput(gateway.url, session, 'web__echo', 32, 5, gateway.child)}`);
+  // The same lean client through the bare forwarder: what any HTTP proxy costs per call here once calls overlap.
+  for (const c of [1, 32]) {
+    console.log(`calls/s through the bare forwarder (lean client), HTTP upstream, ${String(c).padStart(2)} concurrent: ${await rawThroughput(bareUrl, session, 'echo', c, 5, bare)}`);
+  }
   console.log(`calls/s through the gateway, stdio front, stdio upstream, 32 concurrent: ${await throughput(viaStdioGateway, 'fx__echo', 32, 5, stdioGateway)}`);
   console.log(`calls/s direct to the stdio upstream, 32 concurrent: ${await throughput(directStdio, 'echo', 32, 5)}`);
 }
