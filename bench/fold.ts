@@ -3,7 +3,7 @@
 //   node --import tsx bench/fold.ts [events=500000] [orgs=20]
 // Events come from the simulator, are encoded once (Avro single-object, as
 // on Kafka), then each round times decode → validateCall → RollupFold.add,
-// taking rows (digest snapshots and day totals) every 5,000 events as the worker does per batch.
+// taking rows (digest snapshots, day and hour totals) every 5,000 events as the worker does per batch.
 import { createRequire } from 'node:module';
 import { toolCallCodec, type ToolCallEvent } from '@mcpg/events';
 import {
@@ -44,9 +44,9 @@ function time(fn: () => number): { ms: number; cpuMs: number; out: number } {
   return { ms: performance.now() - t, cpuMs: (used.user + used.system) / 1000, out };
 }
 
-// What the worker takes per batch: minute rows and day totals.
+// What the worker takes per batch: minute rows, day and hour totals.
 function take(fold: RollupFold): number {
-  return fold.takeRows().length + fold.takeDayTotals().length;
+  return fold.takeRows().length + fold.takeDayTotals().length + fold.takeHourTotals().length;
 }
 
 function decodeOnly(): number {
