@@ -7,7 +7,7 @@
 // sink decodes the next batch meanwhile. Then what a checkpoint costs, and
 // inclusion / consistency proofs served from the stored nodes at the final
 // tree size.
-//   node --import tsx bench/ledger-append.ts [rows=1000000] [batch=20000] [orgs=1] [chunk=10000] [tables=all|plain]
+//   node --import tsx bench/ledger-append.ts [rows=1000000] [batch=20000] [orgs=1] [chunk=LEDGER_CHUNK_ROWS] [tables=all|plain]
 // tables=plain drops the 006 indexes (text, actor bloom filter) and the 010
 // projection from this bench's own scratch database, to show what they cost.
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -15,12 +15,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { SigningKeys, signCheckpoint, signerKeyFromSeed, type LedgerEvent, SegmentedLedger } from '@mcpg/ledger';
 import { createStore, migrate, queryLedgerStates, storedConsistencyProof, storedInclusionProof, insertCheckpoints } from '@mcpg/store';
-import { foldAndStoreLedger, foldLedgerBatch, type PendingLedgerEvent } from '@mcpg/workers';
+import { LEDGER_CHUNK_ROWS, foldAndStoreLedger, foldLedgerBatch, type PendingLedgerEvent } from '@mcpg/workers';
 
 const ROWS = Number(process.argv[2] ?? 1_000_000);
 const BATCH = Number(process.argv[3] ?? 20_000);
 const ORGS = Number(process.argv[4] ?? 1);
-const CHUNK = Number(process.argv[5] ?? 10_000);
+const CHUNK = Number(process.argv[5] ?? LEDGER_CHUNK_ROWS);
 const TABLES = process.argv[6] ?? 'all';
 const T0 = Date.UTC(2026, 0, 1);
 const segments = { rows: 1000, seconds: 60 };
