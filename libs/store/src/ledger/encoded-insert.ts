@@ -11,9 +11,11 @@
 // in a binary value cut the insert short; and on the engine's side that
 // inline path cost more than the format (bench/ledger-engine-ceiling.ts:
 // JSON lines cost less CPU from a file than inline, RowBinary less again).
-// The file is written next to the data directory's contents and removed
-// after the insert. A server gets JSON lines as the request body, as before
-// (no server on the development host to measure RowBinary against).
+// The file is written in the data directory (ledger-inserts/) and removed
+// after the insert; files a killed process left there are removed when the
+// next process first inserts (one process holds a data directory at a time).
+// A server gets JSON lines as the request body, as before (no server on the
+// development host to measure RowBinary against).
 import { randomBytes } from 'node:crypto';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -31,6 +33,20 @@ function checkIdentifiers(table: string, columns: readonly string[]): void {
   }
 }
 
+// Per directory, once per process: the first insert clears what a killed
+// process left; every insert of the process waits for that.
+const preparedDirs = new Map<string, Promise<void>>();
+
+function prepareDir(dir: string): Promise<void> {
+  let ready = preparedDirs.get(dir);
+  if (ready === undefined) {
+    ready = rm(dir, { recursive: true, force: true }).then(() => mkdir(dir, { recursive: true }).then(() => undefined));
+    preparedDirs.set(dir, ready);
+    ready.catch(() => preparedDirs.delete(dir));
+  }
+  return ready;
+}
+
 /** A string literal for ClickHouse SQL. */
 const sqlString = (s: string): string => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 
@@ -41,7 +57,9 @@ export async function insertRowBinaryEmbedded(store: Store, table: string, colum
   if (store.kind !== 'embedded') throw new StoreError('INVALID_CONFIG', 'RowBinary file inserts go to the embedded engine only', false);
   if (store.closed) throw new StoreError('STORE_CLOSED', `the store for ${store.location} is closed`, false);
   const dir = join(store.location, 'ledger-inserts');
-  const file = join(dir, `${table}-${process.pid}-${randomBytes(6).toString('hex')}.bin`);
+  const file = join(dir, `${table}-${randomBytes(8).toString('hex')}.bin`);
+  await prepareDir(dir);
+  // Again each time (one cheap call): the directory may have been removed since.
   await mkdir(dir, { recursive: true });
   await writeFile(file, body);
   try {

@@ -14,6 +14,8 @@ import {
   type Hash,
   type LedgerEvent,
 } from '@mcpg/ledger';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createTestStore } from '../testing.ts';
 import type { Store } from '../create-store.ts';
 import {
@@ -62,8 +64,14 @@ const rows: StoredLedgerRow[] = [];
 const nodes: MerkleNodeRow[] = [];
 const leaves: Hash[] = [];
 
+// What a killed process would have left behind (encoded-insert.ts).
+let staleInsertFile: string;
+
 before(async () => {
   store = await createTestStore();
+  mkdirSync(join(store.location, 'ledger-inserts'), { recursive: true });
+  staleInsertFile = join(store.location, 'ledger-inserts', 'audit_log-left-by-a-killed-process.bin');
+  writeFileSync(staleInsertFile, 'x');
   for (let i = 0; i < 37; i++) {
     const completed: Hash[] = [];
     const { appended } = ledger.append(event(i), (_level, _index, hash) => completed.push(hash));
@@ -100,6 +108,11 @@ test('rows whose encoded bytes hold blank lines, long and multi-byte text come b
   await insertLedgerRows(store, stored);
   const back = await queryLedgerRows(store, { org, fromSeq: 0, toSeq: 100 });
   assert.deepEqual(hex(back), hex(stored.map(({ row, leafHash, prevHash }) => ({ row, leafHash, prevHash }))));
+});
+
+test('insert files do not pile up in the data directory', () => {
+  assert.equal(existsSync(staleInsertFile), false, 'a file left by a killed process is removed');
+  assert.deepEqual(readdirSync(join(store.location, 'ledger-inserts')), [], 'each insert removes its own file');
 });
 
 test('proofs from stored nodes are the RFC 9162 proofs and verify against the root', async () => {
