@@ -150,24 +150,36 @@ ORDER BY bucket`,
  * labels (capped per org); actors are read the same way, from the raw calls.
  */
 export async function queryTokenUsage(store: Store, q: TokenUsageQuery): Promise<TokenUsage> {
-  // [bucket, group labels, tokens in, tokens out]. Compact rows: an hourly
-  // month by tool is ~29k result rows, and their transfer and parsing cost
-  // more than the engine's part; arrays rather than objects cut that by ~30%.
-  let rows: [Num, string[], Num, Num][];
+  // One row per group with its buckets and sums as arrays: an hourly month by
+  // tool is ~29k (bucket, group) pairs, and as rows their transfer and
+  // parsing cost more than the engine's part of the query.
+  let rows: { g: string[]; b: Num[]; tin: Num[]; tout: Num[] }[];
   try {
     const { sql, params } = usageSql(q);
-    const rs = await store.client.query({ query: sql, query_params: params, format: 'JSONCompactEachRow' });
+    const rs = await store.client.query({
+      query: `SELECT g, groupArray(bucket) AS b, groupArray(i) AS tin, groupArray(o) AS tout FROM (${sql}) GROUP BY g`,
+      query_params: params,
+      format: 'JSONEachRow',
+      clickhouse_settings: { output_format_json_quote_64bit_integers: 0 },
+    });
     rows = await rs.json();
   } catch (err) {
     throw toStoreError(err, 'querying token usage');
   }
   const byGroup = new Map<string, { input: number; output: number }>();
-  const named = rows.map(([bucket, g, i, o]) => ({ bucketMs: Number(bucket) * 1000, group: g.join('__'), input: Number(i), output: Number(o) }));
-  for (const r of named) {
-    const g = byGroup.get(r.group) ?? { input: 0, output: 0 };
-    g.input += r.input;
-    g.output += r.output;
-    byGroup.set(r.group, g);
+  const named: { bucketMs: number; group: string; input: number; output: number }[] = [];
+  for (const r of rows) {
+    const group = r.g.join('__');
+    let input = 0;
+    let output = 0;
+    for (let k = 0; k < r.b.length; k++) {
+      const row = { bucketMs: Number(r.b[k]) * 1000, group, input: Number(r.tin[k]), output: Number(r.tout[k]) };
+      named.push(row);
+      input += row.input;
+      output += row.output;
+    }
+    const g = byGroup.get(group) ?? { input: 0, output: 0 };
+    byGroup.set(group, { input: g.input + input, output: g.output + output });
   }
   const top = [...byGroup.entries()]
     .map(([group, f]) => figures(group, f.input, f.output))
