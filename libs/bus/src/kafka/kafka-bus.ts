@@ -13,6 +13,7 @@ import { KafkaBusConsumer } from './kafka-consumer.ts';
 import type { KafkaBusOptions, RetryPolicy } from './kafka-options.ts';
 import { createKafkaProducer } from './kafka-producer.ts';
 import { kafkaSecurity } from './kafka-security.ts';
+import { guardRequestQueueTimer } from './request-queue-timer.ts';
 
 const { Kafka, Partitioners } = kafkajs;
 
@@ -20,6 +21,7 @@ const { Kafka, Partitioners } = kafkajs;
 const DEFAULT_RETRY: RetryPolicy = { retries: 5, initialRetryTime: 300, maxRetryTime: 30_000, factor: 0.2, multiplier: 2 };
 
 export function createKafkaBus(options: KafkaBusOptions): Bus {
+  guardRequestQueueTimer();
   const brokers = [...options.brokers];
   const log = toBusLog(options.log);
   const retry = { ...DEFAULT_RETRY, ...options.retry };
