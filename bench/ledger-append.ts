@@ -16,34 +16,19 @@ import { join } from 'node:path';
 import { SigningKeys, signCheckpoint, signerKeyFromSeed, type LedgerEvent, SegmentedLedger } from '@mcpg/ledger';
 import { createStore, migrate, queryLedgerStates, storedConsistencyProof, storedInclusionProof, insertCheckpoints } from '@mcpg/store';
 import { LEDGER_CHUNK_ROWS, foldAndStoreLedger, foldLedgerBatch, type PendingLedgerEvent } from '@mcpg/workers';
+import { BENCH_T0, benchLedgerEvent } from './ledger-bench-event.ts';
 
 const ROWS = Number(process.argv[2] ?? 1_000_000);
 const BATCH = Number(process.argv[3] ?? 20_000);
 const ORGS = Number(process.argv[4] ?? 1);
 const CHUNK = Number(process.argv[5] ?? LEDGER_CHUNK_ROWS);
 const TABLES = process.argv[6] ?? 'all';
-const T0 = Date.UTC(2026, 0, 1);
+const T0 = BENCH_T0;
 const segments = { rows: 1000, seconds: 60 };
 const keys = new SigningKeys([{ key: signerKeyFromSeed('bench.invalid/ledger', new Uint8Array(32).fill(9)), window: { notBefore: null, notAfter: null } }]);
 
 // Realistic masked audit events (~350 bytes of text each), 100 per second of event time.
-const event = (i: number): LedgerEvent => ({
-  org: `org-${i % ORGS}`,
-  event_id: `01J9Z3Q4V8K2M5N7P0R3S${String(i).padStart(8, '0')}`,
-  workspace: `workspace-${i % 20}`,
-  instance: `gw-${i % 8}`,
-  occurred_at: T0 + i * 10,
-  action: i % 10 === 0 ? 'policy.deny' : 'tool.call',
-  actor: `agent-${i % 50}@example.com`,
-  resource: `github__${['create_issue', 'search_code', 'get_file'][i % 3]}`,
-  decision: i % 10 === 0 ? 'deny' : 'permit',
-  outcome: i % 10 === 0 ? 'denied' : 'ok',
-  latency_us: 1000 + (i % 5000),
-  arguments: JSON.stringify({ repo: `acme/service-${i % 40}`, query: `error handling in module ${i % 300}`, token: '[REDACTED:github_token]' }),
-  response: i % 10 === 0 ? null : `found ${i % 17} results in ${i % 40} files`,
-  error: null,
-  trace_id: (i * 2654435761).toString(16).padStart(32, '0').slice(-32),
-});
+const event = (i: number): LedgerEvent => benchLedgerEvent(i, ORGS);
 const batchAt = (start: number): PendingLedgerEvent[] => {
   const batch: PendingLedgerEvent[] = [];
   for (let i = start; i < Math.min(ROWS, start + BATCH); i++) batch.push({ event: event(i), partition: 0, offset: String(i) });

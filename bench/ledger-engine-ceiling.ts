@@ -29,6 +29,7 @@ import {
   type StoredLedgerRow,
 } from '@mcpg/store';
 import { foldLedgerBatch, type PendingLedgerEvent } from '@mcpg/workers';
+import { benchLedgerEvent } from './ledger-bench-event.ts';
 
 const ROWS = Number(process.argv[2] ?? 200_000);
 const TABLES = process.argv[3] ?? 'all';
@@ -37,27 +38,10 @@ const BATCHES = (process.argv[5] ?? '10000,50000,100000').split(',').map(Number)
 // Insert-level settings to try, e.g. optimize_on_insert=0 (a ReplacingMergeTree
 // then skips folding duplicates within the block; FINAL reads and merges fold them).
 const SETTINGS = process.argv[6] ?? '';
-const T0 = Date.UTC(2026, 0, 1);
 const keys = new SigningKeys([{ key: signerKeyFromSeed('bench.invalid/ledger', new Uint8Array(32).fill(9)), window: { notBefore: null, notAfter: null } }]);
 
 // The events of bench/ledger-append.ts (~350 bytes of masked text each), one org.
-const event = (i: number): LedgerEvent => ({
-  org: 'org-0',
-  event_id: `01J9Z3Q4V8K2M5N7P0R3S${String(i).padStart(8, '0')}`,
-  workspace: `workspace-${i % 20}`,
-  instance: `gw-${i % 8}`,
-  occurred_at: T0 + i * 10,
-  action: i % 10 === 0 ? 'policy.deny' : 'tool.call',
-  actor: `agent-${i % 50}@example.com`,
-  resource: `github__${['create_issue', 'search_code', 'get_file'][i % 3]}`,
-  decision: i % 10 === 0 ? 'deny' : 'permit',
-  outcome: i % 10 === 0 ? 'denied' : 'ok',
-  latency_us: 1000 + (i % 5000),
-  arguments: JSON.stringify({ repo: `acme/service-${i % 40}`, query: `error handling in module ${i % 300}`, token: '[REDACTED:github_token]' }),
-  response: i % 10 === 0 ? null : `found ${i % 17} results in ${i % 40} files`,
-  error: null,
-  trace_id: (i * 2654435761).toString(16).padStart(32, '0').slice(-32),
-});
+const event = (i: number): LedgerEvent => benchLedgerEvent(i);
 
 // JSON lines go to the native insert entry chdb's raw insert uses (text
 // formats only: inline data after the statement, which ends at an empty line,
