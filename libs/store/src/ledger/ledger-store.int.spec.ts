@@ -32,7 +32,12 @@ import {
   storedInclusionProof,
   type MerkleNodeRow,
   type StoredLedgerRow,
+  LEDGER_ROW_COLUMNS,
+  MERKLE_NODE_COLUMNS,
+  encodeLedgerRowsJson,
+  encodeMerkleNodesJson,
 } from './index.ts';
+import { insertJsonLines } from './encoded-insert.ts';
 
 let store: Store;
 /** Hashes as hex, so Buffers and Uint8Arrays with the same bytes compare equal. */
@@ -108,6 +113,32 @@ test('rows whose encoded bytes hold blank lines, long and multi-byte text come b
   await insertLedgerRows(store, stored);
   const back = await queryLedgerRows(store, { org, fromSeq: 0, toSeq: 100 });
   assert.deepEqual(hex(back), hex(stored.map(({ row, leafHash, prevHash }) => ({ row, leafHash, prevHash }))));
+});
+
+test('the JSON lines a ClickHouse server is sent store the same rows and nodes', async () => {
+  // The embedded engine reads RowBinary; a server gets JSONCompactEachRow
+  // over HTTP. The engine parses that format the same way either side, so the
+  // lines go in here through the text path and must give back every byte.
+  const org = 'json-lines';
+  const own = new SegmentedLedger(org, { rows: 1000, seconds: 3600 });
+  const texts = ['\n\n', 'é'.repeat(64), '😀'.repeat(300), '\u0000\r\t"\\', 'plain'];
+  const stored: StoredLedgerRow[] = [];
+  const ownNodes: MerkleNodeRow[] = [];
+  const ownLeaves: Hash[] = [];
+  texts.forEach((text, i) => {
+    const completed: Hash[] = [];
+    const { appended } = own.append({ ...event(i), org, latency_us: i % 2 ? null : -2570, arguments: text, response: i % 2 ? null : text }, (_l, _i, h) => completed.push(h));
+    stored.push({ ...appended, sourcePartition: 1, sourceOffset: String(2 ** 53 + i) });
+    ownNodes.push({ org, seq: i, nodes: completed });
+    ownLeaves.push(appended.leafHash);
+  });
+  await insertJsonLines(store, 'audit_log', LEDGER_ROW_COLUMNS, encodeLedgerRowsJson(stored));
+  await insertJsonLines(store, 'audit_merkle_nodes', MERKLE_NODE_COLUMNS, encodeMerkleNodesJson(ownNodes));
+  const back = await queryLedgerRows(store, { org, fromSeq: 0, toSeq: 100 });
+  assert.deepEqual(hex(back), hex(stored.map(({ row, leafHash, prevHash }) => ({ row, leafHash, prevHash }))));
+  const mth = subtreeHasherFromLeaves(ownLeaves);
+  assert.deepEqual(hex(await storedInclusionProof(store, org, 1, 5)), hex(inclusionProof(1, 5, mth)));
+  assert.deepEqual(hex(await storedConsistencyProof(store, org, 2, 5)), hex(consistencyProof(2, 5, mth)));
 });
 
 test('insert files do not pile up in the data directory', () => {
