@@ -172,7 +172,12 @@ test('GET /v1/orgs/:org/tokens: per group and bucket, top and totals; defaults a
   const bad = async (qs: string) => (await get(`/v1/orgs/tokens/tokens?${qs}`)).json().error.parameter;
   assert.equal(await bad('group_by=model'), 'group_by');
   assert.equal(await bad('interval=week'), 'interval');
-  assert.equal(await bad('from=2026-01-01&to=2026-06-01'), 'from');
+  assert.equal(await bad('from=2026-01-01&to=2026-06-01'), 'from', 'per hour: at most 93 days');
+  const year = await get('/v1/orgs/tokens/tokens?from=2025-02-27&to=2026-02-27&group_by=tool&interval=day');
+  assert.equal(year.statusCode, 200, 'per day: a year is served from the day totals');
+  const tooLong = await get('/v1/orgs/tokens/tokens?from=2025-01-01&to=2026-02-27&interval=day');
+  assert.equal(tooLong.statusCode, 400);
+  assert.match(tooLong.json().error.message, /at most 400 days before to with interval=day/);
   assert.equal(await bad('from=2026-02-27&to=2026-02-26'), 'from');
   assert.equal(await bad('top=0'), 'top');
 });

@@ -12,8 +12,13 @@ import { parseRange, timeParam } from '../audit/query-params.ts';
 import { orgParamsSchema } from './audit-search.ts';
 
 const DAY_MS = 86_400_000;
-/** Longest range one request may cover (the rollups keep 90 days). */
-export const MAX_TOKEN_RANGE_DAYS = 93;
+/**
+ * Longest range one request may cover. Per hour: a quarter (the minute rows
+ * keep 90 days, and an answer stays at ~2,200 buckets a group). Per day: a
+ * year and a bit, from the day totals, which have no TTL; beyond 180 days the
+ * partial first and last days count only what is left of their hours.
+ */
+export const MAX_TOKEN_RANGE_DAYS: Readonly<Record<TokenInterval, number>> = { hour: 93, day: 400 };
 
 interface TokensQuery {
   from?: string;
@@ -73,7 +78,8 @@ export function tokenUsageRoutes(app: FastifyInstance, store: Store, now: () => 
     const toMs = range.toMs ?? Math.max(now(), (range.fromMs ?? 0) + 1);
     const fromMs = range.fromMs ?? toMs - DAY_MS;
     if (fromMs >= toMs) throw invalidParameter('from', 'must be before to');
-    if (toMs - fromMs > MAX_TOKEN_RANGE_DAYS * DAY_MS) throw invalidParameter('from', `must be at most ${MAX_TOKEN_RANGE_DAYS} days before to`);
+    const maxDays = MAX_TOKEN_RANGE_DAYS[interval];
+    if (toMs - fromMs > maxDays * DAY_MS) throw invalidParameter('from', `must be at most ${maxDays} days before to with interval=${interval}`);
     const usage = await queryTokenUsage(store, { org: request.params.org, fromMs, toMs, groupBy: group_by, interval, top });
     return {
       from: iso(fromMs),
