@@ -33,7 +33,7 @@ import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { connectClient, FIXTURE_SERVER, KEYS, quietFetch, startHttpUpstream, stdioUpstream } from '../test/fixtures/gateway-harness.ts';
+import { connectClient, FIXTURE_SERVER, KEYS, quietFetch, sessionPostHeaders, startHttpUpstream, stdioUpstream } from '../test/fixtures/gateway-harness.ts';
 
 const arg = (name: string) => {
   const at = process.argv.indexOf(`--${name}`);
@@ -178,13 +178,7 @@ async function throughput(client: Client, name: string, concurrency: number, sec
  */
 async function rawThroughput(url: string, session: string, name: string, concurrency: number, seconds: number, gateway: ChildProcess): Promise<string> {
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
-  const headers = {
-    authorization: `Bearer ${KEYS.acme.key}`,
-    'content-type': 'application/json',
-    accept: 'application/json, text/event-stream',
-    'mcp-session-id': session,
-    'mcp-protocol-version': '2025-11-25',
-  };
+  const headers = sessionPostHeaders(KEYS.acme.key, session);
   let calls = 0;
   let next = 0;
   const post = () =>

@@ -13,7 +13,7 @@ import { FAST_RETRY, uniqueName } from '@mcpg/bus/testing';
 import type { AuditEvent, ToolCallEvent } from '@mcpg/events';
 import type { Bus } from '@mcpg/pipeline';
 import { EventCollector } from './fixtures/event-collector.ts';
-import { connectClient, KEYS, startHttpUpstream, startTestGateway, stdioUpstream, type Harness } from './fixtures/gateway-harness.ts';
+import { connectClient, KEYS, sessionPostHeaders, startHttpUpstream, startTestGateway, stdioUpstream, type Harness } from './fixtures/gateway-harness.ts';
 import { LEAKED_SECRETS } from './fixtures/mcp-upstream.ts';
 
 const brokers = (process.env.MCPG_TEST_KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
@@ -128,13 +128,7 @@ describe('gateway end to end', () => {
 
   test('in a session, a plain call is answered as JSON and a call with progress as an SSE stream; bad requests get Streamable HTTP errors', async () => {
     const session = (client.transport as StreamableHTTPClientTransport).sessionId!;
-    const headers = {
-      authorization: `Bearer ${KEYS.acme.key}`,
-      'content-type': 'application/json',
-      accept: 'application/json, text/event-stream',
-      'mcp-session-id': session,
-      'mcp-protocol-version': '2025-11-25',
-    };
+    const headers = sessionPostHeaders(KEYS.acme.key, session);
     const post = (body: unknown, extra: Record<string, string> = {}) =>
       fetch(h.gateway.url, { method: 'POST', headers: { ...headers, ...extra }, body: typeof body === 'string' ? body : JSON.stringify(body) });
     const call = (id: string, name: string, args: unknown, meta?: unknown) => ({ jsonrpc: '2.0', id, method: 'tools/call', params: { name, arguments: args, ...(meta ? { _meta: meta } : {}) } });
