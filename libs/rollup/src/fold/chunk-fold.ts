@@ -36,8 +36,8 @@ export class ChunkFold {
   // Minutes whose counters the day and hour totals do not have yet.
   readonly #unsettled: RollupAccumulator[] = [];
   // Totals changed by settled minutes and not taken yet, in the order first changed.
-  #changedDays: DayTotals[] = [];
-  #changedHours: HourTotals[] = [];
+  readonly #changedDays: DayTotals[] = [];
+  readonly #changedHours: HourTotals[] = [];
   foldedEvents = 0;
 
   constructor(
@@ -62,10 +62,7 @@ export class ChunkFold {
       target.minutes.set(minute, acc);
     }
     acc.add(e, offset);
-    if (!acc.dirty) {
-      acc.dirty = true;
-      this.#dirty.push(acc);
-    }
+    markChanged(acc, this.#dirty);
     if (!acc.unsettled) {
       acc.unsettled = true;
       this.#unsettled.push(acc);
@@ -74,34 +71,19 @@ export class ChunkFold {
 
   /** Rows changed since the last call, in the order they were first changed. */
   takeRows(): RollupRow[] {
-    const rows = this.#dirty.map((acc) => {
-      acc.dirty = false;
-      return acc.toRow();
-    });
-    this.#dirty.length = 0;
-    return rows;
+    return takeChanged(this.#dirty);
   }
 
   /** Day totals changed since the last call, in the order they were first changed. */
   takeDayTotals(): DayTotalsRow[] {
     this.#settle();
-    const changed = this.#changedDays;
-    this.#changedDays = [];
-    return changed.map((totals) => {
-      totals.dirty = false;
-      return totals.toRow();
-    });
+    return takeChanged(this.#changedDays);
   }
 
   /** Hour totals changed since the last call, in the order they were first changed. */
   takeHourTotals(): HourTotalsRow[] {
     this.#settle();
-    const changed = this.#changedHours;
-    this.#changedHours = [];
-    return changed.map((totals) => {
-      totals.dirty = false;
-      return totals.toRow();
-    });
+    return takeChanged(this.#changedHours);
   }
 
   // Adds the changed minutes' counters to their days and hours, once per
@@ -109,14 +91,8 @@ export class ChunkFold {
   #settle(): void {
     for (const acc of this.#unsettled) {
       acc.settle();
-      if (!acc.day.dirty) {
-        acc.day.dirty = true;
-        this.#changedDays.push(acc.day);
-      }
-      if (!acc.hour.dirty) {
-        acc.hour.dirty = true;
-        this.#changedHours.push(acc.hour);
-      }
+      markChanged(acc.day, this.#changedDays);
+      markChanged(acc.hour, this.#changedHours);
     }
     this.#unsettled.length = 0;
   }
@@ -128,23 +104,11 @@ export class ChunkFold {
 
   // Once per new minute row, not per call.
   #dayOf(target: Target, minute: number): DayTotals {
-    const day = minute - (minute % DAY_MS);
-    let totals = target.days.get(day);
-    if (totals === undefined) {
-      totals = new DayTotals(target.labels, day, this.partition, this.start);
-      target.days.set(day, totals);
-    }
-    return totals;
+    return totalsAt(target.days, minute - (minute % DAY_MS), (day) => new DayTotals(target.labels, day, this.partition, this.start));
   }
 
   #hourOf(target: Target, minute: number): HourTotals {
-    const hour = minute - (minute % HOUR_MS);
-    let totals = target.hours.get(hour);
-    if (totals === undefined) {
-      totals = new HourTotals(target.labels, hour, this.partition, this.start);
-      target.hours.set(hour, totals);
-    }
-    return totals;
+    return totalsAt(target.hours, minute - (minute % HOUR_MS), (hour) => new HourTotals(target.labels, hour, this.partition, this.start));
   }
 
   #target(e: ToolCallEvent): Target {
@@ -178,6 +142,38 @@ export class ChunkFold {
     }
     return target;
   }
+}
+
+interface Changeable<R> {
+  dirty: boolean;
+  toRow(): R;
+}
+
+/** Queues a minute row or totals for the next take, once until it is taken. */
+function markChanged<T extends Changeable<unknown>>(item: T, changed: T[]): void {
+  if (item.dirty) return;
+  item.dirty = true;
+  changed.push(item);
+}
+
+/** The rows of what changed since the last take, in the order first changed; empties the queue. */
+function takeChanged<R>(changed: Changeable<R>[]): R[] {
+  const rows = changed.map((item) => {
+    item.dirty = false;
+    return item.toRow();
+  });
+  changed.length = 0;
+  return rows;
+}
+
+/** The totals of one day or hour of a target, made on first use. */
+function totalsAt<T>(byStart: Map<number, T>, start: number, make: (start: number) => T): T {
+  let totals = byStart.get(start);
+  if (totals === undefined) {
+    totals = make(start);
+    byStart.set(start, totals);
+  }
+  return totals;
 }
 
 function getOrCreate<T>(map: Map<string, Map<string, T>>, key: string): Map<string, T> {

@@ -9,17 +9,9 @@
 // rows that changed, which would give partial hour sums under one key and
 // version. The counts are the sums of the hour's minute accumulators.
 import type { RollupLabels } from './call-counters.ts';
+import type { RollupSource } from './rollup-row.ts';
 
-export interface HourTotalsRow {
-  readonly org: string;
-  readonly workspace: string;
-  readonly plugin: string;
-  readonly tool: string;
-  readonly source_partition: number;
-  /** First offset of the chunk; part of the key. */
-  readonly chunk_start: number;
-  /** Offset of the last event counted: the row's version. */
-  readonly last_offset: number;
+export interface HourTotalsRow extends RollupSource {
   /** Start of the event-time hour (UTC), epoch ms. */
   readonly hour: number;
   readonly calls: number;
