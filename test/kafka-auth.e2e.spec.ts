@@ -16,6 +16,7 @@ import { openGatewayBus, validateConfig } from '@mcpg/gateway';
 import { silentLogger } from '@mcpg/telemetry';
 import { openBus } from '@mcpg/workers';
 import { freePortPair } from '@mcpg/bus/testing';
+import { sendAndReceive } from './support/kafka-round-trip.ts';
 
 const USER = 'gateway';
 const PASSWORD = 'p@ss=w0rd!-1';
@@ -46,19 +47,7 @@ describe('Kafka with SASL/PLAIN', { timeout: 180_000 }, () => {
     });
     const worker = openBus(c, silentLogger, 'auth-test');
     try {
-      await gateway.ensureTopics([{ name: topic, partitions: 1 }]);
-      const producer = await gateway.producer();
-      await producer.send(topic, [{ key: 'acme', value: Buffer.from('authenticated') }]);
-      const seen: string[] = [];
-      let done!: () => void;
-      const got = new Promise<void>((resolve) => (done = resolve));
-      const consumer = await worker.consumer({ groupId: `auth-${run}`, topics: [topic], fromBeginning: true });
-      await consumer.start(async (batch) => {
-        for (const m of batch.messages) seen.push(m.value.toString());
-        done();
-      });
-      await got;
-      await consumer.close();
+      const seen = await sendAndReceive(gateway, worker, topic, `auth-${run}`, 'authenticated');
       assert.deepEqual(seen, ['authenticated']);
     } finally {
       await gateway.close();

@@ -17,6 +17,7 @@ import { openGatewayBus, validateConfig } from '@mcpg/gateway';
 import { silentLogger } from '@mcpg/telemetry';
 import { openBus } from '@mcpg/workers';
 import { freePortPair } from '@mcpg/bus/testing';
+import { sendAndReceive } from './support/kafka-round-trip.ts';
 import { makeTestCertificates, type TestCertificates } from './support/test-certificates.ts';
 
 const run = randomBytes(4).toString('hex');
@@ -56,19 +57,7 @@ describe('Kafka over TLS with client certificates', { timeout: 180_000 }, () => 
       'tls-test',
     );
     try {
-      await gateway.ensureTopics([{ name: topic, partitions: 1 }]);
-      const producer = await gateway.producer();
-      await producer.send(topic, [{ key: 'acme', value: Buffer.from('encrypted') }]);
-      const seen: string[] = [];
-      let done!: () => void;
-      const got = new Promise<void>((resolve) => (done = resolve));
-      const consumer = await worker.consumer({ groupId: `tls-${run}`, topics: [topic], fromBeginning: true });
-      await consumer.start(async (batch) => {
-        for (const m of batch.messages) seen.push(m.value.toString());
-        done();
-      });
-      await got;
-      await consumer.close();
+      const seen = await sendAndReceive(gateway, worker, topic, `tls-${run}`, 'encrypted');
       assert.deepEqual(seen, ['encrypted']);
     } finally {
       await gateway.close();
