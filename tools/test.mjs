@@ -13,6 +13,9 @@ import { register } from 'tsx/esm/api';
 const root = new URL('..', import.meta.url).pathname;
 const args = process.argv.slice(2);
 const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : null;
+// Any other arguments pick spec files by path (e.g. `npm test -- libs/api`), for
+// running the specs of one change; lint and typecheck are skipped with them.
+const picked = args.filter((a, i) => !a.startsWith('--') && args[i - 1] !== '--only');
 
 function findSpecs() {
   const skip = new Set(['node_modules', 'data', 'dist', '.nx', '.git', 'target']);
@@ -43,12 +46,17 @@ const isInt = (f) => f.endsWith('.int.spec.ts');
 const unit = specs.filter((f) => !isE2e(f) && !isInt(f));
 const real = specs.filter((f) => isE2e(f) || isInt(f));
 
-if (!only) {
+if (!only && picked.length === 0) {
   if (run(process.execPath, ['tools/lint.mjs']) !== 0) process.exit(1);
   if (run('npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']) !== 0) process.exit(1);
 }
 
-const selected = only === 'unit' ? unit : only === 'real' ? real : [...unit, ...real];
+const byKind = only === 'unit' ? unit : only === 'real' ? real : [...unit, ...real];
+const selected = picked.length === 0 ? byKind : byKind.filter((f) => picked.some((p) => f.startsWith(p.replace(/^\.\//, ''))));
+if (selected.length === 0) {
+  console.error(`no spec matches ${picked.join(' ')}`);
+  process.exit(1);
+}
 let broker = null;
 const env = { ...process.env };
 if (selected.some((f) => real.includes(f)) && !env.MCPG_TEST_KAFKA_BROKERS) {
