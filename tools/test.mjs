@@ -9,6 +9,7 @@ import { readdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, sep } from 'node:path';
 import { register } from 'tsx/esm/api';
+import { ensureSystemDeps } from './system-deps.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const args = process.argv.slice(2);
@@ -57,6 +58,12 @@ if (selected.length === 0) {
   console.error(`no spec matches ${picked.join(' ')}`);
   process.exit(1);
 }
+const problem = ensureSystemDeps();
+if (problem) {
+  console.error(problem);
+  process.exit(1);
+}
+
 let broker = null;
 const env = { ...process.env };
 if (selected.some((f) => real.includes(f)) && !env.MCPG_TEST_KAFKA_BROKERS) {
