@@ -14,11 +14,11 @@ import type { ApiKey } from './auth/api-key.ts';
 import { installAuth } from './auth/install-auth.ts';
 import { createKeyring } from './auth/keyring.ts';
 import { mcpRoutes } from './mcp/mcp-route.ts';
-import { installNonFiniteGuard } from './non-finite-guard.ts';
 import { createApiMetrics } from './observability/api-metrics.ts';
 import { installApiMetrics } from './observability/install-api-metrics.ts';
 import { instrumentStore } from './observability/instrument-store.ts';
 import { installOpenApi } from './openapi/install-openapi.ts';
+import { installQueryNumbers } from './query-numbers.ts';
 import { adminTracingRoutes } from './routes/admin-tracing.ts';
 import { apiMetricsRoutes } from './routes/api-metrics.ts';
 import { auditSearchRoutes } from './routes/audit-search.ts';
@@ -64,7 +64,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   installHttpServerSpans(app);
   installOpenApi(app, apiKeys.length > 0);
   installApiMetrics(app, metrics);
-  installNonFiniteGuard(app);
+  installQueryNumbers(app);
   if (apiKeys.length > 0) installAuth(app, createKeyring(apiKeys));
 
   // Routes go in a plugin so they register after @fastify/swagger (itself a
