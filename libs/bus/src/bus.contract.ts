@@ -84,6 +84,24 @@ export function describeBusContract(name: string, makeBus: () => Promise<Bus>): 
       assert.ok(Math.abs(first!.timestamp - Date.now()) < 60_000, 'timestamp is epoch ms');
     });
 
+    test('raw bytes round-trip: a key and header values that are not UTF-8, a repeated header, a null value', async () => {
+      const topic = await newTopic(1);
+      const key = Buffer.from([0xff, 0x00, 0xc3, 0x28]);
+      const bad = Buffer.from([0xe2, 0x82]);
+      const other = Buffer.from([0x80, 0x81]);
+      await producer.send(topic, [{ key, value: null, headers: { h: bad, twice: ['a', other] } }]);
+      const consumer = await bus.consumer({ groupId: uniqueName('g'), topics: [topic] });
+      const [m] = await collect(consumer, 1);
+      await consumer.close();
+      assert.deepEqual(m!.raw.key, key);
+      assert.equal(m!.raw.value, null, 'a null value stays null');
+      assert.deepEqual(m!.raw.headers, { h: [bad], twice: [Buffer.from('a'), other] });
+      // The text forms decoders read: U+FFFD for what is not UTF-8, empty for null, the last repeat.
+      assert.equal(m!.value.length, 0);
+      assert.equal(m!.headers.twice, other.toString('utf8'));
+      assert.equal(m!.partition, partitionForKey(key, 1));
+    });
+
     test('uncommitted messages are redelivered to the next consumer of the group', async () => {
       const topic = await newTopic(1);
       const groupId = uniqueName('g');

@@ -8,9 +8,11 @@ export type {
   BatchHandler,
   ConsumeOptions,
   CommitPosition,
+  HeaderValue,
   IncomingMessage,
   MessageBatch,
   OutgoingMessage,
+  RawRecord,
   TopicSpec,
 } from './port.ts';
 export { BUS_ERROR_CODES, BUS_ERROR_DOCS, BusError, isBusError, type BusErrorCode } from './errors.ts';

@@ -31,6 +31,6 @@ export function murmur2(data: Uint8Array): number {
   return h | 0;
 }
 
-export function partitionForKey(key: string, partitions: number): number {
-  return (murmur2(Buffer.from(key, 'utf8')) & 0x7fffffff) % partitions;
+export function partitionForKey(key: string | Uint8Array, partitions: number): number {
+  return (murmur2(typeof key === 'string' ? Buffer.from(key, 'utf8') : key) & 0x7fffffff) % partitions;
 }

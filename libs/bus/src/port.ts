@@ -7,8 +7,10 @@ export type {
   BatchHandler,
   ConsumeOptions,
   CommitPosition,
+  HeaderValue,
   IncomingMessage,
   MessageBatch,
   OutgoingMessage,
+  RawRecord,
   TopicSpec,
 } from '@mcpg/pipeline';

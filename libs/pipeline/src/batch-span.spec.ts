@@ -20,6 +20,7 @@ test('a consumed batch is one CONSUMER span: child of the first producer span, l
     value: Buffer.alloc(0),
     headers,
     timestamp: 0,
+    raw: { key: Buffer.from('acme'), value: Buffer.alloc(0), headers: {} },
   });
   const span = startBatchSpan('rollup-worker', {
     topic: 'mcpg.calls.v1',

@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { BatchingSink, type FlushReport, type SinkOptions } from './batching-sink.ts';
 import { NO_DELAY_RETRY } from './retry.ts';
 import { DLQ_HEADERS } from './dead-letter.ts';
@@ -31,6 +32,7 @@ function fakeConsumer() {
           value: Buffer.from(v),
           headers: {},
           timestamp: 0,
+          raw: { key: Buffer.from('k'), value: Buffer.from(v), headers: {} },
         }),
       ),
     });
@@ -111,9 +113,9 @@ test('undecodable messages go to the dead-letter topic with reason and origin, a
   assert.equal(p.sent.length, 1);
   const dl = p.sent[0]!;
   assert.equal(dl.topic, 'dlq');
-  assert.equal(dl.messages[0]?.value.toString(), 'bad1');
+  assert.equal(dl.messages[0]?.value?.toString(), 'bad1');
   assert.equal(dl.messages[0]?.headers?.[DLQ_HEADERS.code], 'CORRUPT');
-  assert.match(dl.messages[0]?.headers?.[DLQ_HEADERS.reason] ?? '', /cannot read bad1/);
+  assert.match(String(dl.messages[0]?.headers?.[DLQ_HEADERS.reason]), /cannot read bad1/);
   assert.equal(dl.messages[0]?.headers?.[DLQ_HEADERS.offset], '11');
   assert.deepEqual(c.commits.at(-1), [{ topic: 't', partition: 0, offset: '13' }]);
   assert.equal(sink.totals.deadLetters, 1);
@@ -264,4 +266,79 @@ test('each flush is recorded after the write and before the commit: positions, b
     r?.deadLetters.map(({ offset, code }) => ({ offset, code })),
     [{ offset: '101', code: 'CORRUPT' }],
   );
+});
+
+test('a dead letter the broker refuses as too large goes out as a reference, is counted, and the sink moves on', async () => {
+  const c = fakeConsumer();
+  const p = fakeProducer();
+  // A broker whose limit the huge message's copy (value plus the mcpg-dlq-* headers) exceeds.
+  const limit = 1000;
+  const refused: number[] = [];
+  const producer: BusProducer = {
+    async send(topic, messages) {
+      const size = messages.reduce((n, m) => n + (m.value?.length ?? 0), 0);
+      if (size > limit) {
+        refused.push(messages.length);
+        throw Object.assign(new Error('The request included a message larger than the max message size the server will accept'), { code: 'MESSAGE_TOO_LARGE', retriable: false });
+      }
+      await p.producer.send(topic, messages);
+    },
+    async close() {},
+  };
+  const warned: object[] = [];
+  const fatal: unknown[] = [];
+  const writes: string[][] = [];
+  const sink = testSink({
+    consumer: c.consumer,
+    producer,
+    write: async (rows) => void writes.push(rows),
+    batchRows: 1000,
+    log: { info: () => undefined, warn: (o) => void warned.push(o), error: () => undefined },
+    onFatal: (e) => fatal.push(e),
+  });
+  await sink.start();
+  const huge = `bad-${'x'.repeat(1200)}`;
+  await c.deliver(0, ['a', huge, 'bad-small', 'b'], 50);
+  await sink.flush();
+  await c.deliver(0, ['c'], 54);
+  await sink.stop();
+  assert.deepEqual(fatal, []);
+  assert.deepEqual(writes, [['a', 'b'], ['c']], 'the rows around it and after it are stored');
+  assert.deepEqual(c.commits.map((x) => x[0]?.offset), ['54', '55'], 'and committed past it');
+  assert.deepEqual(refused, [1, 1], 'the huge copy, then once more on its own');
+  const letters = p.sent.flatMap((s) => s.messages);
+  assert.equal(letters.length, 2);
+  const ref = letters.find((m) => m.headers?.[DLQ_HEADERS.offset] === '51')!;
+  assert.equal(ref.value, null);
+  assert.equal(ref.headers?.[DLQ_HEADERS.form], 'reference');
+  assert.equal(ref.headers?.[DLQ_HEADERS.size], String(huge.length));
+  assert.equal(ref.headers?.[DLQ_HEADERS.sha256], createHash('sha256').update(huge).digest('hex'));
+  assert.equal(ref.headers?.[DLQ_HEADERS.code], 'CORRUPT');
+  assert.equal(ref.headers?.[DLQ_HEADERS.topic], 't');
+  assert.equal(ref.headers?.[DLQ_HEADERS.partition], '0');
+  const small = letters.find((m) => m.headers?.[DLQ_HEADERS.offset] === '52')!;
+  assert.equal(small.value?.toString(), 'bad-small', 'the others are still whole copies');
+  assert.equal(small.headers?.[DLQ_HEADERS.form], undefined);
+  assert.equal(sink.totals.deadLetters, 2);
+  assert.equal(sink.totals.deadLetterReferences, 1);
+  assert.equal(warned.length, 1);
+  assert.match(JSON.stringify(warned[0]), /"offset":"51"/);
+});
+
+test('a dead letter that fails for another reason is not replaced by a reference: the flush fails as before', async () => {
+  const c = fakeConsumer();
+  const fatal: unknown[] = [];
+  const producer: BusProducer = {
+    async send() {
+      throw Object.assign(new Error('not authorized'), { code: 'NOT_AUTHORIZED', retriable: false });
+    },
+    async close() {},
+  };
+  const sink = testSink({ consumer: c.consumer, producer, write: async () => undefined, batchRows: 1000, onFatal: (e) => fatal.push(e) });
+  await sink.start();
+  await c.deliver(0, ['bad-1']);
+  await assert.rejects(sink.flush(), /not authorized/);
+  assert.equal(fatal.length, 1);
+  assert.equal(c.commits.length, 0);
+  assert.equal(sink.totals.deadLetterReferences, 0);
 });

@@ -3,8 +3,8 @@
 // then commit the offsets. A crash at any point re-delivers what was not
 // committed; since every write is idempotent, nothing is lost and nothing is
 // counted twice.
-import type { BusConsumer, BusProducer, IncomingMessage, MessageBatch, OutgoingMessage } from './bus-port.ts';
-import { DLQ_HEADERS, deadLetter } from './dead-letter.ts';
+import type { BusConsumer, BusProducer, IncomingMessage, MessageBatch } from './bus-port.ts';
+import { writeDeadLetters, type DeadLetterEntry } from './dead-letter-writer.ts';
 import { DEFAULT_RETRY, withRetry, type RetryPolicy } from './retry.ts';
 import { LagTracker } from './lag-tracker.ts';
 import { MAX_LINKS, startBatchSpan, startWriteSpan } from './batch-span.ts';
@@ -83,6 +83,8 @@ export interface FlushStats {
   readonly rows: number;
   readonly messages: number;
   readonly deadLetters: number;
+  /** Dead letters written as a reference because the copy was too large for the broker. */
+  readonly deadLetterReferences: number;
   readonly writeMs: number;
 }
 
@@ -90,6 +92,8 @@ export interface SinkTotals {
   messages: number;
   rows: number;
   deadLetters: number;
+  /** Of deadLetters, those written as a reference (the copy was too large for the broker). */
+  deadLetterReferences: number;
   flushes: number;
   commitFailures: number;
 }
@@ -106,7 +110,7 @@ interface PartitionState {
 interface Pending<Row> {
   rows: Row[];
   messages: IncomingMessage[];
-  deadLetters: OutgoingMessage[];
+  deadLetters: DeadLetterEntry[];
   deadRecords: FlushReport['deadLetters'][number][];
   positions: Map<string, PartitionState>;
   /** Recorded process spans of the buffered batches (bounded), for the write span. */
@@ -114,7 +118,7 @@ interface Pending<Row> {
 }
 
 export class BatchingSink<Row> {
-  readonly totals: SinkTotals = { messages: 0, rows: 0, deadLetters: 0, flushes: 0, commitFailures: 0 };
+  readonly totals: SinkTotals = { messages: 0, rows: 0, deadLetters: 0, deadLetterReferences: 0, flushes: 0, commitFailures: 0 };
   /** Produce → stored lag of recent messages. */
   readonly lag = new LagTracker();
   private pending: Pending<Row> = empty();
@@ -161,9 +165,9 @@ export class BatchingSink<Row> {
         for (const row of this.opts.decode(msg)) p.rows.push(row);
       } catch (e) {
         const f = asFailure(e);
-        const dead = deadLetter(msg, f.code, f.message, this.opts.name);
-        p.deadLetters.push(dead);
-        p.deadRecords.push({ topic: msg.topic, partition: msg.partition, offset: msg.offset, code: f.code, reason: dead.headers?.[DLQ_HEADERS.reason] ?? '' });
+        const cause = { code: f.code, reason: f.message, consumer: this.opts.name };
+        p.deadLetters.push({ source: msg, cause });
+        p.deadRecords.push({ topic: msg.topic, partition: msg.partition, offset: msg.offset, code: f.code, reason: f.message.slice(0, MAX_RECORDED_REASON) });
       }
     }
     const last = batch.messages.at(-1);
@@ -226,13 +230,15 @@ export class BatchingSink<Row> {
     const onRetry = (e: unknown, attempt: number) =>
       this.opts.log?.warn({ err: String(e), attempt, sink: this.opts.name }, 'store write failed, retrying');
     const t0 = performance.now();
+    let references = 0;
     const span = startWriteSpan(this.opts.name, p.rows.length, p.messages.length, p.batchSpans);
     try {
       // The store's spans (ClickHouse inserts) are children of the write span.
       await context.with(trace.setSpan(ROOT_CONTEXT, span), async () => {
-        if (p.deadLetters.length) {
-          await withRetry(retry, () => this.opts.producer.send(this.opts.deadLetterTopic, p.deadLetters), onRetry);
-        }
+        references = await writeDeadLetters(
+          { producer: this.opts.producer, topic: this.opts.deadLetterTopic, retry, onRetry, onReference: this.onReference },
+          p.deadLetters,
+        );
         if (p.rows.length) await withRetry(retry, () => this.opts.write(p.rows), onRetry);
         if (this.opts.record) {
           const report = this.report(p);
@@ -264,10 +270,20 @@ export class BatchingSink<Row> {
     this.totals.messages += p.messages.length;
     this.totals.rows += p.rows.length;
     this.totals.deadLetters += p.deadLetters.length;
+    this.totals.deadLetterReferences += references;
     this.totals.flushes++;
-    this.opts.onFlush?.({ rows: p.rows.length, messages: p.messages.length, deadLetters: p.deadLetters.length, writeMs });
+    this.opts.onFlush?.({ rows: p.rows.length, messages: p.messages.length, deadLetters: p.deadLetters.length, deadLetterReferences: references, writeMs });
   }
+
+  private readonly onReference = ({ source, cause }: DeadLetterEntry, refused: unknown): void =>
+    this.opts.log?.warn(
+      { sink: this.opts.name, topic: source.topic, partition: source.partition, offset: source.offset, code: cause.code, size: source.raw.value?.length ?? 0, err: String(refused) },
+      'dead letter too large for the broker: wrote a reference (reason, source position, size, SHA-256) instead of the copy',
+    );
 }
+
+/** The reason as recorded for pipeline health, bounded like the dead letter's header. */
+const MAX_RECORDED_REASON = 1000;
 
 function empty<Row>(): Pending<Row> {
   return { rows: [], messages: [], deadLetters: [], deadRecords: [], positions: new Map(), batchSpans: [] };

@@ -9,23 +9,45 @@ export interface BusFailure extends Error {
   readonly retriable: boolean;
 }
 
+/** A header value: text goes out as UTF-8, a Buffer as its bytes. */
+export type HeaderValue = string | Buffer;
+
 /** A message to produce. `key` decides the partition (mcpg keys by org). */
 export interface OutgoingMessage {
-  readonly key: string | null;
-  readonly value: Buffer;
-  /** String headers; `traceparent` travels here. */
-  readonly headers?: Readonly<Record<string, string>>;
+  /** Text is sent as UTF-8; a Buffer as is (a forwarded key keeps its bytes). */
+  readonly key: string | Buffer | null;
+  /** null is Kafka's null value: only a forwarded copy of one sends it. */
+  readonly value: Buffer | null;
+  /** `traceparent` travels here. A list sends the name once per value, in order (Kafka allows repeats). */
+  readonly headers?: Readonly<Record<string, HeaderValue | readonly HeaderValue[]>>;
 }
 
-/** A message as read from the log, with its position. */
+/**
+ * A record exactly as the log holds it: key, value and header bytes, a null
+ * value as null, every value of a repeated header name. What a dead letter is
+ * copied from, so it is byte for byte the message that could not be read.
+ */
+export interface RawRecord {
+  readonly key: Buffer | null;
+  readonly value: Buffer | null;
+  readonly headers: Readonly<Record<string, readonly Buffer[]>>;
+}
+
+/**
+ * A message as read from the log, with its position. `key`, `value` and
+ * `headers` are the forms a decoder reads (text, a null value as empty, the
+ * last value of a repeated header); `raw` keeps the bytes as they were.
+ */
 export interface IncomingMessage {
   readonly topic: string;
   readonly partition: number;
   /** Offset as a decimal string (Kafka offsets are int64). */
   readonly offset: string;
+  /** The key as UTF-8 text (bytes that are not UTF-8 read as U+FFFD: use `raw.key` to forward). */
   readonly key: string | null;
   readonly value: Buffer;
   readonly headers: Readonly<Record<string, string>>;
+  readonly raw: RawRecord;
   /** Broker (log-append or create) time, epoch milliseconds. */
   readonly timestamp: number;
 }

@@ -1,5 +1,5 @@
 export type * from './bus-port.ts';
-export { DLQ_HEADERS, deadLetter } from './dead-letter.ts';
+export { DLQ_HEADERS, deadLetter, deadLetterReference, type DeadLetterCause } from './dead-letter.ts';
 export { DEFAULT_RETRY, NO_DELAY_RETRY, isRetriable, withRetry, type RetryPolicy } from './retry.ts';
 export { BatchingSink, type SinkOptions, type SinkLog, type FlushStats,
   type FlushReport, type SinkTotals, type DecodeFailure } from './batching-sink.ts';

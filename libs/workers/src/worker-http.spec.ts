@@ -68,6 +68,7 @@ test('ready once attached; /metrics counts every message, row and dead letter ex
   assert.equal(sample(text, 'mcpg_worker_messages_total'), sent.tally.calls + malformed);
   assert.equal(sample(text, 'mcpg_worker_rows_written_total'), sent.tally.calls);
   assert.equal(sample(text, 'mcpg_worker_dead_letters_total'), malformed);
+  assert.equal(sample(text, 'mcpg_worker_dead_letter_references_total'), 0, 'every malformed message fit whole');
   assert.ok((sample(text, 'mcpg_worker_flushes_total') ?? 0) >= 1);
   assert.ok((sample(text, 'mcpg_worker_ingest_lag_p99_seconds') ?? -1) >= 0);
   assert.match(text, /mcpg_worker_messages_total\{worker="rollup-worker"\}/);
@@ -100,7 +101,7 @@ test('not ready when ClickHouse does not answer, naming the failure', async () =
   const other = await createStore({ kind: 'embedded', dataDir, database: 'worker_http_closed' });
   const probe = await startWorkerHttp({ worker: 'x', host: '127.0.0.1', port: 0, store: other });
   try {
-    probe.attach({ totals: { messages: 0, rows: 0, deadLetters: 0, flushes: 0, commitFailures: 0 }, lag: worker!.lag });
+    probe.attach({ totals: { messages: 0, rows: 0, deadLetters: 0, deadLetterReferences: 0, flushes: 0, commitFailures: 0 }, lag: worker!.lag });
     await other.close();
     const res = await fetch(`${probe.url}/readyz`);
     assert.equal(res.status, 503);

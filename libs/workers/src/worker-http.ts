@@ -63,6 +63,7 @@ function workerRegistry(name: string, progress: () => WorkerProgress | undefined
   counter('mcpg_worker_messages_total', 'Messages consumed and stored (or dead-lettered)', (t) => t.messages);
   counter('mcpg_worker_rows_written_total', 'Rows written to ClickHouse', (t) => t.rows);
   counter('mcpg_worker_dead_letters_total', 'Messages sent to the dead-letter topic', (t) => t.deadLetters);
+  counter('mcpg_worker_dead_letter_references_total', 'Dead letters written as a reference (reason, source position, size, SHA-256) because the copy was larger than the broker accepts', (t) => t.deadLetterReferences);
   counter('mcpg_worker_flushes_total', 'Writes to ClickHouse that were stored and committed', (t) => t.flushes);
   counter('mcpg_worker_commit_failures_total', 'Offset commits that failed after the rows were stored (the rows are re-read and rewritten idempotently)', (t) => t.commitFailures);
   const lagGauge = (metric: string, q: number) =>

@@ -5,9 +5,10 @@
 // Offsets are "resolved" in kafkajs only after the handler succeeds; that moves
 // the fetch position without committing. Commits happen only in commit().
 
-import type { Batch, Consumer, EachBatchPayload, IHeaders, KafkaMessage } from 'kafkajs';
+import type { Batch, Consumer, EachBatchPayload, KafkaMessage } from 'kafkajs';
 import { BusError } from '../errors.ts';
 import type { BusLog } from '../log.ts';
+import { incoming, rawHeaders } from '../raw-record.ts';
 import type {
   BatchHandler,
   BusConsumer,
@@ -150,26 +151,8 @@ function toMessageBatch(batch: Batch): MessageBatch {
   };
 }
 
+/** kafkajs hands headers over as Buffers, a repeated name as an array; the raw record keeps them all. */
 function toIncoming(topic: string, partition: number, m: KafkaMessage): IncomingMessage {
-  return {
-    topic,
-    partition,
-    offset: m.offset,
-    key: m.key === null ? null : m.key.toString('utf8'),
-    // A null value (tombstone) never comes from mcpg producers; read it as empty.
-    value: m.value ?? Buffer.alloc(0),
-    headers: decodeHeaders(m.headers),
-    timestamp: Number(m.timestamp),
-  };
-}
-
-/** kafkajs hands headers over as Buffers, and repeated keys as arrays: the last one wins. */
-export function decodeHeaders(headers: IHeaders | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [name, raw] of Object.entries(headers ?? {})) {
-    const value = Array.isArray(raw) ? raw[raw.length - 1] : raw;
-    if (value === undefined) continue;
-    out[name] = typeof value === 'string' ? value : value.toString('utf8');
-  }
-  return out;
+  const raw = { key: m.key ?? null, value: m.value ?? null, headers: rawHeaders(m.headers) };
+  return incoming({ topic, partition, offset: m.offset, timestamp: Number(m.timestamp) }, raw);
 }

@@ -7,7 +7,7 @@
 // shared batch would also fail every other caller's messages in it.
 
 import kafkajs from 'kafkajs';
-import type { ProducerBatch, RecordMetadata } from 'kafkajs';
+import type { IHeaders, ProducerBatch, RecordMetadata } from 'kafkajs';
 import { BusError } from '../errors.ts';
 import type { BusProducer, OutgoingMessage } from '../port.ts';
 import type { KafkaCompression } from './kafka-options.ts';
@@ -42,7 +42,8 @@ export function createKafkaProducer(client: SendBatchClient, deps: KafkaProducer
         compression,
         topicMessages: batch.map(({ topic, messages }) => ({
           topic,
-          messages: messages.map((m) => ({ key: m.key, value: m.value, headers: { ...m.headers } })),
+          // kafkajs writes Buffers as they are and a header list as the name repeated.
+          messages: messages.map((m) => ({ key: m.key, value: m.value, headers: { ...m.headers } as IHeaders })),
         })),
       });
     } catch (error) {

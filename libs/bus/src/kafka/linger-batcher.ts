@@ -8,7 +8,7 @@
 // would reorder a partition). Sends that arrive meanwhile wait and go together
 // in the next flush, so batches grow with load instead of requests queuing.
 
-import type { OutgoingMessage } from '../port.ts';
+import type { HeaderValue, OutgoingMessage } from '../port.ts';
 
 export interface TopicBatch {
   readonly topic: string;
@@ -32,9 +32,11 @@ interface Pending {
 
 /** What a message costs on the wire, roughly: record overhead plus its bytes. */
 export function messageBytes(message: OutgoingMessage): number {
-  let bytes = 24 + message.value.length + (message.key === null ? 0 : Buffer.byteLength(message.key));
+  let bytes = 24 + (message.value?.length ?? 0) + (message.key === null ? 0 : Buffer.byteLength(message.key));
   for (const [name, value] of Object.entries(message.headers ?? {})) {
-    bytes += 4 + Buffer.byteLength(name) + Buffer.byteLength(value);
+    for (const one of Array.isArray(value) ? (value as readonly HeaderValue[]) : [value as HeaderValue]) {
+      bytes += 4 + Buffer.byteLength(name) + Buffer.byteLength(one);
+    }
   }
   return bytes;
 }

@@ -7,16 +7,21 @@
 // dead-letter topic's copies) cost one property read; without a recording
 // span the message goes out untouched.
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, propagation, trace, type Span } from '@opentelemetry/api';
-import type { OutgoingMessage } from '../port.ts';
+import type { HeaderValue, OutgoingMessage } from '../port.ts';
 
 const tracer = trace.getTracer('mcpg-bus');
 
+type Headers = NonNullable<OutgoingMessage['headers']>;
+const text = (v: HeaderValue | readonly HeaderValue[] | undefined): string | undefined => {
+  const one = Array.isArray(v) ? (v as readonly HeaderValue[]).at(-1) : (v as HeaderValue | undefined);
+  return one === undefined ? undefined : one.toString();
+};
 const getter = {
-  get: (carrier: Readonly<Record<string, string>>, key: string) => carrier[key],
-  keys: (carrier: Readonly<Record<string, string>>) => Object.keys(carrier),
+  get: (carrier: Headers, key: string) => text(carrier[key]),
+  keys: (carrier: Headers) => Object.keys(carrier),
 };
 const setter = {
-  set: (carrier: Record<string, string>, key: string, value: string) => {
+  set: (carrier: Record<string, HeaderValue | readonly HeaderValue[]>, key: string, value: string) => {
     carrier[key] = value;
   },
 };
@@ -45,13 +50,13 @@ export function startSendSpans(topic: string, messages: readonly OutgoingMessage
           'messaging.operation.type': 'send',
           'messaging.operation.name': 'send',
           'messaging.destination.name': topic,
-          'messaging.message.body.size': m.value.length,
+          'messaging.message.body.size': m.value?.length ?? 0,
         },
       },
       parent,
     );
     if (!span.isRecording()) continue;
-    const headers: Record<string, string> = { ...m.headers };
+    const headers: Record<string, HeaderValue | readonly HeaderValue[]> = { ...m.headers };
     delete headers.tracestate;
     propagation.inject(trace.setSpan(parent, span), headers, setter);
     out ??= messages.slice();

@@ -3,6 +3,7 @@
 import { BusError } from '../errors.ts';
 import { partitionForKey } from '../partitioner.ts';
 import type { IncomingMessage, OutgoingMessage } from '../port.ts';
+import { incoming, rawRecordOf } from '../raw-record.ts';
 import { Signal } from './signal.ts';
 
 export class MemoryLog {
@@ -31,18 +32,10 @@ export class MemoryLog {
     if (!partitions) throw new BusError('TOPIC_NOT_FOUND', `Topic ${topic} does not exist (create it with ensureTopics)`);
     const timestamp = Date.now();
     for (const message of messages) {
-      const partition = this.partitionFor(topic, message.key, partitions.length);
+      const raw = rawRecordOf(message);
+      const partition = this.partitionFor(topic, raw.key, partitions.length);
       const log = partitions[partition]!;
-      log.push({
-        topic,
-        partition,
-        offset: String(log.length),
-        key: message.key,
-        // Copied so a producer reusing its buffer cannot rewrite the log.
-        value: Buffer.from(message.value),
-        headers: { ...message.headers },
-        timestamp,
-      });
+      log.push(incoming({ topic, partition, offset: String(log.length), timestamp }, raw));
     }
     this.changed.notify();
   }
@@ -61,7 +54,7 @@ export class MemoryLog {
     return log;
   }
 
-  private partitionFor(topic: string, key: string | null, partitions: number): number {
+  private partitionFor(topic: string, key: Buffer | null, partitions: number): number {
     if (key !== null) return partitionForKey(key, partitions);
     const next = (this.roundRobin.get(topic) ?? -1) + 1;
     this.roundRobin.set(topic, next);

@@ -16,7 +16,7 @@ class FakeKafka implements BusProducer {
   async send(topic: string, messages: readonly OutgoingMessage[]): Promise<void> {
     await new Promise((r) => setImmediate(r));
     if (this.down || topic === this.failTopic) throw Object.assign(new Error('broker unreachable'), { retriable: true });
-    for (const m of messages) this.log.push({ topic, value: m.value.toString() });
+    for (const m of messages) this.log.push({ topic, value: String(m.value) });
   }
   async close(): Promise<void> {}
   values(topic: string): string[] {
