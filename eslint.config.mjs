@@ -4,7 +4,7 @@ import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'data/**', 'dist/**', '.nx/**', '**/*.generated.ts'] },
+  { ignores: ['node_modules/**', 'data/**', 'dist/**', '**/dist/**', '.nx/**', '**/*.generated.ts'] },
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],

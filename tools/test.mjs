@@ -50,6 +50,8 @@ const real = specs.filter((f) => isE2e(f) || isInt(f));
 if (!only && picked.length === 0) {
   if (run(process.execPath, ['tools/lint.mjs']) !== 0) process.exit(1);
   if (run('npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']) !== 0) process.exit(1);
+  // The console's browser code has its own compiler settings (DOM, JSX).
+  if (run('npx', ['tsc', '-p', 'libs/console/web/tsconfig.json']) !== 0) process.exit(1);
 }
 
 const byKind = only === 'unit' ? unit : only === 'real' ? real : [...unit, ...real];

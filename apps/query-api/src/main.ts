@@ -4,6 +4,7 @@ import { apiSettings, describeConfig, loadConfig, storeSettings, telemetrySettin
 import { createLogger, startAppTracing } from '@mcpg/telemetry';
 import { readFileSync } from 'node:fs';
 import { buildApi, loadApiKeys } from '@mcpg/api';
+import { loadConsole } from '@mcpg/console';
 import { Keyring } from '@mcpg/ledger';
 import { openStore } from '@mcpg/workers';
 
@@ -20,7 +21,10 @@ const cursorSecret = config.apiCursorSecret ? Buffer.from(config.apiCursorSecret
 // Public keys only: the API verifies checkpoints, it never signs them.
 const ledgerKeyring = config.apiLedgerKeysFile ? Keyring.parse(readFileSync(config.apiLedgerKeysFile, 'utf8')) : undefined;
 if (!ledgerKeyring) log.warn('no ledger public keyring (MCPG_LEDGER_PUBLIC_KEYS_FILE): /v1/ledger/keys is empty and ledger verification cannot succeed');
-const app = buildApi({ store, logger: log, apiKeys, tracing, ...(cursorSecret ? { cursorSecret } : {}), ...(ledgerKeyring ? { ledgerKeyring } : {}) });
+// The web console at /console/ (built here if its sources changed since the last build).
+const consoleFiles = await loadConsole();
+log.info({ built: consoleFiles.built, gzipBytes: consoleFiles.manifest.size.gzip }, 'web console ready at /console/');
+const app = buildApi({ store, logger: log, apiKeys, tracing, console: consoleFiles, ...(cursorSecret ? { cursorSecret } : {}), ...(ledgerKeyring ? { ledgerKeyring } : {}) });
 await app.listen({ host: config.apiHost, port: config.apiPort });
 
 let stopping = false;

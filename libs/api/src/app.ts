@@ -23,7 +23,9 @@ import { adminTracingRoutes } from './routes/admin-tracing.ts';
 import { apiMetricsRoutes } from './routes/api-metrics.ts';
 import { auditSearchRoutes } from './routes/audit-search.ts';
 import { auditToolCallsRoutes } from './routes/audit-tool-calls.ts';
+import { consoleRoutes, type ConsoleFiles } from './routes/console.ts';
 import { healthRoutes } from './routes/health.ts';
+import { meRoutes } from './routes/me.ts';
 import { orgMetricsRoutes } from './routes/org-metrics.ts';
 import { ledgerRoutes } from './routes/ledger-routes.ts';
 import { tokenUsageRoutes } from './routes/token-usage.ts';
@@ -45,6 +47,8 @@ export interface ApiDeps {
   readonly ledgerKeyring?: Keyring;
   /** The process's tracing: given, /v1/admin/tracing can switch its exporter (admin keys only). */
   readonly tracing?: Tracing;
+  /** The built web console (@mcpg/console's loadConsole); absent: no console is served. */
+  readonly console?: ConsoleFiles;
 }
 
 export function buildApi(deps: ApiDeps): FastifyInstance {
@@ -79,6 +83,8 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     mcpRoutes(api, app);
     ledgerRoutes(api, store, deps.ledgerKeyring);
     adminTracingRoutes(api, deps.tracing);
+    meRoutes(api, store);
+    consoleRoutes(api, deps.console);
   });
   return app;
 }

@@ -4,3 +4,4 @@ export { buildApi, type ApiDeps } from './app.ts';
 export { API_ROLES, generateSecret, hashSecret, parseApiKeys, parseApiKeySpecs, type ApiKey, type ApiRole } from './auth/api-key.ts';
 export { ApiAuthError, API_AUTH_ERROR_CODES, type ApiAuthErrorCode } from './auth/auth-errors.ts';
 export { loadApiKeys } from './auth/load-api-keys.ts';
+export { CONSOLE_CSP, type ConsoleFile, type ConsoleFiles } from './routes/console.ts';

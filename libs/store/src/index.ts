@@ -17,3 +17,4 @@ export * from './rollups/insert-day-totals.ts';
 export * from './rollups/insert-hour-totals.ts';
 export * from './ledger/index.ts';
 export * from './audit/export-audit-csv.ts';
+export * from './orgs/query-known-orgs.ts';

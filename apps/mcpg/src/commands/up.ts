@@ -16,6 +16,7 @@ import { provisionKafka, startLocalBroker } from '@mcpg/bus';
 import { TOPICS } from '@mcpg/events';
 import { createLogger, startAppTracing } from '@mcpg/telemetry';
 import { buildApi, loadApiKeys } from '@mcpg/api';
+import { CONSOLE_PATH, loadConsole } from '@mcpg/console';
 import {
   demoSigningKey,
   embeddedDir,
@@ -127,11 +128,14 @@ export const upCommand: Command = {
       // Local demo: without configured keys the API is open (it listens on 127.0.0.1 by default).
       const apiKeys = await loadApiKeys({ file: c.apiKeysFile, specs: c.apiKeys });
       const cursorSecret = c.apiCursorSecret ? Buffer.from(c.apiCursorSecret, 'utf8') : undefined;
-      const api = buildApi({ store, logger: false, apiKeys, tracing, ...(cursorSecret ? { cursorSecret } : {}), ledgerKeyring: (configured ?? demo!.keys).keyring() });
+      // The web console, built first if its sources changed (esbuild, well under a second).
+      const consoleFiles = await loadConsole();
+      const api = buildApi({ store, logger: false, apiKeys, tracing, console: consoleFiles, ...(cursorSecret ? { cursorSecret } : {}), ledgerKeyring: (configured ?? demo!.keys).keyring() });
       await api.listen({ host: c.apiHost, port: c.apiPort });
       life.add('api', () => api.close());
       const base = `http://${c.apiHost}:${(api.server.address() as { port: number }).port}`;
       lines.push(`api        ${base}  (try: curl '${base}/v1/orgs/${c.simOrgs[0]}/metrics?granularity=hour')`);
+      lines.push(`console    ${base}${CONSOLE_PATH}  (${consoleFiles.built ? `built in ${Math.round(consoleFiles.buildMs)} ms` : 'build up to date'}, ${Math.round(consoleFiles.manifest.size.gzip / 1024)} KB gzipped; sign in with an API key${apiKeys.length > 0 ? '' : ', none needed while auth is off'})`);
       lines.push(apiKeys.length > 0 ? `api auth   ${apiKeys.length} API keys` : 'api auth   off: no API keys configured (MCPG_API_KEYS_FILE / MCPG_API_KEYS); anyone reaching the port reads everything');
 
       if (c.simRate > 0) {

@@ -4,7 +4,7 @@
 // redirect its traces. A refused configuration is a 400 naming the problem,
 // and the running exporter stays. Header values are masked in every answer.
 import type { FastifyInstance } from 'fastify';
-import { TelemetryError, type Tracing } from '@mcpg/telemetry';
+import { EXPORTER_PRESETS, PRESETS, TelemetryError, type Tracing } from '@mcpg/telemetry';
 import { ApiError, errorBodySchema } from '../api-errors.ts';
 
 const view = {
@@ -35,6 +35,46 @@ const body = {
 
 const tags = ['admin'];
 
+const presetsView = {
+  type: 'object',
+  required: ['presets'],
+  properties: {
+    presets: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['name', 'title', 'protocols', 'default_protocol', 'endpoints', 'required_headers', 'region', 'note'],
+        properties: {
+          name: { type: 'string', enum: [...EXPORTER_PRESETS] },
+          title: { type: 'string' },
+          protocols: { type: 'array', items: { type: 'string' } },
+          default_protocol: { type: 'string' },
+          endpoints: { type: 'object', additionalProperties: { type: 'string' }, description: 'Endpoint template per protocol ({region} filled from region); empty: give endpoint' },
+          required_headers: { type: 'array', items: { type: 'object', required: ['name', 'what'], properties: { name: { type: 'string' }, what: { type: 'string' } } } },
+          region: { type: ['object', 'null'], required: ['what'], properties: { what: { type: 'string' }, default: { type: 'string' } } },
+          note: { type: 'string' },
+        },
+      },
+    },
+  },
+} as const;
+
+// What each preset needs, for a client that offers them (the console's
+// telemetry page): the same table the exporter resolves against.
+const presetList = EXPORTER_PRESETS.map((name) => {
+  const p = PRESETS[name];
+  return {
+    name,
+    title: p.title,
+    protocols: [...p.protocols],
+    default_protocol: p.defaultProtocol,
+    endpoints: { ...p.endpoints },
+    required_headers: p.requiredHeaders.map((h) => ({ name: h.name, what: h.what })),
+    region: p.region ? { what: p.region.what, ...(p.region.default ? { default: p.region.default } : {}) } : null,
+    note: p.note,
+  };
+});
+
 export function adminTracingRoutes(app: FastifyInstance, tracing: Tracing | undefined): void {
   if (!tracing) return;
   const requireKey = (apiKey: unknown) => {
@@ -46,6 +86,14 @@ export function adminTracingRoutes(app: FastifyInstance, tracing: Tracing | unde
     async (request) => {
       requireKey(request.apiKey);
       return tracing.current();
+    },
+  );
+  app.get(
+    '/v1/admin/tracing/presets',
+    { schema: { summary: 'The trace backend presets and what each needs (endpoint, headers, region)', tags, response: { 200: presetsView, 403: errorBodySchema } } },
+    async (request) => {
+      requireKey(request.apiKey);
+      return { presets: presetList };
     },
   );
   app.put(
