@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { BatchingSink, type FlushReport, type SinkOptions } from './batching-sink.ts';
-import { NO_DELAY_RETRY } from './retry.ts';
+import { DEFAULT_RETRY, NO_DELAY_RETRY } from './retry.ts';
 import { DLQ_HEADERS } from './dead-letter.ts';
 import type { BatchHandler, BusConsumer, BusProducer, CommitPosition, IncomingMessage, OutgoingMessage } from './bus-port.ts';
 
@@ -341,4 +341,32 @@ test('a dead letter that fails for another reason is not replaced by a reference
   assert.equal(fatal.length, 1);
   assert.equal(c.commits.length, 0);
   assert.equal(sink.totals.deadLetterReferences, 0);
+});
+
+test('a store down for longer than any fixed retry budget is waited for: the rows are stored and committed once it answers', async () => {
+  const c = fakeConsumer();
+  const p = fakeProducer();
+  let attempts = 0;
+  const fatal: unknown[] = [];
+  const writes: string[][] = [];
+  const sink = testSink({
+    consumer: c.consumer,
+    producer: p.producer,
+    write: async (rows) => {
+      if (++attempts <= 40) throw Object.assign(new Error('ClickHouse unreachable (ECONNREFUSED)'), { code: 'CLICKHOUSE_UNREACHABLE', retriable: true });
+      writes.push(rows);
+    },
+    batchRows: 1000,
+    // The default policy's count, without its waits.
+    retry: { ...DEFAULT_RETRY, initialMs: 0, maxMs: 0 },
+    onFatal: (e) => fatal.push(e),
+  });
+  await sink.start();
+  await c.deliver(0, ['a', 'b']);
+  await sink.flush();
+  assert.deepEqual(fatal, []);
+  assert.equal(attempts, 41);
+  assert.deepEqual(writes, [['a', 'b']]);
+  assert.deepEqual(c.commits, [[{ topic: 't', partition: 0, offset: '2' }]]);
+  await sink.stop();
 });

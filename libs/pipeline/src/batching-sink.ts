@@ -128,12 +128,16 @@ export class BatchingSink<Row> {
   private stopping = false;
   /** The write started by the last full buffer, still running. */
   private inFlight: Promise<void> = Promise.resolve();
+  /** Flushes started and not yet settled. */
+  private queued = 0;
 
   constructor(private readonly opts: SinkOptions<Row>) {}
 
   async start(): Promise<void> {
     this.timer = setInterval(() => {
-      if (this.pending.messages.length || this.pending.deadLetters.length) void this.flush().catch(() => undefined);
+      // Not while a flush runs or waits: a store that is down for minutes must
+      // not gather one queued flush per tick.
+      if (this.queued === 0 && (this.pending.messages.length || this.pending.deadLetters.length)) void this.flush().catch(() => undefined);
     }, this.opts.flushMs);
     this.timer.unref();
     await this.opts.consumer.start((batch) => this.onBatch(batch));
@@ -214,7 +218,8 @@ export class BatchingSink<Row> {
 
   /** Serialised: a timer flush and a size flush never interleave. */
   flush(): Promise<void> {
-    const run = this.flushing.then(() => this.flushNow());
+    this.queued++;
+    const run = this.flushing.then(() => this.flushNow()).finally(() => this.queued--);
     this.flushing = run.catch((e) => {
       if (!this.failed) this.opts.onFatal?.(e);
       this.failed = e;

@@ -8,7 +8,14 @@ export interface RetryPolicy {
   readonly factor: number;
 }
 
-export const DEFAULT_RETRY: RetryPolicy = { retries: 8, initialMs: 100, maxMs: 10_000, factor: 2 };
+/**
+ * A sink's default: retriable failures (ClickHouse or the broker unreachable,
+ * a timeout) are retried for as long as they last, every 10 s at most, so a
+ * worker waits out an outage (logging each attempt; its /readyz says why)
+ * instead of exiting into a restart that meets the same outage. What cannot
+ * be retried still ends the flush at once.
+ */
+export const DEFAULT_RETRY: RetryPolicy = { retries: Infinity, initialMs: 100, maxMs: 10_000, factor: 2 };
 export const NO_DELAY_RETRY: RetryPolicy = { retries: 3, initialMs: 0, maxMs: 0, factor: 1 };
 
 export function isRetriable(e: unknown): boolean {

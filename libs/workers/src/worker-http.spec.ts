@@ -110,3 +110,19 @@ test('not ready when ClickHouse does not answer, naming the failure', async () =
     await probe.close();
   }
 });
+
+test('while the process waits for ClickHouse: alive, not ready, and /readyz says why', async () => {
+  const probe = await startWorkerHttp({ worker: 'x', host: '127.0.0.1', port: 0 });
+  try {
+    probe.waitingForStore('CLICKHOUSE_UNREACHABLE (attempt 3; next in 2000 ms)');
+    assert.equal((await fetch(`${probe.url}/healthz`)).status, 200);
+    const res = await fetch(`${probe.url}/readyz`);
+    assert.equal(res.status, 503);
+    assert.match(((await res.json()) as { reason: string }).reason, /^waiting for ClickHouse: CLICKHOUSE_UNREACHABLE \(attempt 3/);
+    probe.useStore(store);
+    probe.attach({ totals: { messages: 0, rows: 0, deadLetters: 0, deadLetterReferences: 0, flushes: 0, commitFailures: 0 }, lag: worker!.lag });
+    assert.equal((await fetch(`${probe.url}/readyz`)).status, 200, 'ready once connected and consuming');
+  } finally {
+    await probe.close();
+  }
+});

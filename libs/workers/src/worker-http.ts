@@ -17,7 +17,8 @@ export interface WorkerHttpOptions {
   readonly worker: string;
   readonly host: string;
   readonly port: number;
-  readonly store: Store;
+  /** Left out while the process still waits for ClickHouse: /readyz says so (see `waitingForStore`). */
+  readonly store?: Store;
   /** How long /readyz waits for ClickHouse before answering 503. */
   readonly pingTimeoutMs?: number;
 }
@@ -33,6 +34,10 @@ export interface WorkerHttp {
   readonly url: string;
   /** The worker has started consuming: /readyz may now answer 200. */
   attach(worker: WorkerProgress): void;
+  /** Why ClickHouse is not connected yet (the last failure), for /readyz. */
+  waitingForStore(reason: string): void;
+  /** ClickHouse is connected: /readyz pings it from now on. */
+  useStore(store: Store): void;
   /** Shutting down: /readyz answers 503 from now on. */
   draining(): void;
   readonly registry: Registry;
@@ -95,14 +100,17 @@ function workerRegistry(name: string, progress: () => WorkerProgress | undefined
 /** Starts the server; call `attach` once the worker runs. */
 export async function startWorkerHttp(opts: WorkerHttpOptions): Promise<WorkerHttp> {
   let worker: WorkerProgress | undefined;
+  let store = opts.store;
+  let storeWait = 'connecting to ClickHouse';
   let stopping = false;
   const pingTimeoutMs = opts.pingTimeoutMs ?? 2_000;
   const registry = workerRegistry(opts.worker, () => worker);
 
   const ready = async (res: ServerResponse) => {
     if (stopping) return json(res, 503, { status: 'unavailable', reason: 'the worker is shutting down' });
+    if (!store) return json(res, 503, { status: 'unavailable', reason: `waiting for ClickHouse: ${storeWait}` });
     if (!worker) return json(res, 503, { status: 'unavailable', reason: 'the worker has not joined its consumer group yet' });
-    const readiness = await storeReadiness(opts.store, pingTimeoutMs);
+    const readiness = await storeReadiness(store, pingTimeoutMs);
     if (readiness.ready) return json(res, 200, { status: 'ok' });
     return json(res, 503, { status: 'unavailable', reason: readiness.reason });
   };
@@ -135,6 +143,12 @@ export async function startWorkerHttp(opts: WorkerHttpOptions): Promise<WorkerHt
     registry,
     attach: (w) => {
       worker = w;
+    },
+    waitingForStore: (reason) => {
+      storeWait = reason;
+    },
+    useStore: (s) => {
+      store = s;
     },
     draining: () => {
       stopping = true;
