@@ -2,23 +2,41 @@
 // transport per request, so any API instance can answer any request) whose
 // tools are the API's own read routes. A tool call is an in-process request
 // to the route with the caller's Authorization header, so roles, org scoping,
-// validation and answers are exactly those of the HTTP API.
+// validation and answers are exactly those of the HTTP API. Before that, the
+// arguments must fit the input schema the tool advertises (tool-arguments.ts).
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
-import { CallToolRequestSchema, ListToolsRequestSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { sendError } from '../api-errors.ts';
 import { registeredRoutes, type RegisteredRoute } from '../route-registry.ts';
-import { MCP_TOOLS, toolInputSchema, toolRequestUrl, type McpToolSpec } from './mcp-tools.ts';
+import { MCP_TOOLS, toolInputSchema, toolRequestUrl, type McpToolSpec, type ToolInputSchema } from './mcp-tools.ts';
+import { compileArgumentCheck, type ArgumentCheck } from './tool-arguments.ts';
 
 export const MCP_PATH = '/mcp';
 
+interface AvailableTool {
+  readonly spec: McpToolSpec;
+  readonly inputSchema: ToolInputSchema;
+  /** Checks a call's arguments against inputSchema (compiled once per route). */
+  readonly checkArguments: ArgumentCheck;
+}
+
+const compiled = new WeakMap<RegisteredRoute, AvailableTool>();
+
 /** The tools whose route this API serves (verify_ledger only once the ledger routes are registered). */
-function availableTools(app: FastifyInstance): { spec: McpToolSpec; route: RegisteredRoute }[] {
+function availableTools(app: FastifyInstance): AvailableTool[] {
   const routes = registeredRoutes(app);
   return MCP_TOOLS.flatMap((spec) => {
     const route = routes.find((r) => r.method === 'GET' && r.url === spec.url);
-    return route ? [{ spec, route }] : [];
+    if (!route) return [];
+    let tool = compiled.get(route);
+    if (!tool) {
+      const inputSchema = toolInputSchema(spec, route);
+      tool = { spec, inputSchema, checkArguments: compileArgumentCheck(spec.name, inputSchema) };
+      compiled.set(route, tool);
+    }
+    return [tool];
   });
 }
 
@@ -37,12 +55,14 @@ async function callTool(app: FastifyInstance, request: FastifyRequest, spec: Mcp
 function mcpServer(app: FastifyInstance, request: FastifyRequest): Server {
   const server = new Server({ name: 'mcpg', version: '1' }, { capabilities: { tools: {} } });
   server.setRequestHandler(ListToolsRequestSchema, async () => ({
-    tools: availableTools(app).map(({ spec, route }) => ({ name: spec.name, description: spec.description, inputSchema: toolInputSchema(spec, route) })),
+    tools: availableTools(app).map(({ spec, inputSchema }) => ({ name: spec.name, description: spec.description, inputSchema })),
   }));
   server.setRequestHandler(CallToolRequestSchema, async (call) => {
     const tool = availableTools(app).find((t) => t.spec.name === call.params.name);
-    if (!tool) return { isError: true, content: [{ type: 'text', text: `unknown tool ${call.params.name}` }] };
-    return callTool(app, request, tool.spec, call.params.arguments ?? {});
+    if (!tool) throw new McpError(ErrorCode.InvalidParams, `unknown tool ${JSON.stringify(call.params.name)}`);
+    const args = call.params.arguments ?? {};
+    tool.checkArguments(args);
+    return callTool(app, request, tool.spec, args);
   });
   return server;
 }

@@ -3,6 +3,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { McpError } from '@modelcontextprotocol/sdk/types.js';
 import { insertAuditFixtures } from '@mcpg/store/testing';
 import { registeredRoutes } from '../route-registry.ts';
 import { bearer, createTestApi, testKey, type TestApi } from '../testing/api-test-app.ts';
@@ -66,7 +67,8 @@ test('tools answer with the API\'s data, scoped like the key', async () => {
   const other = await client.callTool({ name: 'search_audit', arguments: { org: 'globex' } });
   assert.equal(other.isError, true);
   assert.match(JSON.stringify(other.content), /FORBIDDEN/);
-  const invalid = await client.callTool({ name: 'search_audit', arguments: { org: 'acme', from: 'yesterday' } });
+  // Fits the advertised schema, but no such day: the route's own 400 comes back as a tool error.
+  const invalid = await client.callTool({ name: 'search_audit', arguments: { org: 'acme', from: '2026-02-30' } });
   assert.equal(invalid.isError, true);
   assert.match(JSON.stringify(invalid.content), /INVALID_PARAMETER/);
   await client.close();
@@ -81,4 +83,65 @@ test('no key, no session: 401 before any MCP message is read', async () => {
   await assert.rejects(connect('nobody'));
   const res = await fetch(`${base}/mcp`, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' }, body: '{}' });
   assert.equal(res.status, 401);
+});
+
+/** The JSON-RPC error a call was answered with (a call that succeeds fails the test). */
+async function rpcError(p: Promise<unknown>): Promise<McpError> {
+  try {
+    await p;
+  } catch (e) {
+    assert.ok(e instanceof McpError, `expected an MCP error, got ${String(e)}`);
+    return e;
+  }
+  assert.fail('expected the call to be refused');
+}
+
+async function assertInvalidArgument(client: Client, name: string, args: Record<string, unknown>, argument: string): Promise<void> {
+  const e = await rpcError(client.callTool({ name, arguments: args }));
+  const where = `${name} ${JSON.stringify(args).slice(0, 120)}`;
+  assert.equal(e.code, -32602, `${where}: ${e.message}`);
+  assert.deepEqual(e.data, { code: 'INVALID_PARAMETER', parameter: argument }, `${where}: ${e.message}`);
+  assert.match(e.message, new RegExp(`\\bargument ${argument}\\b`), where);
+}
+
+/** Requests the audit search route has answered (the API's own metrics count in-process requests too). */
+async function auditRouteRequests(): Promise<number> {
+  const text = await (await fetch(`${base}/api/v1/metrics`, { headers: bearer('agent') })).text();
+  return text
+    .split('\n')
+    .filter((l) => l.startsWith('http_requests_total{') && l.includes('route="/v1/orgs/:org/audit"'))
+    .reduce((sum, l) => sum + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
+}
+
+test('arguments outside the advertised input schema are invalid params (-32602) naming the argument, before any query runs', async () => {
+  const client = await connect('agent');
+  const before = await auditRouteRequests();
+  // format=csv is no input of search_audit: once, it pulled the org's whole CSV export into memory and failed parsing it as JSON.
+  await assertInvalidArgument(client, 'search_audit', { org: 'acme', format: 'csv' }, 'format');
+  // An object where a string belongs: once "Cannot convert object to primitive value".
+  await assertInvalidArgument(client, 'search_audit', { org: 'acme', q: { $ne: 1 } }, 'q');
+  await assertInvalidArgument(client, 'search_audit', { org: 'acme', limit: ' ' }, 'limit');
+  await assertInvalidArgument(client, 'search_audit', { org: 'acme', limit: 2.5 }, 'limit');
+  await assertInvalidArgument(client, 'search_audit', { outcome: 'error' }, 'org');
+  await assertInvalidArgument(client, 'tool_metrics', { org: 'acme', top: 0 }, 'top');
+  await assertInvalidArgument(client, 'token_usage', { org: 'acme', group_by: 'model' }, 'group_by');
+
+  // Every tool, every input: an unknown argument, and an object in place of each declared one.
+  const { tools } = await client.listTools();
+  for (const tool of tools) {
+    const required = Object.fromEntries((tool.inputSchema.required ?? []).map((name) => [name, 'acme']));
+    await assertInvalidArgument(client, tool.name, { ...required, no_such_input: 1 }, 'no_such_input');
+    for (const name of Object.keys(tool.inputSchema.properties ?? {})) {
+      await assertInvalidArgument(client, tool.name, { ...required, [name]: { nested: ['x'] } }, name);
+    }
+  }
+
+  const unknown = await rpcError(client.callTool({ name: 'drop_tables', arguments: {} }));
+  assert.equal(unknown.code, -32602);
+  assert.match(unknown.message, /unknown tool "drop_tables"/);
+  // None of them reached a route; a valid call does (the count can move).
+  assert.equal(await auditRouteRequests(), before, 'no audit request was served for refused calls');
+  await client.callTool({ name: 'search_audit', arguments: { org: 'acme', limit: 1 } });
+  assert.equal(await auditRouteRequests(), before + 1);
+  await client.close();
 });
