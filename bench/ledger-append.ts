@@ -31,7 +31,7 @@ const keys = new SigningKeys([{ key: signerKeyFromSeed('bench.invalid/ledger', n
 const event = (i: number): LedgerEvent => benchLedgerEvent(i, ORGS);
 const batchAt = (start: number): PendingLedgerEvent[] => {
   const batch: PendingLedgerEvent[] = [];
-  for (let i = start; i < Math.min(ROWS, start + BATCH); i++) batch.push({ event: event(i), partition: 0, offset: String(i) });
+  for (let i = start; i < Math.min(ROWS, start + BATCH); i++) batch.push({ event: event(i), partition: 0, offset: String(i), routedPartition: 0 });
   return batch;
 };
 

@@ -62,7 +62,7 @@ const nodes: MerkleNodeRow[] = [];
   let stored = new Map();
   for (let start = 0; start < ROWS; start += 10_000) {
     const batch: PendingLedgerEvent[] = [];
-    for (let i = start; i < Math.min(ROWS, start + 10_000); i++) batch.push({ event: event(i), partition: 0, offset: String(i) });
+    for (let i = start; i < Math.min(ROWS, start + 10_000); i++) batch.push({ event: event(i), partition: 0, offset: String(i), routedPartition: 0 });
     const w = foldLedgerBatch(batch, stored, { rows: 1000, seconds: 60 }, keys);
     rows.push(...w.rows);
     nodes.push(...w.nodes);

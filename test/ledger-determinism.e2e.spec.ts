@@ -1,10 +1,12 @@
-// The ledger is a pure function of the audit topic (DESIGN.md §2, §5): the
-// ledger worker runs as its own process over the real broker and is SIGKILLed
-// at random points, restarted each time; once caught up, every org's chain
-// has each event exactly once at consecutive seqs (no gap, no duplicate) and
-// verifies against its signed checkpoints (no fork). A second worker
-// replaying the topic from offset 0 into empty tables writes byte-identical
-// rows, Merkle nodes, checkpoints (roots and Ed25519 signatures) and state.
+// The ledger is a pure function of the routed audit topic (DESIGN.md §2, §5):
+// the ledger worker (its router and its fold) runs as its own process over the
+// real broker and is SIGKILLed at random points, restarted each time; once
+// caught up, every org's chain has each event exactly once at consecutive seqs
+// (no gap, no duplicate) and verifies against its signed checkpoints (no
+// fork), including an org whose events sit in two partitions of the audit
+// topic (producers with different partitioners). A second worker replaying
+// from offset 0 into empty tables writes byte-identical rows, Merkle nodes,
+// checkpoints (roots and Ed25519 signatures) and state.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -18,13 +20,16 @@ import { createKafkaBus } from '@mcpg/bus';
 import { TOPICS, auditCodec, type AuditEvent } from '@mcpg/events';
 import { SigningKeys, signerKeyFromSeed, verifyLedger } from '@mcpg/ledger';
 import { Random } from '@mcpg/simulator';
-import { createStore, queryAllCheckpoints, queryLedgerRows, type Store } from '@mcpg/store';
+import { createStore, queryAllCheckpoints, queryLedgerRows, queryLedgerStates, type Store } from '@mcpg/store';
 
 const brokers = (process.env.MCPG_TEST_KAFKA_BROKERS ?? '').split(',').filter(Boolean);
 const PER_ORG = 12_000;
 const KILLS = 3;
 const run = randomBytes(4).toString('hex');
 const orgs = [`lg-${run}-a`, `lg-${run}-b`, `lg-${run}-c`];
+// Its events alternate between two partitions, as two producers with different partitioners put them.
+const SPLIT = orgs[2] as string;
+const SPLIT_PARTITIONS = [2, 5];
 const dataDir = mkdtempSync(join(tmpdir(), 'mcpg-ledger-e2e-'));
 const root = new URL('..', import.meta.url).pathname;
 const rnd = new Random(20261201);
@@ -38,6 +43,7 @@ const signing = new SigningKeys([
 ]);
 
 let endOffsets: Map<number, number>;
+const seqOf = (eventId: string) => Number(eventId.slice(eventId.lastIndexOf('-') + 1));
 const stores: Store[] = [];
 
 const event = (i: number): AuditEvent => {
@@ -67,15 +73,20 @@ before(async () => {
   assert.ok(brokers.length, 'MCPG_TEST_KAFKA_BROKERS must name the test broker (npm test starts one)');
   writeFileSync(keyFile, signing.format(), { mode: 0o600 });
   const bus = createKafkaBus({ brokers, clientId: `lg-${run}` });
-  await bus.ensureTopics([TOPICS.audit, TOPICS.deadletter].map((name) => ({ name, partitions: 6 })));
+  await bus.ensureTopics([TOPICS.audit, TOPICS.auditByOrg, TOPICS.deadletter].map((name) => ({ name, partitions: 6 })));
   const producer = await bus.producer();
+  const raw = new kafkajs.Kafka({ brokers, logLevel: kafkajs.logLevel.NOTHING }).producer();
+  await raw.connect();
   const total = PER_ORG * orgs.length;
   for (let i = 0; i < total; i += 3000) {
-    await producer.send(TOPICS.audit, Array.from({ length: Math.min(3000, total - i) }, (_, k) => {
-      const e = event(i + k);
-      return { key: e.org, value: auditCodec.encode(e) };
-    }));
+    const events = Array.from({ length: Math.min(3000, total - i) }, (_, k) => event(i + k));
+    await producer.send(TOPICS.audit, events.filter((e) => e.org !== SPLIT).map((e) => ({ key: e.org, value: auditCodec.encode(e) })));
+    await raw.send({
+      topic: TOPICS.audit,
+      messages: events.filter((e) => e.org === SPLIT).map((e) => ({ key: e.org, value: auditCodec.encode(e), partition: SPLIT_PARTITIONS[seqOf(e.event_id) % 2] })),
+    });
   }
+  await raw.disconnect();
   await producer.close();
   await bus.close();
   const admin = new kafkajs.Kafka({ brokers, logLevel: kafkajs.logLevel.NOTHING }).admin();
@@ -119,23 +130,40 @@ function startWorker(database: string, group: string): Worker {
       MCPG_LOG_LEVEL: 'debug',
     },
   });
-  const stored = new Map<number, number>();
-  const done = () => [...endOffsets].every(([p, end]) => (stored.get(p) ?? 0) >= end);
+  // Caught up: the router has routed every audit event, and the fold has read
+  // the routed topic up to where it ended once routing was done.
+  const routed = new Map<number, number>();
+  const folded = new Map<number, number>();
+  let routedEnd: Map<number, number> | undefined;
+  const reached = (at: Map<number, number>, end: Map<number, number>) => [...end].every(([p, o]) => (at.get(p) ?? 0) >= o);
   const progress = { flushes: 0, done: false };
   let onFlush: () => void = () => undefined;
   const flushed = new Promise<void>((resolve) => (onFlush = resolve));
   const caughtUp = new Promise<void>((resolve) => {
+    let fetching = false;
+    const check = () => {
+      if (routedEnd !== undefined) {
+        if (reached(folded, routedEnd)) resolve();
+      } else if (reached(routed, endOffsets) && !fetching) {
+        fetching = true;
+        void endOffsetsOf(TOPICS.auditByOrg).then((end) => {
+          routedEnd = end;
+          check();
+        });
+      }
+    };
     createInterface({ input: child.stdout! }).on('line', (line) => {
       if (!line.includes('"flushed"')) return;
       progress.flushes++;
       onFlush();
       const { partitions } = JSON.parse(line) as { partitions: { topic: string; partition: number; committedOffset: string }[] };
-      for (const p of partitions) if (p.topic === TOPICS.audit) stored.set(p.partition, Number(p.committedOffset));
-      if (done()) resolve();
+      for (const p of partitions) (p.topic === TOPICS.audit ? routed : folded).set(p.partition, Number(p.committedOffset));
+      check();
     });
-    void committedOffsets(group).then((committed) => {
-      for (const [p, o] of committed) stored.set(p, Math.max(stored.get(p) ?? 0, o));
-      if (done()) resolve();
+    void Promise.all([committedOffsets(`${group}-router`, TOPICS.audit), committedOffsets(group, TOPICS.auditByOrg)]).then(([r, f]) => {
+      for (const [p, o] of r) routed.set(p, Math.max(routed.get(p) ?? 0, o));
+      for (const [p, o] of f) folded.set(p, Math.max(folded.get(p) ?? 0, o));
+      check();
     });
   });
   void caughtUp.then(() => (progress.done = true));
@@ -143,12 +171,22 @@ function startWorker(database: string, group: string): Worker {
   return { child, caughtUp, flushed, progress, exited };
 }
 
-async function committedOffsets(group: string): Promise<Map<number, number>> {
+async function committedOffsets(group: string, topic: string): Promise<Map<number, number>> {
   const admin = new kafkajs.Kafka({ brokers, logLevel: kafkajs.logLevel.NOTHING }).admin();
   await admin.connect();
   try {
-    const [topic] = await admin.fetchOffsets({ groupId: group, topics: [TOPICS.audit] });
-    return new Map((topic?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
+    const [found] = await admin.fetchOffsets({ groupId: group, topics: [topic] });
+    return new Map((found?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+async function endOffsetsOf(topic: string): Promise<Map<number, number>> {
+  const admin = new kafkajs.Kafka({ brokers, logLevel: kafkajs.logLevel.NOTHING }).admin();
+  await admin.connect();
+  try {
+    return new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, Number(p.high)]));
   } finally {
     await admin.disconnect();
   }
@@ -188,7 +226,20 @@ test(`a ledger worker SIGKILLed ${KILLS} times mid-stream leaves no gap, no dupl
   for (const org of orgs) {
     const rows = await queryLedgerRows(store, { org, fromSeq: 0, toSeq: PER_ORG * 2 });
     assert.equal(rows.length, PER_ORG, `${org}: one row per event`);
-    assert.ok(rows.every((r, i) => r.row.seq === BigInt(i) && r.row.event_id === `${org}-${i}`), `${org}: seq 0..${PER_ORG - 1} in event order`);
+    assert.ok(rows.every((r, i) => r.row.seq === BigInt(i)), `${org}: seq 0..${PER_ORG - 1}`);
+    if (org === SPLIT) {
+      // The order between the two partitions is the router's; within each it is the producer's.
+      const ids = rows.map((r) => seqOf(r.row.event_id));
+      assert.deepEqual([...ids].sort((a, b) => a - b), Array.from({ length: PER_ORG }, (_, i) => i), `${org}: every event once`);
+      for (const odd of [0, 1]) {
+        const part = ids.filter((i) => i % 2 === odd);
+        assert.ok(part.every((id, k) => k === 0 || id > part[k - 1]!), `${org}: partition ${SPLIT_PARTITIONS[odd]} in its order`);
+      }
+      const state = (await queryLedgerStates(store, [org])).get(org);
+      assert.deepEqual(state?.sources.map((p) => p.partition), SPLIT_PARTITIONS, `${org}: read from both partitions`);
+    } else {
+      assert.ok(rows.every((r, i) => r.row.event_id === `${org}-${i}`), `${org}: in event order`);
+    }
     const checkpoints = await queryAllCheckpoints(store, org);
     const closedBy = new Set(checkpoints.map((c) => c.closedBy));
     assert.deepEqual([...closedBy].sort(), ['rows', 'time'], 'segments closed by both rules');
@@ -216,7 +267,7 @@ test('replaying the audit topic from offset 0 into empty tables rebuilds identic
     ['audit_checkpoints', 'org, tree_size'],
     ['audit_log', 'org, seq'],
     ['audit_merkle_nodes', 'org, seq'],
-    ['audit_ledger_state', 'org'],
+    ['audit_ledger_heads', 'org'],
   ] as const) {
     const [a, b] = [await dump(crashy, table, order), await dump(fresh, table, order)];
     assert.ok(a.length >= orgs.length, `${table} has rows`);

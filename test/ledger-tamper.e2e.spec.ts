@@ -57,7 +57,7 @@ async function honestStore(): Promise<Store> {
   stores.push(store);
   const pending: PendingLedgerEvent[] = [];
   for (let i = 0; i < ROWS; i++) {
-    for (const org of [ORG, OTHER]) pending.push({ event: event(org, i), partition: org === ORG ? 0 : 1, offset: String(i) });
+    for (const org of [ORG, OTHER]) pending.push({ event: event(org, i), partition: org === ORG ? 0 : 1, offset: String(i), routedPartition: org === ORG ? 0 : 1 });
   }
   let stored = new Map();
   for (let at = 0; at < pending.length; at += 40) {
@@ -194,7 +194,7 @@ test('a rewritten history is refused against the trusted checkpoint (FORK), a sh
   // The operator rebuilds the whole ledger from altered events and re-signs it with the real key.
   const rewritten = await createTestStore();
   stores.push(rewritten);
-  const pending = Array.from({ length: ROWS }, (_, i) => ({ event: event(ORG, i, i === 7 ? '-altered' : ''), partition: 0, offset: String(i) }));
+  const pending = Array.from({ length: ROWS }, (_, i) => ({ event: event(ORG, i, i === 7 ? '-altered' : ''), partition: 0, offset: String(i), routedPartition: 0 }));
   await storeLedgerWrites(rewritten, foldLedgerBatch(pending, new Map(), segments, signing));
   assertVerdict(await verify(await exportFile(rewritten, 'rewritten'), '--trusted', trusted), 5, /^TAMPERED: FORK at tree size 60/);
   // Or drops the newest rows and their checkpoints.

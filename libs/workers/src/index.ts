@@ -12,7 +12,8 @@ export {
   type LedgerWrites,
   type RunningLedgerWorker,
 } from './ledger-worker.ts';
-export { decodeLedgerMessage, maskAuditEvent, LedgerDecodeError, LEDGER_DECODE_CODES, type PendingLedgerEvent } from './ledger-event.ts';
+export { decodeLedgerMessage, maskAuditEvent, routableOrg, LedgerDecodeError, LEDGER_DECODE_CODES, ROUTE_HEADERS, type PendingLedgerEvent } from './ledger-event.ts';
+export { startAuditRouter, routedMessage, ROUTER_NAME, type AuditRouterOptions, type RunningAuditRouter } from './audit-router.ts';
 export { loadSigningKeys, demoSigningKey, SigningKeyConfigError, type DemoKey, type SigningKeyConfig } from './ledger-signing-keys.ts';
 export { startWorkerHttp, type WorkerHttp, type WorkerHttpOptions, type WorkerProgress } from './worker-http.ts';
 export { runWorkerProcess, type WorkerDeps, type WorkerProcessConfig, type WorkerProcessOptions } from './worker-process.ts';

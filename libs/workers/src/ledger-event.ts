@@ -1,14 +1,15 @@
-// What the ledger worker takes from an mcpg.audit.v1 message before folding:
-// the decoded event, checked and masked. Everything here is a pure function
-// of the message bytes (the masker is deterministic), so a replay produces the
-// same rows. A message that can never become a ledger row throws with a code
-// and goes to the dead-letter topic.
+// What the ledger worker takes from a routed audit message (mcpg.audit.by-org.v1,
+// see audit-router.ts) before folding: the decoded event, checked and masked,
+// with the position the router read it from in mcpg.audit.v1. Everything here
+// is a pure function of the message (the masker is deterministic), so a
+// replay produces the same rows. A message that can never become a ledger row
+// throws with a code and goes to the dead-letter topic.
 import { auditCodec, type AuditEvent } from '@mcpg/events';
 import { encodeCanonicalRow, isLedgerOrg, ledgerRowFromEvent, type LedgerEvent } from '@mcpg/ledger';
 import type { Masker } from '@mcpg/masking';
 import type { IncomingMessage } from '@mcpg/pipeline';
 
-export const LEDGER_DECODE_CODES = ['INVALID_ORG', 'KEY_NOT_ORG'] as const;
+export const LEDGER_DECODE_CODES = ['INVALID_ORG', 'KEY_NOT_ORG', 'NOT_ROUTED'] as const;
 export type LedgerDecodeCode = (typeof LEDGER_DECODE_CODES)[number];
 
 export class LedgerDecodeError extends Error {
@@ -22,11 +23,24 @@ export class LedgerDecodeError extends Error {
   }
 }
 
+/**
+ * The headers the router adds: where it read the event in mcpg.audit.v1. The
+ * ledger stores this position with the row and dedups re-sent events by it.
+ */
+export const ROUTE_HEADERS = {
+  partition: 'mcpg-audit-partition',
+  offset: 'mcpg-audit-offset',
+} as const;
+
 /** A masked event with the position it was read from. */
 export interface PendingLedgerEvent {
   readonly event: LedgerEvent;
+  /** Partition of mcpg.audit.v1 (the source). */
   readonly partition: number;
+  /** Offset in that partition, decimal. */
   readonly offset: string;
+  /** Partition of mcpg.audit.by-org.v1 the event was folded from. */
+  readonly routedPartition: number;
 }
 
 /** The masked form is what is hashed and stored: secrets never reach the ledger. */
@@ -35,19 +49,43 @@ export function maskAuditEvent(masker: Masker, e: AuditEvent): LedgerEvent {
   return { ...e, arguments: text(e.arguments), response: text(e.response), error: text(e.error) };
 }
 
-export function decodeLedgerMessage(masker: Masker, msg: IncomingMessage): PendingLedgerEvent {
+/**
+ * What the router checks before it routes an mcpg.audit.v1 message: it
+ * decodes, names a ledger, and is keyed by its org. Returns the org.
+ */
+export function routableOrg(msg: IncomingMessage): string {
   const decoded = auditCodec.decode(msg.value);
+  checkOrg(decoded, msg.key);
+  return decoded.org;
+}
+
+function checkOrg(decoded: AuditEvent, key: string | null): void {
   if (!isLedgerOrg(decoded.org)) {
     throw new LedgerDecodeError('INVALID_ORG', `org ${JSON.stringify(decoded.org.slice(0, 64))} cannot name a ledger (1–256 characters, no spaces, control characters or "+")`);
   }
-  // One partition per org chain: an event keyed otherwise may sit in another
-  // partition, and its order against the org's other events would be undefined.
-  if (msg.key !== decoded.org) {
-    throw new LedgerDecodeError('KEY_NOT_ORG', `message key ${JSON.stringify(msg.key?.slice(0, 64) ?? null)} is not the event's org ${JSON.stringify(decoded.org)}`);
+  // Any partitioner will do: the router re-partitions by org, and keying by
+  // org keeps each producer's events of an org in one partition, in order.
+  if (key !== decoded.org) {
+    throw new LedgerDecodeError('KEY_NOT_ORG', `message key ${JSON.stringify(key?.slice(0, 64) ?? null)} is not the event's org ${JSON.stringify(decoded.org)}`);
   }
+}
+
+const OFFSET = /^(0|[1-9][0-9]{0,18})$/;
+const PARTITION = /^(0|[1-9][0-9]{0,4})$/;
+
+/** A message of mcpg.audit.by-org.v1 as a masked event with its source position. */
+export function decodeLedgerMessage(masker: Masker, msg: IncomingMessage): PendingLedgerEvent {
+  const partition = msg.headers[ROUTE_HEADERS.partition];
+  const offset = msg.headers[ROUTE_HEADERS.offset];
+  // Only the router writes this topic; anything else has no position to dedup by.
+  if (partition === undefined || offset === undefined || !PARTITION.test(partition) || !OFFSET.test(offset) || Number(partition) > 0xffff) {
+    throw new LedgerDecodeError('NOT_ROUTED', `no source position in headers ${ROUTE_HEADERS.partition} / ${ROUTE_HEADERS.offset}: only the ledger's router writes ${msg.topic}`);
+  }
+  const decoded = auditCodec.decode(msg.value);
+  checkOrg(decoded, msg.key);
   const event = maskAuditEvent(masker, decoded);
   // Throws INVALID_ROW (unsafe integer, lone surrogate) now, while the
   // message can still be dead-lettered, rather than in the fold.
   encodeCanonicalRow(ledgerRowFromEvent(event, 0n));
-  return { event, partition: msg.partition, offset: msg.offset };
+  return { event, partition: Number(partition), offset, routedPartition: msg.partition };
 }

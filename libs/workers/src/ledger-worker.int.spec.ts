@@ -1,9 +1,12 @@
 // The ledger worker against the real broker and the embedded engine: audit
 // events become masked, chained, signed rows an offline verifier accepts;
-// messages that cannot be ledger rows are dead-lettered with their reason.
+// messages that cannot be ledger rows are dead-lettered with their reason; an
+// org whose producers disagree on the partitioner (its events in two
+// partitions) is one chain, and the other orgs go on.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import kafkajs from 'kafkajs';
 import { createKafkaBus } from '@mcpg/bus';
 import { TOPICS, auditCodec, type AuditEvent } from '@mcpg/events';
 import { SigningKeys, signerKeyFromSeed, verifyLedger } from '@mcpg/ledger';
@@ -16,6 +19,11 @@ const brokers = (process.env.MCPG_TEST_KAFKA_BROKERS ?? '').split(',').filter(Bo
 const run = randomBytes(4).toString('hex');
 const ORG = `lw-${run}`;
 const OTHER = `lw-${run}-b`;
+const SPLIT = `lw-${run}-split`;
+// Topics of this run: the split org needs partitions no other run writes to.
+const AUDIT = `lw-${run}.audit`;
+const ROUTED = `lw-${run}.by-org`;
+const SPLIT_EVENTS = 40;
 const T0 = Date.UTC(2026, 5, 1);
 const SECRET = 'ghp_' + 'Zx9Qw8Er7Ty6Ui5Op4As3Df2Gh1Jk0Lz9Xc8V';
 const signingKeys = new SigningKeys([{ key: signerKeyFromSeed('test.invalid/ledger', new Uint8Array(32).fill(7)), window: { notBefore: null, notAfter: null } }]);
@@ -57,11 +65,22 @@ before(async () => {
   assert.ok(brokers.length, 'MCPG_TEST_KAFKA_BROKERS must name the test broker (npm test starts one)');
   bus = createKafkaBus({ brokers, clientId: `lw-${run}` });
   store = await createTestStore();
-  await bus.ensureTopics([TOPICS.audit, TOPICS.deadletter].map((name) => ({ name, partitions: 6 })));
+  await bus.ensureTopics([AUDIT, ROUTED, TOPICS.deadletter].map((name) => ({ name, partitions: 6 })));
+  // Two gateways of one org whose clients hash keys differently (librdkafka's
+  // CRC32, Java's murmur2): the org's events alternate between partitions 1 and 4.
+  const raw = new kafkajs.Kafka({ brokers, logLevel: kafkajs.logLevel.NOTHING }).producer();
+  await raw.connect();
+  for (let i = 0; i < SPLIT_EVENTS; i += 4) {
+    await raw.send({
+      topic: AUDIT,
+      messages: Array.from({ length: 4 }, (_, k) => ({ key: SPLIT, value: auditCodec.encode(event(SPLIT, i + k)), partition: (i + k) % 2 ? 4 : 1 })),
+    });
+  }
+  await raw.disconnect();
   const producer = await bus.producer();
   const good = (org: string, from: number, to: number) =>
     Array.from({ length: to - from }, (_, k) => ({ key: org, value: auditCodec.encode(event(org, from + k)) }));
-  await producer.send(TOPICS.audit, [
+  await producer.send(AUDIT, [
     ...good(ORG, 0, 60),
     { key: ORG, value: Buffer.from('not avro at all') },
     { key: ORG, value: auditCodec.encode({ ...event(ORG, 999), org: 'has space' }) },
@@ -76,6 +95,8 @@ before(async () => {
     signingKeys,
     segments: { rows: 25, seconds: 10 },
     groupId: `lw-${run}`,
+    topic: AUDIT,
+    routedTopic: ROUTED,
     batchRows: 40,
     flushMs: 50,
   });
@@ -117,7 +138,6 @@ test('secrets are masked before hashing: neither the rows nor any column holds t
 });
 
 test('undecodable messages, unusable orgs and mis-keyed events are dead-lettered with a reason, and the chain goes on', async () => {
-  // The topic is shared with other runs: pick this run's three by what they carry.
   const [first] = await queryLedgerRows(store, { org: ORG, fromSeq: 0, toSeq: 1 });
   const partitionRs = await store.client.query({
     query: 'SELECT any(source_partition) AS p, toString(max(source_offset)) AS o FROM audit_log WHERE org = {org:String} AND seq = 59',
@@ -128,8 +148,8 @@ test('undecodable messages, unusable orgs and mis-keyed events are dead-lettered
   assert.ok(first);
   const dead = await waitFor('three dead letters', async () => {
     const rs = await store.client.query({
-      query: `SELECT partition, toString(offset) AS at, code, reason FROM dead_letters WHERE consumer = 'ledger-worker' AND topic = {t:String}`,
-      query_params: { t: TOPICS.audit },
+      query: `SELECT partition, toString(offset) AS at, code, reason FROM dead_letters WHERE consumer = 'ledger-router' AND topic = {t:String}`,
+      query_params: { t: AUDIT },
       format: 'JSONEachRow',
     });
     const all = await rs.json<{ partition: number; at: string; code: string; reason: string }>();
@@ -149,4 +169,26 @@ test('undecodable messages, unusable orgs and mis-keyed events are dead-lettered
     return s && s.ledger.fold.range.size === 5 ? s : undefined;
   });
   assert.equal(other.ledger.checkpointSize, 0, 'each org has its own chain and segments');
+});
+
+test('an org whose events sit in two partitions (two partitioners) is one verifiable chain, and the other orgs go on', async () => {
+  const state = await waitFor(`${SPLIT_EVENTS} rows of the split org`, async () => {
+    const s = (await queryLedgerStates(store, [SPLIT])).get(SPLIT);
+    return s && s.ledger.fold.range.size === SPLIT_EVENTS ? s : undefined;
+  });
+  assert.deepEqual(state.sources.map((p) => p.partition), [1, 4], 'read from both partitions');
+  const rows = await queryLedgerRows(store, { org: SPLIT, fromSeq: 0, toSeq: 1000 });
+  assert.deepEqual(rows.map((r) => r.row.seq), Array.from({ length: SPLIT_EVENTS }, (_, i) => BigInt(i)), 'consecutive seqs');
+  const ids = rows.map((r) => Number(r.row.event_id.slice(SPLIT.length + 1)));
+  assert.deepEqual([...ids].sort((a, b) => a - b), Array.from({ length: SPLIT_EVENTS }, (_, i) => i), 'every event once');
+  for (const odd of [0, 1]) {
+    const fromOne = ids.filter((i) => i % 2 === odd);
+    assert.deepEqual(fromOne, [...fromOne].sort((a, b) => a - b), 'each partition\'s events in their order');
+  }
+  const checkpoints = await queryAllCheckpoints(store, SPLIT);
+  assert.ok(checkpoints.length > 0);
+  const verdict = verifyLedger({ org: SPLIT, rows, checkpoints: checkpoints.map((c) => c.note), keyring: signingKeys.keyring() });
+  assert.ok(verdict.ok, verdict.ok ? '' : verdict.error.message);
+  const other = (await queryLedgerStates(store, [OTHER])).get(OTHER);
+  assert.equal(other?.ledger.fold.range.size, 5, 'the other orgs are stored too');
 });

@@ -1,17 +1,20 @@
-// The ledger worker as a service: consumes mcpg.audit.v1 (key = org, so each
-// org's chain comes from one partition, in order), masks each event, appends
-// it to its org's ledger, signs a checkpoint at every segment boundary, and
-// stores rows → Merkle nodes → checkpoints → resume state, in that order,
-// before the offsets are committed. Used by apps/ledger-worker and `mcpg up`.
-// A flush folds and stores in chunks, the fold of one overlapping the insert
-// of the one before (foldAndStoreLedger).
+// The ledger worker as a service: routes mcpg.audit.v1 by org into
+// mcpg.audit.by-org.v1 (audit-router.ts; producers may use any partitioner),
+// consumes that topic (each org in one partition, in one order), masks each
+// event, appends it to its org's ledger, signs a checkpoint at every segment
+// boundary, and stores rows → Merkle nodes → checkpoints → resume state, in
+// that order, before the offsets are committed. Used by apps/ledger-worker and
+// `mcpg up`. A flush folds and stores in chunks, the fold of one overlapping
+// the insert of the one before (foldAndStoreLedger).
 //
 // Exactly-once effect: each flush re-reads the stored state of the orgs it
-// touches and folds only events at or after the state's next offset. A crash
-// anywhere before the state is written leaves the old state, and the re-read
-// events fold into the same seqs, hashes and signatures (Ed25519 is
-// deterministic), which land on the same keys. Another instance that took a
-// partition over after a rebalance starts from the stored state too.
+// touches and folds only events whose source position (partition and offset
+// in mcpg.audit.v1) lies past what the state covers, so a re-delivered or
+// re-routed event is skipped. A crash anywhere before the state is written
+// leaves the old state, and the re-read events fold into the same seqs,
+// hashes and signatures (Ed25519 is deterministic), which land on the same
+// keys. Another instance that took a partition over after a rebalance starts
+// from the stored state too.
 import { TOPICS } from '@mcpg/events';
 import { LedgerError, SegmentedLedger, keyIdHex, parseNote, signCheckpoint, toBase64, toHex, type Hash, type SegmentPolicy, type SigningKeys } from '@mcpg/ledger';
 import { createMasker, type MaskerOptions } from '@mcpg/masking';
@@ -29,6 +32,7 @@ import {
   type Store,
   type StoredLedgerRow,
 } from '@mcpg/store';
+import { startAuditRouter, type RunningAuditRouter } from './audit-router.ts';
 import { decodeLedgerMessage, type PendingLedgerEvent } from './ledger-event.ts';
 
 export interface LedgerWorkerOptions {
@@ -37,7 +41,13 @@ export interface LedgerWorkerOptions {
   readonly signingKeys: SigningKeys;
   /** Must stay fixed for a deployment: a rebuild has to cut the same segments. */
   readonly segments: SegmentPolicy;
+  /** The ledger's consumer group; its router's group is this with `-router` appended. */
   readonly groupId?: string;
+  /** The audit topic; default mcpg.audit.v1 (tests give one of their own). */
+  readonly topic?: string;
+  /** The routed topic; default mcpg.audit.by-org.v1. */
+  readonly routedTopic?: string;
+  /** Partitions for the topics if the worker has to create them. */
   readonly partitions?: number;
   readonly batchRows: number;
   readonly flushMs: number;
@@ -67,6 +77,8 @@ export function ledgerWorkerOptions(c: {
 
 export interface RunningLedgerWorker {
   readonly totals: SinkTotals;
+  /** The router's: messages routed from the audit topic and dead letters it wrote. */
+  readonly routerTotals: SinkTotals;
   readonly lag: LagTracker;
   stop(): Promise<void>;
 }
@@ -92,26 +104,27 @@ export function foldLedgerBatch(
   const out: LedgerWrites = { rows: [], nodes: [], checkpoints: [], states: [] };
   // Offsets as numbers: Kafka offsets stay far below 2^53 (a partition would
   // need 285 years at a million messages a second).
-  const open = new Map<string, { ledger: SegmentedLedger; partition: number; nextOffset: number; changed: boolean }>();
-  for (const { event, partition, offset } of events) {
+  const open = new Map<string, { ledger: SegmentedLedger; routed: number | null; sources: Map<number, number>; changed: boolean }>();
+  for (const { event, partition, offset, routedPartition } of events) {
     let org = open.get(event.org);
     if (org === undefined) {
       const s = stored.get(event.org);
-      org = { ledger: new SegmentedLedger(event.org, segments, s?.ledger), partition: s?.sourcePartition ?? partition, nextOffset: Number(s?.nextOffset ?? 0), changed: false };
+      const sources = new Map((s?.sources ?? []).map((p) => [p.partition, Number(p.next)]));
+      org = { ledger: new SegmentedLedger(event.org, segments, s?.ledger), routed: s?.routedPartition ?? null, sources, changed: false };
       open.set(event.org, org);
     }
-    const at = Number(offset);
-    // The org's chain continued in another partition: the topic's partition
-    // count changed, and the order between the two partitions is unknowable.
-    // Stop rather than fork the chain (an operator must migrate the org).
-    if (partition !== org.partition) {
+    // The router keeps an org in one partition of the routed topic; another
+    // one means that topic's partition count changed, and two instances could
+    // fold the org at once. Stop rather than fork the chain.
+    if (org.routed !== null && routedPartition !== org.routed) {
       throw new LedgerError(
         'INVALID_ARGUMENT',
-        `the ledger of ${event.org} was folded from partition ${org.partition} and now has events in partition ${partition}: the partition count of ${TOPICS.audit} must not change`,
+        `the ledger of ${event.org} was folded from partition ${org.routed} of ${TOPICS.auditByOrg} and now has events in partition ${routedPartition}: the partition count of ${TOPICS.auditByOrg} must not change`,
       );
     }
-    // Already folded before the last stored state (a re-delivery after a crash or a rebalance).
-    if (at < org.nextOffset) continue;
+    const at = Number(offset);
+    // Already folded (re-delivered after a crash or a rebalance, or re-sent by the router).
+    if (at < (org.sources.get(partition) ?? 0)) continue;
     const completed: Hash[] = [];
     const { appended, closed } = org.ledger.append(event, (_level, _index, hash) => completed.push(hash));
     for (const segment of closed) {
@@ -135,13 +148,14 @@ export function foldLedgerBatch(
     }
     out.rows.push({ row: appended.row, leafHash: appended.leafHash, prevHash: appended.prevHash, sourcePartition: partition, sourceOffset: offset });
     out.nodes.push({ org: event.org, seq: Number(appended.row.seq), nodes: completed });
-    org.partition = partition;
-    org.nextOffset = at + 1;
+    org.routed = routedPartition;
+    org.sources.set(partition, at + 1);
     org.changed = true;
   }
   for (const [org, o] of open) {
     if (!o.changed) continue;
-    out.states.push({ org, sourcePartition: o.partition, nextOffset: o.nextOffset.toString(), ledger: o.ledger.state() });
+    const sources = [...o.sources].sort(([a], [b]) => a - b).map(([p, next]) => ({ partition: p, next: String(next) }));
+    out.states.push({ org, routedPartition: o.routed, sources, ledger: o.ledger.state() });
   }
   return out;
 }
@@ -215,14 +229,17 @@ export async function foldAndStoreLedger(
 }
 
 export async function startLedgerWorker(opts: LedgerWorkerOptions): Promise<RunningLedgerWorker> {
-  await opts.bus.ensureTopics([TOPICS.audit, TOPICS.deadletter].map((name) => ({ name, partitions: opts.partitions })));
+  const topic = opts.topic ?? TOPICS.audit;
+  const routedTopic = opts.routedTopic ?? TOPICS.auditByOrg;
+  const groupId = opts.groupId ?? 'mcpg-ledger';
+  await opts.bus.ensureTopics([topic, routedTopic, TOPICS.deadletter].map((name) => ({ name, partitions: opts.partitions })));
   // Built once: the masker compiles its rules at construction.
   const masker = createMasker(opts.masking);
   // Fails now, not at the first checkpoint, if the policy is unusable.
   new SegmentedLedger('check', opts.segments);
   const consumer = await opts.bus.consumer({
-    groupId: opts.groupId ?? 'mcpg-ledger',
-    topics: [TOPICS.audit],
+    groupId,
+    topics: [routedTopic],
     fromBeginning: true,
     onError: (e) => opts.onFatal?.(e),
   });
@@ -250,10 +267,32 @@ export async function startLedgerWorker(opts: LedgerWorkerOptions): Promise<Runn
     onFatal: opts.onFatal,
   });
   await sink.start();
+  let router: RunningAuditRouter;
+  try {
+    router = await startAuditRouter({
+      bus: opts.bus,
+      store: opts.store,
+      groupId: `${groupId}-router`,
+      sourceTopic: topic,
+      routedTopic,
+      batchRows: opts.batchRows,
+      flushMs: opts.flushMs,
+      log: opts.log,
+      onFatal: opts.onFatal,
+      onFlushed: opts.onFlushed,
+    });
+  } catch (e) {
+    await sink.stop();
+    await producer.close();
+    throw e;
+  }
   return {
     totals: sink.totals,
+    routerTotals: router.totals,
     lag: sink.lag,
     async stop() {
+      // The router first: what it routed before stopping is folded by the last flush or the next start.
+      await router.stop();
       await sink.stop();
       await producer.close();
     },

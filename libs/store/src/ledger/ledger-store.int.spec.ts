@@ -175,15 +175,32 @@ test('checkpoints and the resume state round-trip', async () => {
   assert.equal(await queryCheckpointCovering(store, ORG, 17), undefined);
 
   const state = ledger.state();
-  await insertLedgerStates(store, [{ org: ORG, sourcePartition: 2, nextOffset: '120', ledger: new SegmentedLedger(ORG, { rows: 8, seconds: 3600 }).state() }]);
-  await insertLedgerStates(store, [{ org: ORG, sourcePartition: 2, nextOffset: '137', ledger: state }]);
+  const sources = [{ partition: 2, next: '137' }, { partition: 5, next: '9' }];
+  await insertLedgerStates(store, [{ org: ORG, routedPartition: 1, sources, ledger: state }]);
+  await insertLedgerStates(store, [{ org: ORG, routedPartition: 1, sources: [{ partition: 2, next: '120' }], ledger: new SegmentedLedger(ORG, { rows: 8, seconds: 3600 }).state() }]);
   const got = (await queryLedgerStates(store, [ORG, 'nobody'])).get(ORG);
-  assert.equal(got?.nextOffset, '137', 'the highest next_offset is current');
+  assert.deepEqual(got?.sources, sources, 'the state with the most rows is current, whatever the order of the inserts');
+  assert.equal(got?.routedPartition, 1);
   assert.deepEqual(hex(got?.ledger), hex(state));
   const resumed = new SegmentedLedger(ORG, { rows: 8, seconds: 3600 }, got?.ledger);
   const next = resumed.append(event(37)).appended;
   assert.equal(next.row.seq, 37n);
   assert.equal(toHex(next.leafHash), toHex(ledger.append(event(37)).appended.leafHash));
+});
+
+test('a state written before 020 (one source partition) is read as the resume point until a newer one exists', async () => {
+  const org = 'legacy-org';
+  const state = new SegmentedLedger(org, { rows: 8, seconds: 3600 }).state();
+  await store.client.insert({
+    table: 'audit_ledger_state',
+    columns: ['org', 'source_partition', 'next_offset', 'tree_size', 'frontier', 'chain_head', 'last_event_time', 'checkpoint_size', 'segment_bucket'],
+    values: [[org, 4, '5000', 0, [], toHex(state.fold.chainHead), 0, 0, null]],
+    format: 'JSONCompactEachRow',
+  });
+  const legacy = (await queryLedgerStates(store, [org])).get(org);
+  assert.deepEqual({ routed: legacy?.routedPartition, sources: legacy?.sources }, { routed: null, sources: [{ partition: 4, next: '5000' }] });
+  await insertLedgerStates(store, [{ org, routedPartition: 3, sources: [{ partition: 4, next: '5001' }], ledger: state }]);
+  assert.deepEqual((await queryLedgerStates(store, [org])).get(org)?.sources, [{ partition: 4, next: '5001' }]);
 });
 
 test('a closed store refuses ledger inserts instead of opening the engine again', async () => {
