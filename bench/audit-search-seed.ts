@@ -5,16 +5,32 @@
 // rest in three other orgs. Actions, resources, actors and outcomes follow
 // skewed mixes; arguments are JSON with common words and a `ref` token that
 // occurs ~50 times in 10M rows (the "rare word"); errors are masked
-// messages. Hashes are fake hex (nothing here verifies the chain).
+// messages. Leaf hashes are real (canonicalLeafSql: search pages check every
+// row they serve against its leaf hash); prev_hash is fake hex, and seqs are
+// numbered across orgs, so the rows do not form chains a verifier accepts.
 import type { Store } from '@mcpg/store';
 
 const DAY_MS = 86_400_000;
+
+// The canonical row encoding of libs/ledger (README.md, version 1) in SQL, so
+// the engine computes real leaf hashes as it generates rows.
+const uvarint = (n: string) =>
+  `if(${n} < 128, char(${n}), if(${n} < 16384, char(bitOr(${n} % 128, 128), intDiv(${n}, 128)), ` +
+  `char(bitOr(${n} % 128, 128), bitOr(intDiv(${n}, 128) % 128, 128), intDiv(${n}, 16384))))`;
+const str = (col: string) => `${uvarint(`length(${col})`)}, ${col}`;
+const optStr = (col: string) => `if(isNull(${col}), char(0), concat(char(1), ${uvarint(`length(assumeNotNull(${col}))`)}, assumeNotNull(${col})))`;
+const int64 = (expr: string) => `unhex(leftPad(hex(reinterpretAsUInt64(toInt64(${expr}))), 16, '0'))`;
+const LEAF_SQL =
+  `lower(hex(SHA256(concat(char(0, 1), unhex(leftPad(hex(toUInt64(seq)), 16, '0')), ${str('org')}, ${str('event_id')}, ${str('workspace')}, ` +
+  `${str('instance')}, ${int64('toUnixTimestamp64Milli(occurred_at)')}, ${str('action')}, ${str('actor')}, ${str('resource')}, ` +
+  `${str('decision')}, ${str('outcome')}, if(isNull(latency_us), char(0), concat(char(1), ${int64('assumeNotNull(latency_us)')})), ` +
+  `${optStr('arguments')}, ${optStr('response')}, ${optStr('error')}, ${optStr('trace_id')}))))`;
 
 const AUDIT_SQL = `
 INSERT INTO audit_log
 SELECT
   org, seq, event_id, workspace, instance, occurred_at, action, actor, resource, decision, outcome,
-  latency_us, arguments, response, error, trace_id, leaf_hash, prev_hash, source_partition, source_offset
+  latency_us, arguments, response, error, trace_id, ${LEAF_SQL} AS leaf_hash, prev_hash, source_partition, source_offset
 FROM (
   SELECT
     number AS n,
@@ -46,7 +62,6 @@ FROM (
             outcome = 'timeout', 'deadline exceeded after 30000 ms',
             outcome = 'denied', concat('policy rule ', toString(intDiv(h, 61) % 12), ' denies ', resource), NULL) AS error,
     lower(hex(sipHash128(n))) AS trace_id,
-    lower(hex(SHA256(toString(n)))) AS leaf_hash,
     lower(hex(SHA256(toString(n + 1)))) AS prev_hash,
     toUInt16(n % 10) AS source_partition,
     n AS source_offset

@@ -5,7 +5,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { StoreError } from '@mcpg/store';
 
-export const API_ERROR_CODES = ['INVALID_PARAMETER', 'BAD_REQUEST', 'UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND', 'STORE_UNAVAILABLE', 'INTERNAL'] as const;
+export const API_ERROR_CODES = ['INVALID_PARAMETER', 'BAD_REQUEST', 'UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND', 'STORE_UNAVAILABLE', 'LEDGER_INTEGRITY', 'INTERNAL'] as const;
 export type ApiErrorCode = (typeof API_ERROR_CODES)[number];
 
 export const API_ERROR_STATUS: Readonly<Record<ApiErrorCode, number>> = {
@@ -15,6 +15,7 @@ export const API_ERROR_STATUS: Readonly<Record<ApiErrorCode, number>> = {
   FORBIDDEN: 403,
   NOT_FOUND: 404,
   STORE_UNAVAILABLE: 503,
+  LEDGER_INTEGRITY: 500,
   INTERNAL: 500,
 };
 
@@ -91,6 +92,12 @@ export function installErrorHandlers(app: FastifyInstance): void {
     }
     if (err instanceof ApiError) return sendError(reply, err.code, err.message, err.parameter);
     if (err instanceof StoreError) {
+      // Stored rows that no longer match the ledger: a verdict about the data,
+      // not a bug, so the client is told which row (no retry will change it).
+      if (err.code === 'LEDGER_MISMATCH') {
+        request.log.error({ err }, 'audit rows do not match the ledger');
+        return sendError(reply, 'LEDGER_INTEGRITY', err.message);
+      }
       if (UNAVAILABLE.has(err.code) || err.retriable) {
         request.log.warn({ err }, 'store unavailable');
         return sendError(reply.header('retry-after', '5'), 'STORE_UNAVAILABLE', 'storage is unavailable, retry later');

@@ -17,6 +17,8 @@ export const STORE_ERROR_CODES = [
   'MIGRATION_CHECKSUM_MISMATCH',
   /** A migration statement failed on the engine. */
   'MIGRATION_FAILED',
+  /** A row about to be served does not hash to the leaf hash its ledger row stores: the stored data was altered. */
+  'LEDGER_MISMATCH',
 ] as const;
 export type StoreErrorCode = (typeof STORE_ERROR_CODES)[number];
 

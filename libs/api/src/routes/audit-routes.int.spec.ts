@@ -122,6 +122,32 @@ test('GET /api/v1/audit/tool-calls: the {items,total,page} shape, exact total, f
   assert.equal((await get(`/api/v1/audit/tool-calls?org=${org}&page=100000&page_size=500`)).json().error.parameter, 'page');
 });
 
+test('pages never serve a row the ledger does not cover: an edited search copy is a LEDGER_INTEGRITY error naming the seq', async () => {
+  const org = 'forged-copy';
+  await insertAuditFixtures(store(), Array.from({ length: 8 }, (_, seq): AuditFixture => ({ org, seq, occurredAtMs: T + seq * 1000, actor: 'alice' })));
+  const search = `/v1/orgs/${org}/audit`;
+  const calls = `/api/v1/audit/tool-calls?org=${org}`;
+  assert.equal((await get(search)).statusCode, 200);
+  const sql = (query: string) => store().client.command({ query, query_params: { org }, clickhouse_settings: { mutations_sync: '2' } });
+  // Only the copy pages are read from (audit_rows_json) is edited; the ledger's own rows are untouched.
+  await sql(`ALTER TABLE audit_rows_json UPDATE row = replaceOne(row, '"alice"', '"mallory"') WHERE org = {org:String} AND seq = 5`);
+  for (const url of [search, `${search}?actor=alice`, calls]) {
+    const res = await get(url);
+    assert.equal(res.statusCode, 500, url);
+    assert.equal(res.json().error.code, 'LEDGER_INTEGRITY');
+    assert.match(res.json().error.message, /audit row seq 5 of forged-copy read from audit_rows_json does not hash to the leaf hash stored with its ledger row/);
+    assert.doesNotMatch(res.body, /mallory/);
+  }
+  assert.equal((await get(`${search}?to=${new Date(T + 5000).toISOString()}`)).statusCode, 200, 'pages without the row are served');
+  // A row missing from the copy is read from audit_log and checked the same way.
+  await sql(`ALTER TABLE audit_rows_json DELETE WHERE org = {org:String} AND seq = 5`);
+  assert.equal((await get(search)).statusCode, 200);
+  await sql(`ALTER TABLE audit_log UPDATE actor = 'mallory' WHERE org = {org:String} AND seq = 5`);
+  const res = await get(search);
+  assert.equal(res.statusCode, 500);
+  assert.match(res.json().error.message, /audit row seq 5 of forged-copy read from audit_log does not hash/);
+});
+
 test('CSV export of any audit query: streamed, RFC 4180, header row, formulas neutralised', async () => {
   const org = 'csv';
   const n = 25_000; // (chunk boundaries: libs/store query-audit.int.spec.ts)

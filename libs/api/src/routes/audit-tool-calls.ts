@@ -69,6 +69,7 @@ const schema = {
       },
     },
     400: errorBodySchema,
+    500: { ...errorBodySchema, description: 'LEDGER_INTEGRITY: a row of the page does not match its ledger row (named by seq); INTERNAL otherwise' },
     503: errorBodySchema,
   },
 } as const;

@@ -1,5 +1,8 @@
 // Test support: audit_log rows written directly, as the ledger worker would
-// append them (hashes are placeholders: nothing here verifies the chain).
+// append them. Each row's leaf hash is real (search pages check the rows they
+// serve against it); prev_hash is a placeholder, so the rows do not form a
+// chain a verifier accepts.
+import { rowLeafHash, toHex, type LedgerRow } from '@mcpg/ledger';
 import type { Store } from '../create-store.ts';
 
 export interface AuditFixture {
@@ -26,7 +29,7 @@ export async function insertAuditFixtures(store: Store, rows: readonly AuditFixt
   await store.client.insert({
     table: 'audit_log',
     format: 'JSONEachRow',
-    values: rows.map((r) => ({
+    values: rows.map((r) => withLeafHash({
       org: r.org,
       seq: r.seq,
       event_id: r.eventId ?? `evt-${r.org}-${r.seq}`,
@@ -43,10 +46,13 @@ export async function insertAuditFixtures(store: Store, rows: readonly AuditFixt
       response: r.response === undefined ? null : r.response,
       error: r.error === undefined ? null : r.error,
       trace_id: r.traceId === undefined ? null : r.traceId,
-      leaf_hash: '0'.repeat(64),
       prev_hash: '0'.repeat(64),
       source_partition: 0,
       source_offset: r.seq,
-    })),
+    }, r.occurredAtMs)),
   });
+}
+
+function withLeafHash<T extends Omit<LedgerRow, 'seq' | 'occurred_at'> & { seq: number }>(row: T, occurredAtMs: number): T & { leaf_hash: string } {
+  return { ...row, leaf_hash: toHex(rowLeafHash({ ...row, seq: BigInt(row.seq), occurred_at: occurredAtMs })) };
 }

@@ -10,6 +10,7 @@
 import type { Store } from '../create-store.ts';
 import { toStoreError } from '../errors.ts';
 import { auditWhere, type AuditFilter, type AuditKey, type SqlPart } from './audit-filter-sql.ts';
+import { assertRowsMatchLeaves, queryAuditLeaves } from './audit-row-leaves.ts';
 
 export interface AuditRow {
   readonly seq: number;
@@ -111,6 +112,9 @@ async function selectKeys(store: Store, where: SqlPart, tail: string, params: Re
 async function rowsByKeys(store: Store, org: string, keys: readonly AuditKey[]): Promise<AuditRow[]> {
   if (keys.length === 0) return [];
   const seqs = keys.map((k) => k.seq);
+  // The leaf hashes the served rows must match (audit-row-leaves.ts), read alongside.
+  const leaves = queryAuditLeaves(store, org, seqs);
+  leaves.catch(() => {});
   let text: string;
   try {
     text = await (await store.client.query({ query: ROWS_JSON_SQL, query_params: { org, seqs }, format: 'TabSeparatedRaw' })).text();
@@ -121,7 +125,13 @@ async function rowsByKeys(store: Store, org: string, keys: readonly AuditKey[]):
   const rows = text === '' ? [] : text.split('\n').filter((line) => line !== '').map((line) => toRow(JSON.parse(line) as RawRow));
   const found = new Set(rows.map((r) => r.seq));
   const missing = seqs.filter((seq) => !found.has(seq));
-  if (missing.length > 0) rows.push(...(await query<RawRow>(store, ROWS_BY_KEYS_SQL, { org, seqs: missing }, 'reading audit rows')).map(toRow));
+  const stored = await leaves;
+  assertRowsMatchLeaves(org, rows, stored, 'audit_rows_json');
+  if (missing.length > 0) {
+    const before014 = (await query<RawRow>(store, ROWS_BY_KEYS_SQL, { org, seqs: missing }, 'reading audit rows')).map(toRow);
+    assertRowsMatchLeaves(org, before014, stored, 'audit_log');
+    rows.push(...before014);
+  }
   rows.sort((a, b) => b.occurredAtMs - a.occurredAtMs || b.seq - a.seq);
   return dedupe(rows);
 }
