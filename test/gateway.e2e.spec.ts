@@ -283,10 +283,15 @@ describe('gateway end to end', () => {
     assert.equal(refused.org, 'default');
     assert.equal(refused.decision, 'deny');
     assert.equal(refused.error, 'unknown API key');
-    // An unknown tool has no call event (no policy ran) but is audited.
+    // A call to an unknown tool is a call: a call event under bounded labels, and an audit event with the name sent.
     const unknown = audits.find((a) => a.resource === 'fx__nope')!;
-    assert.equal(unknown.decision, 'none');
+    assert.equal(unknown.action, 'tool.call');
+    assert.equal(unknown.decision, 'permit');
     assert.equal(unknown.outcome, 'error');
+    const unknownCall = calls.find((c) => `${c.event_id}:audit` === unknown.event_id)!;
+    assert.deepEqual([unknownCall.plugin, unknownCall.tool, unknownCall.error_code], ['fx', '__unknown__', 'UNKNOWN_TOOL']);
+    const noServer = calls.find((c) => `${c.event_id}:audit` === audits.find((a) => a.resource === 'plain-name')!.event_id)!;
+    assert.deepEqual([noServer.plugin, noServer.tool], ['__unknown__', '__unknown__']);
 
     // Key = org; the trace: the consumer sees the client's trace id in the headers and the event.
     for (const s of events.seen) assert.equal(s.key, s.event.org);

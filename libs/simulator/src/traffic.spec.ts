@@ -35,7 +35,9 @@ test('traffic looks like a fleet: all orgs, errors, denials, latencies spread', 
     durations.push(call.duration_us);
     ids.add(call.event_id);
     assert.equal(audit.org, call.org);
-    assert.equal(audit.action, call.outcome === 'denied' ? 'policy.deny' : 'tool.call');
+    // The audit action names the kind of call, as the tool-calls view reads it back.
+    const kind = { mcp: 'tool.call', sandbox: 'sandbox.exec', skill: 'skill.invoke' }[call.source];
+    assert.equal(audit.action, call.outcome === 'denied' ? 'policy.deny' : kind);
     // Every event encodes: the generator only produces schema-valid events.
     toolCallCodec.encode(call);
     auditCodec.encode(audit);

@@ -1,7 +1,7 @@
 // Draws tool calls from a Fleet: one ToolCallEvent and its AuditEvent per call.
 // Deterministic: the n-th call of a generator depends only on the seed and the
 // start time, never on the wall clock or on how calls are batched.
-import type { AuditEvent, ToolCallEvent } from '@mcpg/events';
+import { callAction, type AuditEvent, type ToolCallEvent } from '@mcpg/events';
 import { Fleet, type FleetOptions } from './fleet.ts';
 import { Random } from './random.ts';
 
@@ -107,7 +107,7 @@ export class TrafficGenerator {
       workspace,
       instance,
       occurred_at: startedAt,
-      action: outcome === 'denied' ? 'policy.deny' : 'tool.call',
+      action: callAction(source, outcome),
       actor,
       resource: `${profile.plugin}__${profile.tool}`,
       decision: outcome === 'denied' ? 'deny' : 'permit',

@@ -1,6 +1,7 @@
 // How an audit row looks to clients: JSON items of the audit routes and the
 // columns of their CSV export (same names, same order; ClickHouse formats the
 // CSV cells with the same rules, libs/store export-audit-csv.ts).
+import { CALL_ACTION_OF_SOURCE, DENIED_CALL_ACTION } from '@mcpg/events';
 import type { AuditRow } from '@mcpg/store';
 
 export const iso = (ms: number) => new Date(ms).toISOString();
@@ -53,10 +54,20 @@ export function auditItem(r: AuditRow) {
 /** CSV columns of an audit export: the JSON item's fields, in order. */
 export const AUDIT_CSV_HEADER = auditItemSchema.required;
 
-/** Tool-call sources and the audit actions that record them. */
-export const SOURCE_ACTIONS = { mcp: 'tool.call', sandbox: 'sandbox.exec', skill: 'skill.invoke' } as const;
-export type ToolCallSource = keyof typeof SOURCE_ACTIONS;
-const ACTION_SOURCE = new Map<string, ToolCallSource>(Object.entries(SOURCE_ACTIONS).map(([s, a]) => [a, s as ToolCallSource]));
+export type ToolCallSource = keyof typeof CALL_ACTION_OF_SOURCE;
+export const TOOL_CALL_SOURCES = Object.keys(CALL_ACTION_OF_SOURCE) as ToolCallSource[];
+
+/**
+ * The audit actions of a source's calls. A policy denial's row does not say
+ * its source; the gateway's policy guards MCP calls, so denials are listed
+ * (and filtered) as mcp.
+ */
+export const SOURCE_CALL_ACTIONS: Readonly<Record<ToolCallSource, readonly string[]>> = {
+  mcp: [CALL_ACTION_OF_SOURCE.mcp, DENIED_CALL_ACTION],
+  sandbox: [CALL_ACTION_OF_SOURCE.sandbox],
+  skill: [CALL_ACTION_OF_SOURCE.skill],
+};
+const ACTION_SOURCE = new Map<string, ToolCallSource>(TOOL_CALL_SOURCES.flatMap((s) => SOURCE_CALL_ACTIONS[s].map((a) => [a, s] as const)));
 
 export const toolCallItemSchema = {
   type: 'object',
@@ -68,7 +79,7 @@ export const toolCallItemSchema = {
     latency_ms: { type: ['number', 'null'] },
     error: nullableString,
     created_at: { type: 'string', format: 'date-time' },
-    source: { type: 'string', enum: Object.keys(SOURCE_ACTIONS) },
+    source: { type: 'string', enum: TOOL_CALL_SOURCES },
     id: { type: 'string', description: 'Event id' },
     seq: { type: 'integer' },
     actor: { type: 'string' },

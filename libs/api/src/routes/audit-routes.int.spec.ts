@@ -94,6 +94,8 @@ test('GET /api/v1/audit/tool-calls: the {items,total,page} shape, exact total, f
   }
   rows.push({ org, seq: 30, occurredAtMs: T + 30_000, action: 'sandbox.exec', resource: 'python__run' });
   rows.push({ org, seq: 31, occurredAtMs: T + 31_000, action: 'plugin.crashed', resource: 'jira' });
+  // A call the gateway's policy denied is a call too.
+  rows.push({ org, seq: 32, occurredAtMs: T + 32_000, action: 'policy.deny', resource: 'github__delete_repo', outcome: 'denied', decision: 'deny', error: 'destructive tools are blocked' });
   await insertAuditFixtures(store(), rows);
   await insertAuditFixtures(store(), rows.slice(0, 5)); // re-appended by a restarted ledger worker
   const res = await get(`/api/v1/audit/tool-calls?org=${org}&status=error&page_size=3`);
@@ -110,14 +112,18 @@ test('GET /api/v1/audit/tool-calls: the {items,total,page} shape, exact total, f
     },
   );
   const total = async (qs: string) => (await get(`/api/v1/audit/tool-calls?org=${org}&${qs}`)).json().total;
-  assert.equal(await total(''), 31, 'tool calls and sandbox runs, not plugin crashes');
+  assert.equal(await total(''), 32, 'tool calls, denied calls and sandbox runs, not plugin crashes');
   assert.equal(await total('source=sandbox'), 1);
-  assert.equal(await total('server=github'), 15);
+  assert.equal(await total('source=mcp'), 31, 'denials are listed as mcp calls');
+  const denied = (await get(`/api/v1/audit/tool-calls?org=${org}&status=denied`)).json();
+  assert.equal(denied.total, 1);
+  assert.deepEqual([denied.items[0].tool, denied.items[0].status, denied.items[0].source], ['github__delete_repo', 'denied', 'mcp']);
+  assert.equal(await total('server=github'), 16);
   assert.equal(await total('tool=post'), 15);
   assert.equal(await total('tool=github__create_pr&status=ok'), 10);
   assert.equal(await total('q=rate+limit'), 10);
   const page4 = (await get(`/api/v1/audit/tool-calls?org=${org}&page=4&page_size=10`)).json();
-  assert.deepEqual(page4.items.map((i: { seq: number }) => i.seq), [0]);
+  assert.deepEqual(page4.items.map((i: { seq: number }) => i.seq), [1, 0]);
   assert.equal((await get(`/api/v1/audit/tool-calls?status=error`)).json().error.parameter, 'org');
   assert.equal((await get(`/api/v1/audit/tool-calls?org=${org}&page=100000&page_size=500`)).json().error.parameter, 'page');
 });

@@ -1,12 +1,15 @@
 // GET /api/v1/audit/tool-calls — tool calls, sandbox runs and skill
-// invocations from the audit log in numbered pages with an exact total (the
-// shape operators of single-gateway dashboards know), or as one CSV download.
+// invocations from the audit log, denied ones included (every audit action
+// that records a call, @mcpg/events CALL_ACTIONS: the same calls the fleet
+// metrics count), in numbered pages with an exact total (the shape operators
+// of single-gateway dashboards know), or as one CSV download.
 // The org comes from the `org` parameter, or from the API key when it covers
 // exactly one org.
 import type { FastifyInstance } from 'fastify';
+import { CALL_ACTIONS } from '@mcpg/events';
 import { countAudit, pageAuditByOffset, type AuditFilter, type Store } from '@mcpg/store';
 import { errorBodySchema, invalidParameter } from '../api-errors.ts';
-import { SOURCE_ACTIONS, toolCallItem, toolCallItemSchema, TOOL_CALL_CSV_HEADER, type ToolCallSource } from '../audit/audit-item.ts';
+import { SOURCE_CALL_ACTIONS, TOOL_CALL_SOURCES, toolCallItem, toolCallItemSchema, TOOL_CALL_CSV_HEADER, type ToolCallSource } from '../audit/audit-item.ts';
 import { CSV_CONTENT_TYPE, isCsvRequest, sendAuditCsv } from '../audit/csv-reply.ts';
 import { formatParam, labelParam, parseList, parseQ, parseRange, qParam, timeParam } from '../audit/query-params.ts';
 import { ORG_PATTERN } from './org-metrics.ts';
@@ -38,7 +41,7 @@ const schema = {
     properties: {
       org: { type: 'string', pattern: ORG_PATTERN, description: 'The org; may be left out when the API key covers exactly one' },
       status: { type: 'string', pattern: STATUS_PATTERN, maxLength: 64, description: 'ok, error, denied, timeout or cancelled; several comma-separated' },
-      source: { type: 'string', enum: Object.keys(SOURCE_ACTIONS), description: 'mcp (tool.call), sandbox (sandbox.exec) or skill (skill.invoke); default all' },
+      source: { type: 'string', enum: TOOL_CALL_SOURCES, description: 'mcp (tool.call, and policy.deny: denials are listed as mcp), sandbox (sandbox.exec) or skill (skill.invoke); default all' },
       server: labelParam('Upstream MCP server, e.g. github'),
       tool: labelParam('Tool: server__tool, or the bare tool name on any server'),
       from: timeParam('Calls at or after this time'),
@@ -80,7 +83,7 @@ function toolCallFilter(org: string, q: ToolCallsQuery): AuditFilter {
   const filter: AuditFilter = {
     org,
     ...parseRange(q),
-    actions: q.source === undefined ? Object.values(SOURCE_ACTIONS) : [SOURCE_ACTIONS[q.source]],
+    actions: q.source === undefined ? [...CALL_ACTIONS] : [...SOURCE_CALL_ACTIONS[q.source]],
     ...(outcomes === undefined ? {} : { outcomes }),
     ...(text === undefined ? {} : { text }),
   };

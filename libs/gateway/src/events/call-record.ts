@@ -11,7 +11,7 @@ export interface CallRecord {
   readonly identity: Identity;
   /** The namespaced name the client called (`server__tool`). */
   readonly name: string;
-  /** '' when the name did not resolve to an upstream tool. */
+  /** The labels of the call: for a name that resolved to no tool, the configured server it names or `__unknown__`, and tool `__unknown__`. */
   readonly server: string;
   readonly tool: string;
   readonly startedAt: number;
@@ -25,7 +25,6 @@ export interface CallRecord {
   /** Arguments over the cap are not kept, only their size. */
   readonly argumentsTooLarge: boolean;
   readonly result: unknown;
-  /** null: the call was refused before policy (unknown tool). */
-  readonly decision: Decision | null;
+  readonly decision: Decision;
   readonly trace: TraceContext;
 }

@@ -60,15 +60,20 @@ test('a call gives a ToolCallEvent and an AuditEvent, masked, bounded, with toke
   assert.match(audit.response ?? '', /TRUNCATED/);
 });
 
-test('a deny is a policy.deny audit event; errors are masked; a refusal before policy is audited only', () => {
+test('a deny is a policy.deny audit event; errors are masked; a call to an unknown tool is a call too, under bounded labels', () => {
   const denied = factory.forCall(call({ outcome: 'denied', errorCode: 'POLICY_DENIED', errorMessage: 'denied', result: null, decision: { kind: 'deny', ruleId: 'r', obligations: null, reason: 'no' } }));
   assert.equal(auditCodec.decode(denied[1]!.value).action, 'policy.deny');
   assert.equal(toolCallCodec.decode(denied[0]!.value).policy_rule_id, 'r');
   const failed = factory.forCall(call({ outcome: 'error', errorCode: 'UPSTREAM_ERROR', errorMessage: `401 for token=${GITHUB}`, result: null }));
   assert.equal(toolCallCodec.decode(failed[0]!.value).error_message, '401 for token=[REDACTED:github_token]');
-  const refused = factory.forCall(call({ server: '', tool: '', outcome: 'error', errorCode: 'UNKNOWN_TOOL', errorMessage: 'unknown', result: null, decision: null }));
-  assert.equal(refused.length, 1);
-  assert.equal(auditCodec.decode(refused[0]!.value).decision, 'none');
+  const name = `github__${'x'.repeat(100_000)}`;
+  const refused = factory.forCall(call({ name, server: 'github', tool: '__unknown__', outcome: 'error', errorCode: 'UNKNOWN_TOOL', errorMessage: 'unknown', result: null }));
+  assert.equal(refused.length, 2, 'a ToolCallEvent and an AuditEvent');
+  const refusedCall = toolCallCodec.decode(refused[0]!.value);
+  assert.deepEqual([refusedCall.plugin, refusedCall.tool, refusedCall.outcome, refusedCall.error_code], ['github', '__unknown__', 'error', 'UNKNOWN_TOOL']);
+  const refusedAudit = auditCodec.decode(refused[1]!.value);
+  assert.equal(refusedAudit.action, 'tool.call');
+  assert.ok(refusedAudit.resource.startsWith('github__xxx') && Buffer.byteLength(refusedAudit.resource) <= 256, 'the name the client sent, bounded');
   const big = factory.forCall(call({ argumentsTooLarge: true, argumentBytes: 9_999_999 }));
   assert.equal(auditCodec.decode(big[1]!.value).arguments, '[TOO_LARGE:9999999 bytes]');
 });

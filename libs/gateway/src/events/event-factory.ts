@@ -2,7 +2,7 @@
 // of upstream lifecycle changes. Masking happens here, before anything leaves
 // the process: error messages, arguments and responses go through the masker
 // compiled once at start-up; audit payloads are then cut to their byte cap.
-import { auditCodec, toolCallCodec, type AuditEvent, type AuditOutcome, type ToolCallEvent } from '@mcpg/events';
+import { auditCodec, callAction, toolCallCodec, type AuditEvent, type AuditOutcome, type ToolCallEvent } from '@mcpg/events';
 import type { Masker } from '@mcpg/masking';
 import type { OutboxRecord } from '../outbox/outbox-record.ts';
 import { traceHeadersOf, type TraceContext } from '../trace/trace-context.ts';
@@ -45,41 +45,38 @@ export class EventFactory {
     this.#now = options.now ?? Date.now;
   }
 
-  /** The call's ToolCallEvent (unless refused before policy) and AuditEvent, in that order. */
+  /**
+   * The call's ToolCallEvent and AuditEvent, in that order: every call has
+   * both, a denied one and one to a tool no upstream offers included.
+   */
   forCall(c: CallRecord): OutboxRecord[] {
     const { masker } = this.#o;
     const errorMessage = c.errorMessage === null ? null : masker.maskText(c.errorMessage);
     const text = c.result === undefined || c.result === null ? '' : resultText(c.result);
     const headers = traceHeadersOf(c.trace);
     const key = c.identity.org;
-    const out: OutboxRecord[] = [];
-    const decision = c.decision?.kind ?? 'none';
-
-    if (c.decision) {
-      const call: ToolCallEvent = {
-        event_id: c.callId,
-        org: c.identity.org,
-        workspace: c.identity.workspace,
-        instance: this.#o.instance,
-        plugin: c.server,
-        tool: c.tool,
-        actor: c.identity.actor,
-        source: 'mcp',
-        started_at: c.startedAt,
-        emitted_at: this.#now(),
-        duration_us: c.durationUs,
-        outcome: c.outcome,
-        error_code: c.errorCode,
-        error_message: errorMessage,
-        tokens_in: c.argumentsTooLarge ? 0 : argumentTokens(this.#o.countTokens, c.arguments),
-        tokens_out: this.#o.countTokens(text),
-        trace_id: c.trace.traceId,
-        span_id: c.trace.spanId,
-        policy_decision: c.decision.kind,
-        policy_rule_id: c.decision.ruleId,
-      };
-      out.push({ topic: this.#o.topics.calls, key, value: toolCallCodec.encode(call), headers });
-    }
+    const call: ToolCallEvent = {
+      event_id: c.callId,
+      org: c.identity.org,
+      workspace: c.identity.workspace,
+      instance: this.#o.instance,
+      plugin: c.server,
+      tool: c.tool,
+      actor: c.identity.actor,
+      source: 'mcp',
+      started_at: c.startedAt,
+      emitted_at: this.#now(),
+      duration_us: c.durationUs,
+      outcome: c.outcome,
+      error_code: c.errorCode,
+      error_message: errorMessage,
+      tokens_in: c.argumentsTooLarge ? 0 : argumentTokens(this.#o.countTokens, c.arguments),
+      tokens_out: this.#o.countTokens(text),
+      trace_id: c.trace.traceId,
+      span_id: c.trace.spanId,
+      policy_decision: c.decision.kind,
+      policy_rule_id: c.decision.ruleId,
+    };
 
     const audit: AuditEvent = {
       event_id: auditIdOf(c.callId),
@@ -87,10 +84,11 @@ export class EventFactory {
       workspace: c.identity.workspace,
       instance: this.#o.instance,
       occurred_at: c.startedAt,
-      action: c.decision?.kind === 'deny' ? 'policy.deny' : 'tool.call',
+      action: callAction(call.source, c.outcome),
       actor: c.identity.actor,
-      resource: c.name,
-      decision,
+      // The name as the client sent it: bounded, since for an unknown tool it is any text of any length.
+      resource: this.#bounded(c.name),
+      decision: c.decision.kind,
       outcome: c.outcome,
       latency_us: c.durationUs,
       arguments: this.#arguments(c),
@@ -98,8 +96,10 @@ export class EventFactory {
       error: errorMessage === null ? null : this.#bounded(errorMessage),
       trace_id: c.trace.traceId,
     };
-    out.push({ topic: this.#o.topics.audit, key, value: auditCodec.encode(audit), headers });
-    return out;
+    return [
+      { topic: this.#o.topics.calls, key, value: toolCallCodec.encode(call), headers },
+      { topic: this.#o.topics.audit, key, value: auditCodec.encode(audit), headers },
+    ];
   }
 
   lifecycle(change: LifecycleChange, trace: TraceContext | null = null): OutboxRecord {

@@ -1,6 +1,8 @@
 // One tools/call through the gateway: resolve the tool, decide by policy,
-// check the size of the arguments, dispatch to the upstream with the trace
-// context, apply obligations, and record the call. The events are built and
+// refuse a tool no upstream offers, check the size of the arguments, dispatch
+// to the upstream with the trace context, apply obligations, and record the
+// call: every call, whatever its end, yields one ToolCallEvent and one
+// AuditEvent. The events are built and
 // queued after the answer is on its way (setImmediate), so masking, token
 // counting and Avro encoding add nothing to the call's latency, and nothing
 // here ever waits for Kafka.
@@ -24,6 +26,7 @@ import { formatTraceparent, type TraceContext } from '../trace/trace-context.ts'
 import type { UpstreamPool } from '../upstream/upstream-pool.ts';
 import { toRpcError } from './mcp-errors.ts';
 import { applyObligations } from './obligations.ts';
+import { shownName, UNKNOWN_LABEL } from './tool-names.ts';
 
 export interface CallContext {
   readonly identity: Identity;
@@ -68,23 +71,27 @@ export class ToolCallHandler {
     };
 
     const resolved = this.d.pool.resolveTool(params.name);
+    // A name no upstream offers is still a call (counted, audited, judged by
+    // policy), under bounded labels: the configured server it names or
+    // __unknown__, and __unknown__ as the tool.
+    const server = resolved?.upstream.name ?? this.d.pool.knowsServer(params.name)?.name ?? UNKNOWN_LABEL;
+    const tool = resolved?.tool ?? UNKNOWN_LABEL;
+    const decision = this.d.policy({ server, tool, actor: ctx.identity.actor, workspace: ctx.identity.workspace });
+    if (decision.kind === 'deny') {
+      const message = `${resolved ? params.name : shownName(params.name)} denied by policy: ${decision.reason}`;
+      finish({ server, tool, outcome: 'denied', errorCode: 'POLICY_DENIED', errorMessage: message, result: null, decision }, 'denied');
+      throw toRpcError(new GatewayError('POLICY_DENIED', message), { rule: decision.ruleId });
+    }
     if (!resolved) {
       const known = this.d.pool.knowsServer(params.name);
       const error =
         known && known.status !== 'up'
-          ? new GatewayError('UPSTREAM_UNAVAILABLE', `upstream ${known.name} is not connected (${known.status}); ${params.name} cannot be called now`)
-          : new GatewayError('UNKNOWN_TOOL', `unknown tool ${JSON.stringify(params.name)}: no upstream offers it (tools are listed as server__tool)`);
-      finish({ server: '', tool: '', outcome: 'error', errorCode: error.code, errorMessage: error.message, result: null, decision: null }, 'rejected');
+          ? new GatewayError('UPSTREAM_UNAVAILABLE', `upstream ${known.name} is not connected (${known.status}); ${shownName(params.name)} cannot be called now`)
+          : new GatewayError('UNKNOWN_TOOL', `unknown tool ${shownName(params.name)}: no upstream offers it (tools are listed as server__tool)`);
+      finish({ server, tool, outcome: 'error', errorCode: error.code, errorMessage: error.message, result: null, decision }, 'rejected');
       throw toRpcError(error);
     }
-    const { upstream, tool } = resolved;
-    const server = upstream.name;
-    const decision = this.d.policy({ server, tool, actor: ctx.identity.actor, workspace: ctx.identity.workspace });
-    if (decision.kind === 'deny') {
-      const message = `${params.name} denied by policy: ${decision.reason}`;
-      finish({ server, tool, outcome: 'denied', errorCode: 'POLICY_DENIED', errorMessage: message, result: null, decision }, 'denied');
-      throw toRpcError(new GatewayError('POLICY_DENIED', message), { rule: decision.ruleId });
-    }
+    const { upstream } = resolved;
     const argumentBytes = params.arguments === undefined ? 0 : Buffer.byteLength(JSON.stringify(params.arguments), 'utf8');
     if (argumentBytes > this.d.maxArgumentBytes) {
       const message = `arguments of ${params.name} are ${argumentBytes} bytes; the gateway accepts at most ${this.d.maxArgumentBytes} (limits.maxArgumentBytes)`;
