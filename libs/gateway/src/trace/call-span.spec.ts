@@ -50,6 +50,13 @@ test('with the SDK the trace context is the exported SERVER span; an unsampled c
     const root = startCallSpan('fx__echo', 3, 'http', [], null);
     assert.equal(root.trace.parentSpanId, null);
     assert.equal(root.trace.spanId, root.span.spanContext().spanId);
+
+    // A client's made-up tool name and request id of any length reach the span bounded.
+    const hostile = startCallSpan(`nosuch__${'x'.repeat(100_000)}`, 'r'.repeat(100_000), 'http', [], null);
+    endCallSpan(hostile.span, '__unknown__', 'UNKNOWN_TOOL');
+    const long = exporter.getFinishedSpans().at(-1)!;
+    assert.ok(long.name.length <= 300, `span name of ${long.name.length} characters`);
+    assert.ok(String(long.attributes['gen_ai.tool.name']).length <= 257 && String(long.attributes['jsonrpc.request.id']).length <= 257);
   } finally {
     await tracing.shutdown();
   }

@@ -15,6 +15,10 @@ import { continueTrace, parseTraceparent, type TraceContext } from './trace-cont
 
 const tracer = otel.getTracer('mcpg-gateway');
 
+/** The tool name and request id are the client's to choose (any length): spans carry at most this much of each. */
+const MAX_CLIENT_TEXT = 256;
+const bounded = (text: string) => (text.length <= MAX_CLIENT_TEXT ? text : `${text.slice(0, MAX_CLIENT_TEXT)}…`);
+
 export interface CallSpan {
   readonly span: Span;
   readonly trace: TraceContext;
@@ -34,15 +38,16 @@ export function startCallSpan(tool: string, requestId: string | number, transpor
       ...(state ? { traceState: createTraceState(state) } : {}),
     });
   }
+  const name = bounded(tool);
   const span = tracer.startSpan(
-    `tools/call ${tool}`,
+    `tools/call ${name}`,
     {
       kind: SpanKind.SERVER,
       attributes: {
         'mcp.method.name': 'tools/call',
         'gen_ai.operation.name': 'execute_tool',
-        'gen_ai.tool.name': tool,
-        'jsonrpc.request.id': String(requestId),
+        'gen_ai.tool.name': name,
+        'jsonrpc.request.id': bounded(String(requestId)),
         'network.transport': transport === 'http' ? 'tcp' : 'pipe',
       },
     },
