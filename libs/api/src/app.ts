@@ -49,11 +49,47 @@ export interface ApiDeps {
   readonly tracing?: Tracing;
   /** The built web console (@mcpg/console's loadConsole); absent: no console is served. */
   readonly console?: ConsoleFiles;
+  /** Connection limits; tests shorten them. Default HTTP_LIMITS. */
+  readonly httpLimits?: HttpLimits;
 }
 
+export interface HttpLimits {
+  /** The whole request (headers and body) must arrive within this: a slow sender gets 408. */
+  readonly requestTimeoutMs: number;
+  /** How often the server looks for requests over their time (Node's default is 30 s). */
+  readonly checkIntervalMs: number;
+  /** A socket with no byte in either direction this long is closed (a client that stopped reading). */
+  readonly idleTimeoutMs: number;
+  /** An idle keep-alive socket is closed after this; longer than a load balancer's usual 60 s. */
+  readonly keepAliveTimeoutMs: number;
+  /** Requests per socket before it is closed, so long-lived clients spread over instances again. */
+  readonly maxRequestsPerSocket: number;
+}
+
+/**
+ * fastify leaves a request unbounded (requestTimeout 0), which switches off
+ * Node's own guard: a client trickling its headers (slowloris) or a socket
+ * that never sends a byte would be held for good. 30 s is far above what a
+ * GET or a small MCP POST needs; 5 min of silence ends a download nobody reads
+ * (it holds a ClickHouse query open) but not a slow query that will answer.
+ */
+export const HTTP_LIMITS: HttpLimits = {
+  requestTimeoutMs: 30_000,
+  checkIntervalMs: 5_000,
+  idleTimeoutMs: 300_000,
+  keepAliveTimeoutMs: 72_000,
+  maxRequestsPerSocket: 1_000,
+};
+
 export function buildApi(deps: ApiDeps): FastifyInstance {
-  const { logger, apiKeys = [], now = Date.now } = deps;
+  const { logger, apiKeys = [], now = Date.now, httpLimits: limits = HTTP_LIMITS } = deps;
   const options = {
+    requestTimeout: limits.requestTimeoutMs,
+    connectionTimeout: limits.idleTimeoutMs,
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    maxRequestsPerSocket: limits.maxRequestsPerSocket,
+    // Headers are part of the request: the same bound (Node's own default is 60 s).
+    http: { headersTimeout: limits.requestTimeoutMs, connectionsCheckingInterval: limits.checkIntervalMs },
     // Route params up to 256 characters: fastify's default, 100, would answer
     // 414 for a 128-character org before the schema could say why.
     routerOptions: { maxParamLength: 256 },

@@ -1,6 +1,6 @@
 // @mcpg/api: the query API as a fastify instance, shared by the query-api app
 // and `mcpg up`.
-export { buildApi, type ApiDeps } from './app.ts';
+export { buildApi, HTTP_LIMITS, type ApiDeps, type HttpLimits } from './app.ts';
 export { API_ROLES, generateSecret, hashSecret, parseApiKeys, parseApiKeySpecs, type ApiKey, type ApiRole } from './auth/api-key.ts';
 export { ApiAuthError, API_AUTH_ERROR_CODES, type ApiAuthErrorCode } from './auth/auth-errors.ts';
 export { loadApiKeys } from './auth/load-api-keys.ts';
