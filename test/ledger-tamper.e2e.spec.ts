@@ -4,14 +4,16 @@
 // is left then fails `mcpg verify` with the specific failure and the seq (or
 // tree size) where it happened. The ledger is written by the worker's own
 // write path (fold, sign, store) into the embedded engine; keys come from
-// `mcpg keys generate`.
+// `mcpg keys generate`. The API's verify (GET /v1/orgs/{org}/audit/verify)
+// reads the same tampered tables and must name the same code, seq and table.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SegmentedLedger, signCheckpoint, toHex, type LedgerEvent, type SigningKeys } from '@mcpg/ledger';
+import { buildApi } from '@mcpg/api';
+import { Keyring, SegmentedLedger, signCheckpoint, toHex, type LedgerEvent, type SigningKeys } from '@mcpg/ledger';
 import { insertCheckpoints, ledgerExportLines, type Store } from '@mcpg/store';
 import { createTestStore } from '@mcpg/store/testing';
 import { foldLedgerBatch, loadSigningKeys, storeLedgerWrites, type PendingLedgerEvent } from '@mcpg/workers';
@@ -81,6 +83,26 @@ async function exportFile(store: Store, name: string, org = ORG): Promise<string
 }
 
 type CliResult = ReturnType<typeof mcpg>;
+
+interface ApiVerdict {
+  verified: boolean;
+  checked: { from_seq: number; to_seq: number; checkpoints: number[] };
+  error: { code: string; seq?: number; tree_size?: number; table?: string; message: string } | null;
+}
+
+/** GET /v1/orgs/{org}/audit/verify over the same store, with the published keyring. */
+async function apiVerify(store: Store, qs = ''): Promise<ApiVerdict> {
+  const app = buildApi({ store, ledgerKeyring: Keyring.parse(readFileSync(publicKeys, 'utf8')) });
+  try {
+    const r = await app.inject({ method: 'GET', url: `/v1/orgs/${ORG}/audit/verify${qs}` });
+    assert.equal(r.statusCode, 200, r.body);
+    return r.json() as ApiVerdict;
+  } finally {
+    await app.close();
+  }
+}
+
+const breakOf = (v: ApiVerdict) => [v.verified, v.error?.code, v.error?.seq ?? v.error?.tree_size, v.error?.table];
 
 /** `mcpg verify` run in this process (the binary's start-up costs seconds per case); the first cases use the binary itself. */
 async function verifyIn(args: string[]): Promise<CliResult> {
@@ -166,6 +188,24 @@ test('two rows that swapped seqs are ROWS_REORDERED', async () => {
     e31: `${ORG}-31`,
   });
   assertVerdict(await verify(await exportFile(store, 'reordered')), 5, /^TAMPERED: ROWS_REORDERED at seq 30: rows were reordered at seq 30/);
+  // The API's verify names it the same way, over the whole ledger and over a range that starts at a checkpoint.
+  assert.deepEqual(breakOf(await apiVerify(store)), [false, 'ROWS_REORDERED', 30, 'audit_log']);
+  assert.deepEqual(breakOf(await apiVerify(store, '?from_seq=32&to_seq=45')), [false, 'ROWS_REORDERED', 30, 'audit_log']);
+  assert.deepEqual(breakOf(await apiVerify(store, '?from_seq=40&to_seq=59')), [true, undefined, undefined, undefined]);
+});
+
+test('a forged Merkle node is NODE_EDITED in audit_merkle_nodes, not an edited row: the rows still verify offline', async () => {
+  const store = await honestStore();
+  await sql(store, `ALTER TABLE audit_merkle_nodes UPDATE nodes = arrayMap(x -> lower(hex(SHA256(x))), nodes) WHERE org = {org:String} AND seq = 29`);
+  const whole = await apiVerify(store);
+  assert.deepEqual(breakOf(whole), [false, 'NODE_EDITED', 29, 'audit_merkle_nodes']);
+  assert.deepEqual(whole.checked, { from_seq: 0, to_seq: 59, checkpoints: [10, 20, 30, 40, 50, 60] });
+  // A range after it starts from the stored nodes before it, which no longer reproduce the signed root of size 30.
+  const later = await apiVerify(store, '?from_seq=35&to_seq=38');
+  assert.deepEqual(breakOf(later), [false, 'NODE_EDITED', 30, 'audit_merkle_nodes']);
+  assert.deepEqual(later.checked, { from_seq: 30, to_seq: 39, checkpoints: [30, 40] });
+  assert.deepEqual(breakOf(await apiVerify(store, '?from_seq=0&to_seq=19')), [true, undefined, undefined, undefined]);
+  assertVerdict(await verify(await exportFile(store, 'nodes')), 0, /^VERIFIED: acme-tamper, rows seq 0\.\.59/);
 });
 
 test('a dropped tail is TAIL_DROPPED from the first missing seq, against the signed size', async () => {
@@ -186,6 +226,10 @@ test('a validly signed checkpoint of another history is a FORK at its tree size'
     { org: ORG, treeSize: 25, firstSeq: 20, root: toHex(cp.root), chainHead: toHex(cp.chainHead), eventTime: cp.eventTime, closedBy: 'rows', keyName: signer.name, keyId: '', signature: '', note: signCheckpoint(cp, signer) },
   ]);
   assertVerdict(await verify(await exportFile(store, 'fork')), 5, /^TAMPERED: FORK at tree size 25: fork: signed checkpoints disagree at tree size 25/);
+  // The API checks every checkpoint of the range, not only the newest.
+  const api = await apiVerify(store);
+  assert.deepEqual(breakOf(api), [false, 'FORK', 25, 'audit_checkpoints']);
+  assert.deepEqual(api.checked.checkpoints, [10, 20, 25, 30, 40, 50, 60]);
 });
 
 test('a rewritten history is refused against the trusted checkpoint (FORK), a shortened one as ROLLBACK', async () => {

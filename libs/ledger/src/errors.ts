@@ -18,6 +18,7 @@ export const LEDGER_ERROR_CODES = [
   'UNKNOWN_KEY',
   'EXPIRED_KEY',
   'BAD_SIGNATURE',
+  'NODE_EDITED',
   // Inputs that cannot be read.
   'INVALID_ROW',
   'MALFORMED_NOTE',
@@ -47,6 +48,8 @@ export const LEDGER_ERROR_DOCS: Readonly<Record<LedgerErrorCode, string>> = {
   UNKNOWN_KEY: 'No signature on the checkpoint comes from a key in the keyring (name and key id must both match).',
   EXPIRED_KEY: "The checkpoint's event time is outside the validity window of the key that signed it.",
   BAD_SIGNATURE: 'A signature by a known key does not verify (strict RFC 8032): the note was altered or forged.',
+  NODE_EDITED:
+    'A stored Merkle node hash (kept for proofs and range verification) is not the hash of the rows under it: the rows may be intact, the node store is not.',
   INVALID_ROW:
     'A row cannot be canonically encoded: a missing field, a wrong type, an unsafe or fractional integer, or a string that is not well-formed Unicode.',
   MALFORMED_NOTE: 'A signed note or checkpoint does not follow the exact C2SP text format.',
@@ -54,6 +57,31 @@ export const LEDGER_ERROR_DOCS: Readonly<Record<LedgerErrorCode, string>> = {
   MALFORMED_EXPORT:
     'A line of an export file is not a header, checkpoint, row or end line of the documented format, or the export is incomplete (no end line, counts differ).',
   INVALID_ARGUMENT: 'A value passed to the ledger is out of range (an index beyond the tree size, a bad key name or org).',
+};
+
+/** Which part of a stored ledger a code says is broken: its rows, its Merkle nodes, its checkpoints, or an input that cannot be read. */
+export type LedgerPart = 'rows' | 'nodes' | 'checkpoints' | 'input';
+
+export const LEDGER_ERROR_PART: Readonly<Record<LedgerErrorCode, LedgerPart>> = {
+  ROW_EDITED: 'rows',
+  ROW_DELETED: 'rows',
+  ROW_INSERTED: 'rows',
+  ROWS_REORDERED: 'rows',
+  TAIL_DROPPED: 'rows',
+  FOREIGN_ROW: 'rows',
+  FORK: 'checkpoints',
+  ROLLBACK: 'checkpoints',
+  FOREIGN_CHECKPOINT: 'checkpoints',
+  CHECKPOINT_MISMATCH: 'checkpoints',
+  UNKNOWN_KEY: 'checkpoints',
+  EXPIRED_KEY: 'checkpoints',
+  BAD_SIGNATURE: 'checkpoints',
+  NODE_EDITED: 'nodes',
+  INVALID_ROW: 'rows',
+  MALFORMED_NOTE: 'checkpoints',
+  MALFORMED_KEY: 'input',
+  MALFORMED_EXPORT: 'input',
+  INVALID_ARGUMENT: 'input',
 };
 
 export interface LedgerErrorOptions {

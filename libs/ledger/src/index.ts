@@ -1,4 +1,4 @@
-export { LEDGER_ERROR_CODES, LEDGER_ERROR_DOCS, LedgerError, type LedgerErrorCode, type LedgerErrorOptions } from './errors.ts';
+export { LEDGER_ERROR_CODES, LEDGER_ERROR_DOCS, LEDGER_ERROR_PART, LedgerError, type LedgerErrorCode, type LedgerErrorOptions, type LedgerPart } from './errors.ts';
 export { EMPTY_ROOT, HASH_SIZE, leafHash, nodeHash, sha256, type Hash } from './hashing.ts';
 export { toHex, toBase64, fromHexStrict, fromBase64Strict, bytesEqual } from './bytes.ts';
 export {
@@ -57,6 +57,7 @@ export { LedgerFold, type AppendedRow, type LedgerFoldState } from './ledger-fol
 export { exportedRowFromJson, exportedRowToJson, type ExportedRow, type ExportedRowJson } from './verify/exported-row.ts';
 export { verifyLedger, type LedgerVerdict, type VerifyLedgerInput, type VerifyResult } from './verify/verify-ledger.ts';
 export { checkTrustedAdvance } from './verify/trusted-state.ts';
+export { verifyLedgerRange, type RangeVerifyResult, type VerifyRangeInput } from './verify/verify-range.ts';
 export {
   LEDGER_EXPORT_VERSION,
   LedgerExportReader,

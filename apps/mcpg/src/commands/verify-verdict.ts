@@ -57,6 +57,8 @@ export function headline(e: LedgerError): string {
       return `a checkpoint${size} is signed by a key outside its validity window`;
     case 'BAD_SIGNATURE':
       return `a checkpoint${size} has a signature that does not verify`;
+    case 'NODE_EDITED':
+      return `a stored Merkle node at seq ${seq} was edited`;
     case 'INVALID_ROW':
       return e.seq === undefined ? 'a row cannot be read' : `row seq ${seq} cannot be encoded`;
     case 'MALFORMED_NOTE':

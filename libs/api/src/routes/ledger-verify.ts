@@ -1,11 +1,13 @@
 // GET /v1/orgs/:org/audit/verify?from_seq=&to_seq= — verifies a range of the
-// stored ledger on demand: the rows are recomputed and must reproduce the
-// root of the smallest signed checkpoint covering them, signed by a key of
-// the ledger's keyring valid at its event time. A range beyond what is signed
-// is 404 with the range that can be verified.
+// stored ledger on demand, widened to signed tree sizes at both ends: the rows
+// are recomputed and must reproduce the root, chain head and event time of
+// every checkpoint in the range, each signed by a key of the ledger's keyring
+// valid at its event time (libs/store verify-stored-range.ts). The answer says
+// what was checked and, on a break, its code, seq and table. A range beyond
+// what is signed is 404 with the range that can be verified.
 import type { FastifyInstance } from 'fastify';
 import type { Keyring } from '@mcpg/ledger';
-import { queryCheckpointCovering, queryCheckpoints, verifyStoredRange, type Store } from '@mcpg/store';
+import { planStoredRange, queryCheckpoints, verifyStoredRange, type Store } from '@mcpg/store';
 import { API_ERROR_STATUS, errorBodySchema, sendError } from '../api-errors.ts';
 import { checkpointJson, checkpointSchema, ledgerOrgParams, seqParam } from './ledger-schemas.ts';
 
@@ -54,22 +56,33 @@ const schema = {
   response: {
     200: {
       type: 'object',
-      required: ['org', 'from_seq', 'to_seq', 'verified', 'signed_by', 'checkpoint', 'error'],
+      required: ['org', 'from_seq', 'to_seq', 'verified', 'signed_by', 'checked', 'checkpoint', 'error'],
       properties: {
         org: { type: 'string' },
         from_seq: { type: 'integer' },
         to_seq: { type: 'integer' },
         verified: { type: 'boolean', description: 'true: every row of the range is the one the signed checkpoint commits to' },
         signed_by: { type: 'array', items: { type: 'string' }, description: 'Keys whose signatures verified' },
+        checked: {
+          type: 'object',
+          required: ['from_seq', 'to_seq', 'checkpoints'],
+          description: 'What was verified: the range widened to signed sizes at both ends, and every checkpoint in it',
+          properties: {
+            from_seq: { type: 'integer', description: 'First row checked: the largest checkpoint size at or below from_seq, or 0' },
+            to_seq: { type: 'integer', description: 'Last row checked: the last row of the smallest checkpoint covering to_seq' },
+            checkpoints: { type: 'array', items: { type: 'integer' }, description: 'Tree sizes of the checkpoints whose signature, root, chain head and event time were checked' },
+          },
+        },
         checkpoint: checkpointSchema,
         error: {
           type: ['object', 'null'],
           required: ['code', 'message'],
           properties: {
-            code: { type: 'string', description: 'A ledger error code: ROW_EDITED, ROW_DELETED, ROW_INSERTED, FOREIGN_ROW, UNKNOWN_KEY, EXPIRED_KEY, BAD_SIGNATURE, …' },
+            code: { type: 'string', description: 'A ledger error code, as mcpg verify names it: ROW_EDITED, ROW_DELETED, ROW_INSERTED, ROWS_REORDERED, FORK, NODE_EDITED, UNKNOWN_KEY, BAD_SIGNATURE, …' },
             message: { type: 'string' },
             seq: { type: 'integer' },
             tree_size: { type: 'integer' },
+            table: { type: 'string', enum: ['audit_log', 'audit_merkle_nodes', 'audit_checkpoints'], description: 'The table the break is in' },
           },
         },
       },
@@ -97,19 +110,24 @@ export function ledgerVerifyRoutes(app: FastifyInstance, store: Store, keyring: 
     if (toSeq - fromSeq + 1 > MAX_VERIFY_ROWS) {
       return sendError(reply, 'INVALID_PARAMETER', `at most ${MAX_VERIFY_ROWS} rows per request; export the ledger (mcpg export-audit) for more`, 'to_seq');
     }
-    const checkpoint = (await queryCheckpointCovering(store, org, toSeq + 1)) ?? latest!;
-    if (keyring === undefined || keyring.entries.length === 0) {
-      return { org, from_seq: fromSeq, to_seq: toSeq, verified: false, signed_by: [], checkpoint: checkpointJson(checkpoint), error: { code: 'UNKNOWN_KEY', message: 'this API has no ledger public keys configured' } };
+    const plan = await planStoredRange(store, org, fromSeq, toSeq);
+    if (!plan) return reply.code(API_ERROR_STATUS.NOT_FOUND).send({ error: { code: 'NOT_FOUND', message: `seq ${toSeq} of ${org} is not signed yet`, parameter: 'to_seq', available } });
+    if (plan.cover.treeSize - plan.start > 2 * MAX_VERIFY_ROWS) {
+      return sendError(reply, 'INVALID_PARAMETER', `the checkpoints around seq ${fromSeq}..${toSeq} span ${plan.cover.treeSize - plan.start} rows, more than one request verifies; export the ledger (mcpg export-audit)`, 'to_seq');
     }
-    const verdict = await verifyStoredRange(store, { org, fromSeq, toSeq, checkpoint, keyring });
-    const error = verdict.error
-      ? {
-          code: verdict.error.code,
-          message: verdict.error.message,
-          ...(verdict.error.seq === undefined ? {} : { seq: verdict.error.seq }),
-          ...(verdict.error.treeSize === undefined ? {} : { tree_size: verdict.error.treeSize }),
-        }
+    const checkpoint = checkpointJson(plan.cover);
+    if (keyring === undefined || keyring.entries.length === 0) {
+      return {
+        org, from_seq: fromSeq, to_seq: toSeq, verified: false, signed_by: [], checked: { from_seq: plan.start, to_seq: plan.start - 1, checkpoints: [] }, checkpoint,
+        error: { code: 'UNKNOWN_KEY', message: 'this API has no ledger public keys configured' },
+      };
+    }
+    const verdict = await verifyStoredRange(store, { org, start: plan.start, cover: plan.cover, keyring });
+    const e = verdict.error;
+    const error = e
+      ? { code: e.code, message: e.message, ...(e.seq === undefined ? {} : { seq: e.seq }), ...(e.treeSize === undefined ? {} : { tree_size: e.treeSize }), ...(e.table === undefined ? {} : { table: e.table }) }
       : null;
-    return { org, from_seq: fromSeq, to_seq: toSeq, verified: verdict.verified, signed_by: verdict.signedBy, checkpoint: checkpointJson(checkpoint), error };
+    const checked = { from_seq: verdict.checked.fromSeq, to_seq: verdict.checked.toSeq, checkpoints: verdict.checked.checkpoints };
+    return { org, from_seq: fromSeq, to_seq: toSeq, verified: verdict.verified, signed_by: verdict.signedBy, checked, checkpoint, error };
   });
 }

@@ -21,6 +21,8 @@ export interface SignedHeads {
   readonly heads: readonly SignedHead[];
   /** The largest checkpoint opened from the export, if any. */
   readonly latest: OpenedCheckpoint | undefined;
+  /** Every checkpoint opened, in the order given. */
+  readonly opened: readonly OpenedCheckpoint[];
 }
 
 function sameHead(a: Checkpoint, b: Checkpoint): boolean {
@@ -68,7 +70,7 @@ export function collectSignedHeads(
       { treeSize: latest.checkpoint.size },
     );
   }
-  return { heads, latest };
+  return { heads, latest, opened };
 }
 
 /**

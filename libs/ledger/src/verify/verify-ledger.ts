@@ -19,7 +19,7 @@ import { CompactRange } from '../merkle/compact-range.ts';
 import type { Keyring } from '../note/keyring.ts';
 import { classifyBrokenRow, classifyGap } from './classify-break.ts';
 import type { ExportedRow } from './exported-row.ts';
-import { collectSignedHeads } from './signed-heads.ts';
+import { collectSignedHeads, type SignedHead } from './signed-heads.ts';
 import { headMismatch } from './head-mismatch.ts';
 
 export interface VerifyLedgerInput {
@@ -65,16 +65,34 @@ function checkStoredHashes(r: ExportedRow): void {
   }
 }
 
-function walk(input: VerifyLedgerInput): LedgerVerdict {
-  const { org, rows } = input;
-  const origin = checkpointOrigin(org);
-  const { heads, latest } = collectSignedHeads(input.checkpoints, input.keyring, origin, input.trusted);
-  const range = new CompactRange();
-  let h = genesisHash(org);
-  let e = 0n;
-  let lastTime = 0;
-  let nextHead = 0;
-  let matchedSize = 0;
+/** Where a walk starts: the empty tree, or a signed head whose frontier the caller has checked. */
+export interface WalkStart {
+  readonly range: CompactRange;
+  readonly chainHead: Hash;
+  readonly eventTime: number;
+}
+
+/**
+ * Checks rows in order from `start` (org, seq, leaf, link), and the tree
+ * against every head as the walk reaches its size; throws the first failure,
+ * named by classify-break.ts. Shared by the offline verifier and range
+ * verification of the stored ledger, so both name a break the same way.
+ * `visit` sees every perfect node the recomputed rows complete.
+ */
+export function walkRows(
+  org: string,
+  rows: readonly ExportedRow[],
+  heads: readonly SignedHead[],
+  start: WalkStart,
+  visit?: (seq: bigint, level: number, index: number, hash: Hash) => void,
+): { range: CompactRange; chainHead: Hash } {
+  const range = start.range;
+  let h = start.chainHead;
+  let e = BigInt(range.size);
+  let lastTime = start.eventTime;
+  let nextHead = heads.findIndex((head) => head.checkpoint.size >= range.size);
+  if (nextHead < 0) nextHead = heads.length;
+  let matchedSize = range.size;
   const checkHeads = (i: number): void => {
     for (let head = heads[nextHead]; head !== undefined && head.checkpoint.size === range.size; head = heads[++nextHead]) {
       const cp = head.checkpoint;
@@ -108,7 +126,7 @@ function walk(input: VerifyLedgerInput): LedgerVerdict {
       throw classifyBrokenRow(rows, i, h, leaf, cause);
     }
     h = chainHash(h, leaf);
-    range.append(leaf);
+    range.append(leaf, visit && ((level, index, hash) => visit(s, level, index, hash)));
     lastTime = r.row.occurred_at;
     e++;
     checkHeads(i);
@@ -120,6 +138,14 @@ function walk(input: VerifyLedgerInput): LedgerVerdict {
       treeSize: largest,
     });
   }
+  return { range, chainHead: h };
+}
+
+function walk(input: VerifyLedgerInput): LedgerVerdict {
+  const { org, rows } = input;
+  const origin = checkpointOrigin(org);
+  const { heads, latest } = collectSignedHeads(input.checkpoints, input.keyring, origin, input.trusted);
+  const { range, chainHead } = walkRows(org, rows, heads, { range: new CompactRange(), chainHead: genesisHash(org), eventTime: 0 });
   const signedSize = latest?.checkpoint.size ?? 0;
   return {
     ok: true,
@@ -129,6 +155,6 @@ function walk(input: VerifyLedgerInput): LedgerVerdict {
     unsignedRows: rows.length - signedSize,
     latest,
     root: range.root(),
-    chainHead: h,
+    chainHead,
   };
 }

@@ -133,3 +133,17 @@ export async function queryCheckpointCovering(store: Store, org: string, size: n
     throw toStoreError(err, `reading checkpoints of ${org}`);
   }
 }
+
+/** Checkpoints with minSize ≤ tree_size ≤ maxSize, oldest first (the ones a range verify checks). */
+export async function queryCheckpointsBetween(store: Store, org: string, minSize: number, maxSize: number): Promise<CheckpointRecord[]> {
+  try {
+    const rs = await store.client.query({
+      query: `${SELECT} WHERE org = {org:String} AND tree_size >= {lo:UInt64} AND tree_size <= {hi:UInt64} ORDER BY tree_size`,
+      query_params: { org, lo: minSize, hi: maxSize },
+      format: 'JSONEachRow',
+    });
+    return (await rs.json<CheckpointJson>()).map(toRecord);
+  } catch (err) {
+    throw toStoreError(err, `reading checkpoints of ${org}`);
+  }
+}

@@ -64,6 +64,17 @@ const keyOf = ({ level, index }: NodeKey): string => `${level}/${index}`;
 
 /** The hashes of the given perfect nodes, keyed `level/index`; throws if one is not stored. */
 export async function queryPerfectNodes(store: Store, org: string, keys: readonly NodeKey[]): Promise<Map<string, Hash>> {
+  const out = await queryStoredPerfectNodes(store, org, keys);
+  for (const key of keys) {
+    if (!out.has(keyOf(key))) {
+      throw new StoreError('QUERY_FAILED', `Merkle node level ${key.level} index ${key.index} of ${org} is not stored`, false);
+    }
+  }
+  return out;
+}
+
+/** The hashes of those of the given perfect nodes that are stored (as 32-byte hashes), keyed `level/index`. */
+export async function queryStoredPerfectNodes(store: Store, org: string, keys: readonly NodeKey[]): Promise<Map<string, Hash>> {
   const out = new Map<string, Hash>();
   if (!keys.length) return out;
   const seqs = [...new Set(keys.map(nodeSeq))];
@@ -83,10 +94,7 @@ export async function queryPerfectNodes(store: Store, org: string, keys: readonl
   for (const key of keys) {
     const hex = bySeq.get(nodeSeq(key))?.[key.level];
     const hash = hex === undefined ? undefined : fromHexStrict(hex);
-    if (hash === undefined || hash.length !== 32) {
-      throw new StoreError('QUERY_FAILED', `Merkle node level ${key.level} index ${key.index} of ${org} is not stored`, false);
-    }
-    out.set(keyOf(key), hash);
+    if (hash !== undefined && hash.length === 32) out.set(keyOf(key), hash);
   }
   return out;
 }
@@ -106,4 +114,33 @@ export async function queryStoredLeaves(store: Store, org: string, from: number,
   } catch (err) {
     throw toStoreError(err, `reading leaf hashes of ${org}`);
   }
+}
+
+/** The stored node rows for seq from ≤ seq < to: seq → hashes completed by that leaf, level 0 first (lower-case hex). */
+export async function queryStoredNodeRows(store: Store, org: string, from: number, to: number): Promise<Map<number, readonly string[]>> {
+  try {
+    const rs = await store.client.query({
+      query: `SELECT toString(seq) AS seq_text, any(nodes) AS hashes FROM audit_merkle_nodes
+              WHERE org = {org:String} AND seq >= {from:UInt64} AND seq < {to:UInt64} GROUP BY seq`,
+      query_params: { org, from, to },
+      format: 'JSONEachRow',
+    });
+    return new Map((await rs.json<{ seq_text: string; hashes: string[] }>()).map((r) => [Number(r.seq_text), r.hashes]));
+  } catch (err) {
+    throw toStoreError(err, `reading Merkle nodes of ${org}`);
+  }
+}
+
+/** The perfect nodes whose roots make up the tree [0, size), largest first (a compact range's frontier). */
+export function frontierKeys(size: number): NodeKey[] {
+  const keys: NodeKey[] = [];
+  let start = 0;
+  for (let level = Math.floor(Math.log2(Math.max(size, 1))); level >= 0; level--) {
+    const width = 2 ** level;
+    if (start + width <= size) {
+      keys.push({ level, index: start / width });
+      start += width;
+    }
+  }
+  return keys;
 }

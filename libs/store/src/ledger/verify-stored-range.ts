@@ -1,96 +1,115 @@
 // On-demand verification of a range of an org's stored ledger (the API's
-// verify endpoint): the rows from_seq..to_seq are recomputed and, together
-// with the stored Merkle nodes outside the range, must reproduce the root of
-// the smallest signed checkpoint that covers them, signed by a key of the
-// keyring valid at its event time. Stored node hashes are not trusted: a
-// tampered node cannot reproduce a signed root. The stored leaf hashes only
-// help name which seq was edited.
+// verify endpoint). The range is widened to signed tree sizes at both ends:
+// from the largest checkpoint at or below from_seq (or 0) to the smallest
+// checkpoint covering to_seq. The tree before the start comes from the
+// stored Merkle nodes, which must reproduce the signed root there; then the
+// rows are walked by libs/ledger's verifier exactly as `mcpg verify` walks an
+// export, against every checkpoint in between, and the stored nodes the rows
+// complete are compared last. A failure names the table that broke:
+// audit_log (rows), audit_merkle_nodes (nodes) or audit_checkpoints.
 import {
+  LEDGER_ERROR_PART,
   LedgerError,
-  checkpointOrigin,
-  openCheckpoint,
-  rootWithRange,
-  rowLeafHash,
-  toHex,
-  bytesEqual,
-  type Hash,
+  fromHexStrict,
+  parseCheckpoint,
+  parseNote,
+  verifyLedgerRange,
   type Keyring,
   type LedgerErrorCode,
+  type LedgerPart,
 } from '@mcpg/ledger';
 import type { Store } from '../create-store.ts';
-import type { CheckpointRecord } from './ledger-checkpoints.ts';
-import { nodeKeyString, queryPerfectNodes, queryStoredLeaves, type NodeKey } from './merkle-nodes.ts';
+import { queryCheckpointCovering, queryCheckpoints, queryCheckpointsBetween, type CheckpointRecord } from './ledger-checkpoints.ts';
+import { frontierKeys, nodeKeyString, queryStoredNodeRows, queryStoredPerfectNodes } from './merkle-nodes.ts';
 import { queryLedgerRows } from './ledger-rows.ts';
+
+export type LedgerTable = 'audit_log' | 'audit_merkle_nodes' | 'audit_checkpoints';
+
+const TABLE_OF: Readonly<Record<LedgerPart, LedgerTable | undefined>> = {
+  rows: 'audit_log',
+  nodes: 'audit_merkle_nodes',
+  checkpoints: 'audit_checkpoints',
+  input: undefined,
+};
 
 export interface RangeVerdict {
   readonly verified: boolean;
-  /** Key names whose signatures on the checkpoint verified. */
+  /** Key names whose signatures on the checked checkpoints verified. */
   readonly signedBy: readonly string[];
-  readonly error?: { readonly code: LedgerErrorCode; readonly message: string; readonly seq?: number; readonly treeSize?: number };
+  /** What was checked: rows fromSeq..toSeq (widened to signed sizes) against the checkpoints of these sizes. */
+  readonly checked: { readonly fromSeq: number; readonly toSeq: number; readonly checkpoints: readonly number[] };
+  /** The largest checkpoint checked (the one covering the range). */
+  readonly checkpoint: CheckpointRecord;
+  readonly error?: {
+    readonly code: LedgerErrorCode;
+    readonly message: string;
+    readonly seq?: number;
+    readonly treeSize?: number;
+    /** The table the break is in. */
+    readonly table?: LedgerTable;
+  };
 }
 
-const PLACEHOLDER: Hash = new Uint8Array(32);
+function errorOf(e: LedgerError): NonNullable<RangeVerdict['error']> {
+  const table = TABLE_OF[LEDGER_ERROR_PART[e.code]];
+  return {
+    code: e.code,
+    message: e.message,
+    ...(e.seq === undefined ? {} : { seq: Number(e.seq) }),
+    ...(e.treeSize === undefined ? {} : { treeSize: e.treeSize }),
+    ...(table === undefined ? {} : { table }),
+  };
+}
 
-function fail(code: LedgerErrorCode, message: string, at: { seq?: number; treeSize?: number } = {}): RangeVerdict {
-  return { verified: false, signedBy: [], error: { code, message, ...at } };
+/** The checkpoint-aligned stretch a verify of fromSeq..toSeq reads: [start, cover.treeSize). */
+export async function planStoredRange(store: Store, org: string, fromSeq: number, toSeq: number): Promise<{ start: number; cover: CheckpointRecord } | undefined> {
+  const [below] = await queryCheckpoints(store, { org, limit: 1, beforeSize: fromSeq + 1 });
+  const cover = await queryCheckpointCovering(store, org, toSeq + 1);
+  return cover ? { start: below?.treeSize ?? 0, cover } : undefined;
 }
 
 export async function verifyStoredRange(
   store: Store,
-  q: { readonly org: string; readonly fromSeq: number; readonly toSeq: number; readonly checkpoint: CheckpointRecord; readonly keyring: Keyring },
+  q: { readonly org: string; readonly start: number; readonly cover: CheckpointRecord; readonly keyring: Keyring },
 ): Promise<RangeVerdict> {
-  const { org, fromSeq, toSeq, checkpoint } = q;
-  let signedBy: string[];
-  let root: Hash;
-  try {
-    const opened = openCheckpoint(checkpoint.note, q.keyring, checkpointOrigin(org));
-    signedBy = opened.signedBy.map((e) => e.key.name);
-    root = opened.checkpoint.root;
-    if (opened.checkpoint.size !== checkpoint.treeSize) {
-      return fail('CHECKPOINT_MISMATCH', `the stored checkpoint row says size ${checkpoint.treeSize}, its signed note ${opened.checkpoint.size}`, { treeSize: checkpoint.treeSize });
-    }
-  } catch (e) {
-    if (!(e instanceof LedgerError)) throw e;
-    return fail(e.code, e.message, { treeSize: checkpoint.treeSize });
-  }
-
-  const rows = await queryLedgerRows(store, { org, fromSeq, toSeq: toSeq + 1 });
-  const leaves: Hash[] = [];
-  let expected = fromSeq;
-  for (const r of rows) {
-    const seq = Number(r.row.seq);
-    if (r.row.org !== org) return fail('FOREIGN_ROW', `the row at seq ${seq} belongs to ${r.row.org}`, { seq });
-    if (seq < expected) return fail('ROW_INSERTED', `seq ${seq} appears twice`, { seq });
-    if (seq > expected) return fail('ROW_DELETED', `seq ${expected} is missing`, { seq: expected });
+  const { org, start, cover } = q;
+  const end = cover.treeSize;
+  const records = await queryCheckpointsBetween(store, org, start, end);
+  const base = { signedBy: [] as string[], checked: { fromSeq: start, toSeq: end - 1, checkpoints: records.map((r) => r.treeSize) }, checkpoint: cover };
+  // The columns are a convenience; the notes are what is verified. A size
+  // column that disagrees with its note would point the range at the wrong rows.
+  for (const r of records) {
+    let signedSize: number;
     try {
-      leaves.push(rowLeafHash(r.row));
+      signedSize = parseCheckpoint(parseNote(r.note).text).size;
     } catch (e) {
-      return fail('ROW_EDITED', `the row at seq ${seq} cannot be encoded: ${(e as Error).message}`, { seq });
+      if (e instanceof LedgerError) return { ...base, verified: false, error: errorOf(new LedgerError(e.code, e.message, { treeSize: r.treeSize })) };
+      throw e;
     }
-    expected++;
-  }
-  if (expected <= toSeq) return fail('ROW_DELETED', `seq ${expected} is missing`, { seq: expected });
-
-  // Name the first row that no longer hashes to the leaf appended at its seq.
-  const storedLeaves = await queryStoredLeaves(store, org, fromSeq, toSeq + 1);
-  for (let i = 0; i < leaves.length; i++) {
-    const stored = storedLeaves.get(fromSeq + i);
-    if (stored !== undefined && stored !== toHex(leaves[i] as Hash)) {
-      return fail('ROW_EDITED', `the row at seq ${fromSeq + i} does not hash to the leaf appended there`, { seq: fromSeq + i });
+    if (signedSize !== r.treeSize) {
+      const e = new LedgerError('CHECKPOINT_MISMATCH', `the stored checkpoint row says size ${r.treeSize}, its signed note ${signedSize}`, { treeSize: r.treeSize });
+      return { ...base, verified: false, error: errorOf(e) };
     }
   }
 
-  const needed: NodeKey[] = [];
-  rootWithRange(checkpoint.treeSize, fromSeq, leaves, (level, index) => (needed.push({ level, index }), PLACEHOLDER));
-  let nodes: Map<string, Hash>;
-  try {
-    nodes = await queryPerfectNodes(store, org, needed);
-  } catch (e) {
-    return fail('ROW_DELETED', `Merkle nodes outside the range are missing: ${(e as Error).message}`, { treeSize: checkpoint.treeSize });
-  }
-  const computed = rootWithRange(checkpoint.treeSize, fromSeq, leaves, (level, index) => nodes.get(nodeKeyString({ level, index })) as Hash);
-  if (!bytesEqual(computed, root)) {
-    return fail('ROW_EDITED', `the rows and stored nodes do not reproduce the signed root of size ${checkpoint.treeSize}`, { treeSize: checkpoint.treeSize });
-  }
-  return { verified: true, signedBy };
+  // A missing node leaves the frontier short: the ledger verifier names it (NODE_EDITED).
+  const keys = frontierKeys(start);
+  const stored = await queryStoredPerfectNodes(store, org, keys);
+  const frontier = keys.flatMap((k) => stored.get(nodeKeyString(k)) ?? []);
+  const [rows, nodeRows] = await Promise.all([queryLedgerRows(store, { org, fromSeq: start, toSeq: end }), queryStoredNodeRows(store, org, start, end)]);
+  const result = verifyLedgerRange({
+    org,
+    start,
+    frontier,
+    rows,
+    checkpoints: records.map((r) => r.note),
+    keyring: q.keyring,
+    storedNode: (seq, level) => {
+      const hex = nodeRows.get(Number(seq))?.[level];
+      return hex === undefined ? undefined : fromHexStrict(hex);
+    },
+  });
+  const checked = { fromSeq: start, toSeq: end - 1, checkpoints: result.checkpoints.length ? result.checkpoints : base.checked.checkpoints };
+  if (result.ok) return { verified: true, signedBy: result.signedBy, checked, checkpoint: cover };
+  return { verified: false, signedBy: result.signedBy, checked, checkpoint: cover, error: errorOf(result.error) };
 }
