@@ -54,6 +54,17 @@ export function describeBusContract(name: string, makeBus: () => Promise<Bus>): 
       }
     });
 
+    test('end offsets: where the next message of each partition will land; none for a missing topic', async () => {
+      const topic = await newTopic(2);
+      assert.deepEqual([...(await bus.endOffsets(topic))].sort(), [[0, '0'], [1, '0']]);
+      const keys = ['acme', 'globex', 'initech', 'umbrella', 'hooli'];
+      await producer.send(topic, keys.map((key) => ({ key, value: Buffer.from(key) })));
+      const want = new Map<number, string>([[0, '0'], [1, '0']]);
+      for (const key of keys) want.set(partitionForKey(key, 2), String(Number(want.get(partitionForKey(key, 2))) + 1));
+      assert.deepEqual([...(await bus.endOffsets(topic))].sort(), [...want].sort());
+      assert.equal((await bus.endOffsets(uniqueName('missing'))).size, 0);
+    });
+
     test('a key always maps to the same partition, the one Kafka would choose', async () => {
       const topic = await newTopic(4);
       const keys = ['acme', 'globex', 'initech', 'umbrella', 'hooli'];

@@ -54,5 +54,5 @@ function kafkaSasl(kafka: GatewayConfig['kafka']): KafkaSasl | undefined {
 
 function offlineBus(): Bus {
   const offline = () => Promise.reject(new BusError('BROKER_UNREACHABLE', 'no Kafka brokers configured (kafka.brokers is empty): events stay in the spool'));
-  return { ensureTopics: offline, producer: offline, consumer: offline, close: async () => undefined };
+  return { ensureTopics: offline, endOffsets: offline, producer: offline, consumer: offline, close: async () => undefined };
 }

@@ -114,6 +114,13 @@ export interface TopicSpec {
 
 export interface Bus {
   ensureTopics(topics: readonly TopicSpec[]): Promise<void>;
+  /**
+   * The end of each partition of a topic (the offset the next message will
+   * get), decimal strings by partition; empty for a topic that does not exist.
+   * A worker compares them with the positions its store holds: a log that
+   * ends before them is not the log the store was built from.
+   */
+  endOffsets(topic: string): Promise<ReadonlyMap<number, string>>;
   producer(): Promise<BusProducer>;
   consumer(options: ConsumeOptions): Promise<BusConsumer>;
   close(): Promise<void>;

@@ -7,6 +7,7 @@ export * from './tool-invocations/insert-tool-invocations.ts';
 export * from './tool-invocations/query-tool-call-counters.ts';
 export * from './pipeline/record-flush.ts';
 export * from './pipeline/query-pipeline-health.ts';
+export * from './pipeline/stored-positions.ts';
 export * from './rollups/insert-rollups.ts';
 export * from './rollups/query-rollups.ts';
 export * from './audit/audit-text-query.ts';

@@ -13,6 +13,7 @@ export {
   type RunningLedgerWorker,
 } from './ledger-worker.ts';
 export { decodeLedgerMessage, maskAuditEvent, routableOrg, LedgerDecodeError, LEDGER_DECODE_CODES, ROUTE_HEADERS, type PendingLedgerEvent } from './ledger-event.ts';
+export { assertSameLog, LogReplacedError } from './log-continuity.ts';
 export { startAuditRouter, routedMessage, ROUTER_NAME, type AuditRouterOptions, type RunningAuditRouter } from './audit-router.ts';
 export { loadSigningKeys, demoSigningKey, SigningKeyConfigError, type DemoKey, type SigningKeyConfig } from './ledger-signing-keys.ts';
 export { startWorkerHttp, type WorkerHttp, type WorkerHttpOptions, type WorkerProgress } from './worker-http.ts';

@@ -32,6 +32,7 @@ import {
   type Store,
   type StoredLedgerRow,
 } from '@mcpg/store';
+import { assertSameLog } from './log-continuity.ts';
 import { startAuditRouter, type RunningAuditRouter } from './audit-router.ts';
 import { decodeLedgerMessage, type PendingLedgerEvent } from './ledger-event.ts';
 
@@ -233,6 +234,9 @@ export async function startLedgerWorker(opts: LedgerWorkerOptions): Promise<Runn
   const routedTopic = opts.routedTopic ?? TOPICS.auditByOrg;
   const groupId = opts.groupId ?? 'mcpg-ledger';
   await opts.bus.ensureTopics([topic, routedTopic, TOPICS.deadletter].map((name) => ({ name, partitions: opts.partitions })));
+  // The state is keyed by source offsets: a log that started again at 0 would have its events skipped.
+  await assertSameLog(opts.bus, opts.store, topic);
+  await assertSameLog(opts.bus, opts.store, routedTopic);
   // Built once: the masker compiles its rules at construction.
   const masker = createMasker(opts.masking);
   // Fails now, not at the first checkpoint, if the policy is unusable.

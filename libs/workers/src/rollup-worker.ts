@@ -10,6 +10,7 @@
 import { TOPICS, toolCallCodec } from '@mcpg/events';
 import { BatchingSink, type Bus, type FlushReport, type IncomingMessage, type LagTracker, type SinkLog, type SinkTotals } from '@mcpg/pipeline';
 import { RollupFold, chunkStart, toInvocationRow, validateCall, type DayTotalsRow, type FoldOptions, type HourTotalsRow, type InvocationRow, type RollupRow } from '@mcpg/rollup';
+import { assertSameLog } from './log-continuity.ts';
 import { insertDayTotals, insertHourTotals, insertRollups, insertToolInvocations, recordFlush, type Store } from '@mcpg/store';
 
 export interface RollupWorkerOptions {
@@ -51,6 +52,8 @@ export async function startRollupWorker(opts: RollupWorkerOptions): Promise<Runn
   // Topics may not exist yet when a worker starts before any gateway sent.
   const topic = opts.topic ?? TOPICS.calls;
   await opts.bus.ensureTopics([topic, TOPICS.deadletter].map((name) => ({ name, partitions: opts.partitions })));
+  // Rows are keyed by offset chunk: a log that started again at 0 would write over them.
+  await assertSameLog(opts.bus, opts.store, topic);
   const consumer = await opts.bus.consumer({
     groupId: opts.groupId ?? 'mcpg-rollup',
     topics: [topic],

@@ -75,7 +75,7 @@ export const upCommand: Command = {
       } else if (c.bus === 'kafka') {
         lines.push(`kafka      ${brokers.join(',')}`);
       } else {
-        lines.push('bus        in-process (memory): nothing survives a restart');
+        lines.push('bus        in-process (memory): nothing survives a restart (a restart on this data directory is refused)');
       }
 
       const bus = openBus({ ...c, kafkaBrokers: brokers }, log, 'up');

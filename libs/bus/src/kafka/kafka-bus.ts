@@ -102,6 +102,17 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
       }
     },
 
+    async endOffsets(topic: string): Promise<ReadonlyMap<number, string>> {
+      assertOpen();
+      if (!(await listTopics()).has(topic)) return new Map();
+      const client = await getAdmin();
+      try {
+        return new Map((await client.fetchTopicOffsets(topic)).map((p) => [p.partition, p.high]));
+      } catch (error) {
+        throw toError(error, `reading the end offsets of ${topic}`);
+      }
+    },
+
     async producer(): Promise<BusProducer> {
       assertOpen();
       const client = kafka.producer({

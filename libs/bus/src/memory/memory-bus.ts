@@ -36,6 +36,12 @@ export function createMemoryBus(options: MemoryBusOptions = {}): Bus {
       for (const topic of topics) memoryLog.create(topic.name, topic.partitions ?? defaultPartitions);
     },
 
+    async endOffsets(topic: string): Promise<ReadonlyMap<number, string>> {
+      assertOpen();
+      const partitions = memoryLog.partitionCount(topic) ?? 0;
+      return new Map(Array.from({ length: partitions }, (_, p) => [p, String(memoryLog.end(topic, p))]));
+    },
+
     async producer(): Promise<BusProducer> {
       assertOpen();
       let producerClosed = false;
