@@ -33,6 +33,9 @@ COPY libs ./libs
 COPY schemas ./schemas
 COPY infra/gateway ./infra/gateway
 COPY infra/docker/entrypoint.sh /usr/local/bin/mcpg-entrypoint
+# The web console (/console/ of the query API), built into the image so a
+# container with a read-only root starts without building it.
+RUN node --import tsx --input-type=module -e "await (await import('./libs/console/src/index.ts')).ensureConsoleBuilt()"
 # Everything above belongs to root and is read-only for the app user; only
 # the data directory (spool, embedded engine) is the app's to write.
 RUN chmod 0755 /usr/local/bin/mcpg-entrypoint \

@@ -28,6 +28,16 @@ test('every leaf of trees of 1 to 37 rows verifies against the signed root', () 
   }
 });
 
+test('keys whose base64 holds "+" or "/" verify too (the verifier key is split at its first two "+" only)', () => {
+  const signers = Array.from({ length: 24 }, () => generateSignerKey('ledger.test'));
+  const texts = signers.map((k) => formatVerifierKey(verifierKeyOf(k)));
+  assert.ok(texts.some((t) => t.split('+').length > 3), 'some key has a + in its base64');
+  for (const k of signers) {
+    const note = signCheckpoint({ origin: 'mcpg.test/acme', size: 1, root: leaves[0]!, chainHead: new Uint8Array(32), eventTime: 1 }, k);
+    assert.ok(verifyNote(note, [{ verifier_key: formatVerifierKey(verifierKeyOf(k)) }]).ok);
+  }
+});
+
 test('a changed leaf, proof, seq, size, note or key is refused with a reason', () => {
   const good = fixture(37, 20);
   const flip = (h: string) => (h[0] === '0' ? '1' : '0') + h.slice(1);

@@ -6,6 +6,22 @@ import { useEffect, useRef } from 'preact/hooks';
 import uPlot from 'uplot';
 import { zone } from '../lib/format.ts';
 
+const p2 = (n: number) => String(n).padStart(2, '0');
+/** Tick labels in the chosen zone, 24-hour: times within a day, dates beyond. */
+function tickLabels(splits: number[], utc: boolean): string[] {
+  const span = splits.length > 1 ? splits[splits.length - 1]! - splits[0]! : 0;
+  return splits.map((s, i) => {
+    const d = new Date(s * 1000);
+    const [mo, da, h, mi] = utc ? [d.getUTCMonth() + 1, d.getUTCDate(), d.getUTCHours(), d.getUTCMinutes()] : [d.getMonth() + 1, d.getDate(), d.getHours(), d.getMinutes()];
+    const date = `${p2(mo)}-${p2(da)}`;
+    const clock = `${p2(h)}:${p2(mi)}`;
+    if (span > 3 * 86_400) return date;
+    return i === 0 || (h === 0 && mi === 0) ? `${clock}\n${date}` : clock;
+  });
+}
+/** Room for the longest y label (canvas text is not measured before drawing). */
+const axisSize = (_u: uPlot, values: string[] | null) => 16 + 7 * Math.max(4, ...(values ?? []).map((v) => v.length));
+
 export interface ChartSeries {
   readonly label: string;
   /** Formats a value of this series with its unit (legend and axis). */
@@ -49,10 +65,20 @@ export function TimeChart({ title, data, series, height = 200, marks = [], onPic
       legend: { live: true },
       scales: { x: { time: true, range: (_u, lo, hi) => (state.current.xRange ? [state.current.xRange[0], state.current.xRange[1]] : [lo, hi]) } },
       axes: [
-        { stroke: axisColor, grid, ticks: grid },
-        { stroke: axisColor, grid, ticks: grid, size: 96, values: (_u, vals) => vals.map((v) => series[0]!.format(v)) },
+        { stroke: axisColor, grid, ticks: grid, size: 44, values: (_u, splits) => tickLabels(splits, zone.value === 'utc') },
+        { stroke: axisColor, grid, ticks: grid, size: axisSize, values: (_u, vals) => vals.map((v) => series[0]!.format(v)) },
       ],
-      series: [{ label: 'Time' }, ...series.map((s) => ({ label: s.label, stroke: css(s.color), width: 1.5, dash: s.dashed ? [4, 3] : undefined, spanGaps: false, value: (_u: uPlot, v: number | null) => s.format(v) }))],
+      series: [
+        { label: 'Time', value: (_u: uPlot, v: number | null) => (v === null ? '–' : tickLabels([v], zone.value === 'utc')[0]!.replace('\n', ' ')) },
+        ...series.map((s) => ({
+          label: s.label,
+          stroke: css(s.color),
+          width: 1.5,
+          dash: s.dashed ? [4, 3] : undefined,
+          spanGaps: false,
+          value: (_u: uPlot, v: number | null) => s.format(v),
+        })),
+      ],
       hooks: {
         drawClear: [
           (u) => {

@@ -65,8 +65,13 @@ interface Verifier {
 }
 
 function parseVerifier(text: string): Verifier | undefined {
-  const [name, idHex, b64] = text.split('+');
-  if (!name || !idHex || !b64) return undefined;
+  // name+keyid+base64: names hold no '+', base64 may.
+  const first = text.indexOf('+');
+  const second = text.indexOf('+', first + 1);
+  if (first <= 0 || second < 0) return undefined;
+  const name = text.slice(0, first);
+  const idHex = text.slice(first + 1, second);
+  const b64 = text.slice(second + 1);
   const raw = fromBase64(b64);
   if (raw.length !== 33 || raw[0] !== 0x01) return undefined;
   const publicKey = raw.subarray(1);

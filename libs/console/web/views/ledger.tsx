@@ -22,7 +22,7 @@ export function Ledger() {
       <h2>Latest signed checkpoint</h2>
       {latest ? <Latest cp={latest} keys={keys.data ?? []} /> : cps.data && <Empty>No checkpoint is signed for {org.value} yet.</Empty>}
       <h2>Verify a range</h2>
-      <VerifyForm max={latest ? latest.tree_size - 1 : 0} />
+      <VerifyForm key={latest?.tree_size ?? 0} max={latest ? latest.tree_size - 1 : 0} />
       <h2>History</h2>
       <table class="data" aria-busy={cps.loading}>
         <caption>Signed checkpoints, newest first</caption>

@@ -1,0 +1,171 @@
+// The console in a real browser against a real stack: Chromium over `mcpg up`
+// (Kafka broker, embedded ClickHouse, workers, API) fed with simulated history
+// that holds an injected incident. Each view is checked against what the API
+// answers for the same question, for accessibility (axe-core), and for
+// console errors or CSP violations; each leaves a screenshot in docs/console/.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import { axeViolations, launch, openPage, shoot, SHOTS, type WatchedPage } from './browser.ts';
+import { startConsoleStack, type ConsoleStack, type StackKey } from './console-stack.ts';
+
+let stack: ConsoleStack;
+let browser: Browser;
+let viewer: WatchedPage;
+let admin: WatchedPage;
+
+before(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  // The stack's own broker, next to the test broker's port (its controller takes the port after).
+  stack = await startConsoleStack({ kafkaPort: Number(process.env.MCPG_TEST_KAFKA_PORT ?? 19192) + 10 });
+  browser = await launch();
+  viewer = await openPage(browser);
+  admin = await openPage(browser);
+});
+after(async () => {
+  await browser?.close();
+  await stack?.stop();
+});
+
+const api = async <T>(key: StackKey, path: string): Promise<T> => {
+  const res = await fetch(`${stack.url}${path}`, { headers: { authorization: `Bearer ${key.secret}` } });
+  assert.equal(res.status, 200, `${path}: ${res.status}`);
+  return (await res.json()) as T;
+};
+
+/** RFC 4180 records (quoted fields may hold commas, quotes and line breaks). */
+function parseCsv(text: string): string[][] {
+  const out: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quoted && c === '"' && text[i + 1] === '"') {
+      field += '"';
+      i++;
+    } else if (c === '"') {
+      quoted = !quoted;
+    } else if (!quoted && c === ',') {
+      row.push(field);
+      field = '';
+    } else if (!quoted && c === '\r' && text[i + 1] === '\n') {
+      row.push(field);
+      out.push(row);
+      row = [];
+      field = '';
+      i++;
+    } else {
+      field += c;
+    }
+  }
+  return out;
+}
+
+async function signIn(page: Page, key: StackKey | string): Promise<void> {
+  await page.goto(`${stack.url}/console/`);
+  await page.getByLabel('API key').fill(typeof key === 'string' ? key : key.secret);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+async function checkView(w: WatchedPage, name: string): Promise<void> {
+  await w.page.waitForLoadState('networkidle');
+  assert.deepEqual(await axeViolations(w.page), [], `${name}: accessibility`);
+  await shoot(w.page, name);
+}
+
+test('a wrong key gets a clear message and no console; the key never appears in a URL', async () => {
+  const { page } = viewer;
+  await signIn(page, 'mcpg_not-a-real-key');
+  await page.getByRole('alert').waitFor();
+  assert.match(await page.getByRole('alert').innerText(), /Not signed in: the API key is not valid/);
+  assert.ok(!page.url().includes('not-a-real-key'));
+  await checkView(viewer, 'sign-in');
+  viewer.problems.length = 0; // the 401 of /v1/me was the point
+});
+
+test('the org switcher lists only the key\'s orgs; views its roles cannot use are hidden, and a link to one shows the API\'s refusal', async () => {
+  const { page } = viewer;
+  await signIn(page, stack.keys.viewer);
+  await page.getByRole('navigation', { name: 'Views' }).waitFor();
+  const orgs = await page.getByLabel('Organisation').locator('option').allInnerTexts();
+  assert.deepEqual(orgs, ['acme']);
+  const nav = await page.getByRole('navigation', { name: 'Views' }).getByRole('link').allInnerTexts();
+  assert.ok(!nav.includes('Telemetry export'), `nav: ${nav}`);
+  assert.ok(nav.includes('Request history') && nav.includes('Ledger'));
+  assert.ok(!page.url().includes(stack.keys.viewer.secret));
+  await page.goto(`${stack.url}/console/telemetry?org=acme`);
+  await page.getByRole('alert').waitFor();
+  assert.match(await page.getByRole('alert').innerText(), /Not allowed: API key acme-viewer lacks the admin role/);
+  viewer.problems.length = 0; // the 403s were the point
+});
+
+test('request history: search, expand a row, export the filter as CSV', async () => {
+  const { page } = viewer;
+  await page.goto(`${stack.url}/console/history?org=acme`);
+  await page.getByRole('searchbox', { name: 'Search' }).fill('"bad gateway"');
+  await page.getByRole('button', { name: 'Apply' }).click();
+  await page.waitForURL(/q=%22bad\+gateway%22/);
+  const rows = page.locator('table.history tbody tr');
+  const expected = await api<{ items: { seq: number; error: string | null }[] }>(stack.keys.viewer, `/v1/orgs/acme/audit?q=${encodeURIComponent('"bad gateway"')}&limit=50`);
+  assert.ok(expected.items.length > 0);
+  // The previous page stays on screen until the new one arrives: wait for the new one.
+  await rows.first().locator('td.num').last().filter({ hasText: new RegExp(`^${expected.items[0]!.seq}$`) }).waitFor();
+  assert.equal(await rows.count(), expected.items.length);
+  assert.deepEqual(await rows.locator('td.num:last-child').allInnerTexts(), expected.items.map((i) => String(i.seq)));
+  await page.getByRole('button', { name: `Details of row ${expected.items[0]!.seq}` }).click();
+  assert.match(await page.locator('tr.details').innerText(), /502 Bad Gateway/);
+  await checkView(viewer, 'history');
+
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV' }).click()]);
+  const csv = readFileSync((await download.path())!, 'utf8');
+  const [header, ...records] = parseCsv(csv);
+  assert.deepEqual(header!.slice(0, 2), ['seq', 'event_id']);
+  const direct = await (await fetch(`${stack.url}/v1/orgs/acme/audit?format=csv&q=${encodeURIComponent('"bad gateway"')}`, { headers: { authorization: `Bearer ${stack.keys.viewer.secret}` } })).text();
+  assert.equal(csv, direct, 'the download is the API\'s CSV of the same filter');
+  assert.ok(records.length >= expected.items.length);
+  assert.deepEqual(records.slice(0, expected.items.length).map((r) => Number(r[0])), expected.items.map((i) => i.seq));
+  assert.ok(records.every((r) => /bad gateway/i.test(r.join(' '))), 'every exported row matches the search');
+});
+
+test('tokens: the totals are the API\'s for the same range, per server', async () => {
+  const { page } = viewer;
+  await page.goto(`${stack.url}/console/tokens?org=acme&range=24h&group_by=server`);
+  const total = page.locator('[data-figure="Total"]');
+  await page.locator('table.data tbody tr').first().waitFor();
+  const answer = await api<{ totals: { input: number; output: number; total: number } }>(stack.keys.viewer, `/v1/orgs/acme/tokens?group_by=server&interval=hour&top=20&from=${new Date(Date.now() - 86_400_000).toISOString()}`);
+  assert.equal(await total.innerText(), `${answer.totals.total.toLocaleString('en-US')} tok`);
+  await checkView(viewer, 'tokens');
+});
+
+test('ledger: the latest checkpoint\'s signature verifies in the browser, and a range verifies by the API', async () => {
+  const { page } = viewer;
+  await page.goto(`${stack.url}/console/ledger?org=acme`);
+  await page.getByText(/valid, signed by mcpg-demo\/ledger\+[0-9a-f]{8}/).waitFor();
+  await page.getByRole('button', { name: 'Verify' }).click();
+  await page.getByText(/verified against checkpoint of [\d,]+ rows/).waitFor();
+  await checkView(viewer, 'ledger');
+  assert.deepEqual(viewer.problems, []);
+});
+
+test('telemetry export: an admin switches the preset at run time; a bad configuration is refused and shown', async () => {
+  const { page } = admin;
+  await signIn(page, stack.keys.admin);
+  assert.deepEqual(await page.getByLabel('Organisation').locator('option').allInnerTexts(), ['acme', 'globex']);
+  await page.getByRole('link', { name: 'Telemetry export' }).click();
+  await page.getByRole('radio', { name: /Custom OTLP endpoint/ }).check();
+  await page.getByLabel(/^Endpoint/).fill('http://127.0.0.1:4318/v1/traces');
+  await page.getByLabel(/^Sample rate/).fill('25');
+  await page.getByRole('button', { name: 'Apply at run time' }).click();
+  await page.getByText(/Applied: preset custom, exporting to http:\/\/127\.0\.0\.1:4318\/v1\/traces, 25\.0 % sampled/).waitFor();
+  const running = await api<{ preset: string; endpoint: string; sampleRate: number }>(stack.keys.admin, '/v1/admin/tracing');
+  assert.deepEqual([running.preset, running.endpoint, running.sampleRate], ['custom', 'http://127.0.0.1:4318/v1/traces', 0.25]);
+  await checkView(admin, 'telemetry');
+
+  await page.getByRole('radio', { name: /Splunk/ }).check();
+  await page.getByRole('button', { name: 'Apply at run time' }).click();
+  await page.getByText(/Refused: .*X-SF-Token|Refused: .*realm|Refused: .*region/).waitFor();
+  assert.equal((await api<{ preset: string }>(stack.keys.admin, '/v1/admin/tracing')).preset, 'custom', 'the running exporter stays');
+  admin.problems.length = 0; // the 400 was the point
+});
