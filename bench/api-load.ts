@@ -1,0 +1,113 @@
+// The query API under concurrent load, as Prometheus replicas and open
+// consoles meet it: starts its own `mcpg up` (local broker, embedded engine,
+// workers, simulator at 200 calls/s) on loopback ports of its own and a fresh
+// data directory, lets data accumulate, then drives each route with autocannon
+// at 1, 8, 32 and 128 connections and prints req/s, p50, p99, errors and 503s
+// per row; last, /healthz while 128 connections storm the audit search.
+//   node --import tsx bench/api-load.ts [secondsPerRow=5] [warmupSeconds=45] [kafkaPort=19205]
+// Give it a Kafka port no other broker on the host uses (the controller takes the next one).
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createRequire } from 'node:module';
+
+// autocannon ships no types: the part of its result this bench reads.
+interface Result {
+  requests: { average: number };
+  latency: { p50: number; p99: number };
+  errors: number;
+  timeouts: number;
+  non2xx: number;
+  statusCodeStats?: Record<string, { count: number }>;
+}
+type Autocannon = (opts: { url: string; connections: number; duration: number; timeout: number; idReplacement?: boolean }, done: (err: Error | null, res: Result) => void) => unknown;
+const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
+
+const SECONDS = Number(process.argv[2] ?? 5);
+const WARMUP = Number(process.argv[3] ?? 45);
+const KAFKA_PORT = Number(process.argv[4] ?? 19205);
+const CONNECTIONS = [1, 8, 32, 128];
+const org = 'default';
+
+// API_LOAD_CPU_PROF=<dir>: a V8 CPU profile of the stack, written when it
+// stops (bench/cpu-profile-summary.ts summarises it).
+async function bench(): Promise<void> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'mcpg-api-load-'));
+  const child = spawn(
+    process.execPath,
+    [...(process.env.API_LOAD_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.API_LOAD_CPU_PROF] : []), 'bin/mcpg.mjs', 'up', '--rate', '200', '--data-dir', dataDir, '--host', '127.0.0.1', '--port', '0', '--kafka-port', String(KAFKA_PORT)],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, MCPG_LOG_LEVEL: 'warn' },
+    },
+  );
+  let out = '';
+  child.stdout.on('data', (c) => (out += c));
+  child.stderr.on('data', (c) => (out += c));
+  const stop = async () => {
+    if (child.exitCode === null) {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+    }
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  process.once('SIGINT', () => void stop().then(() => process.exit(130)));
+
+  try {
+    const base = await new Promise<string>((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error(`mcpg up did not start in 180 s:\n${out}`)), 180_000);
+      const check = () => {
+        const m = /api\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+        if (m) {
+          clearTimeout(t);
+          resolve(m[1]!);
+        }
+      };
+      child.stdout.on('data', check);
+      child.once('exit', (code) => reject(new Error(`mcpg up exited (${code}):\n${out}`)));
+    });
+    console.log(`mcpg up at ${base}, data accumulating for ${WARMUP} s; ${SECONDS} s per row; node ${process.version}`);
+    await new Promise((r) => setTimeout(r, WARMUP * 1000));
+
+    const day = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+    const routes: [string, string][] = [
+      ['fleet (granularity=minute)', `/v1/orgs/${org}/metrics?granularity=minute`],
+      ['audit search (limit=10)', `/v1/orgs/${org}/audit?limit=10`],
+      ['audit search, all distinct', `/v1/orgs/${org}/audit?limit=10&actor=[<id>]`],
+      ['tokens (group_by=tool)', `/v1/orgs/${org}/tokens?from=${day}&group_by=tool`],
+      ['/healthz', '/healthz'],
+    ];
+    const series = (await (await fetch(`${base}${routes[0]![1]}`)).text()).split('\n').filter((l) => l && !l.startsWith('#')).length;
+    console.log(`fleet exposition: ${series} series\n`);
+
+    const run = (path: string, connections: number): Promise<Result> =>
+      new Promise((resolve, reject) => {
+        // `[<id>]` in a path becomes a fresh id per request: queries no answer can be reused for.
+        autocannon({ url: `${base}${path}`, connections, duration: SECONDS, timeout: 30, idReplacement: true }, (err, res) => (err ? reject(err) : resolve(res)));
+      });
+    const row = (name: string, c: number | string, r: Result) => {
+      const s503 = r.statusCodeStats?.['503']?.count ?? 0;
+      const other = r.non2xx - s503;
+      console.log(
+        `${name.padEnd(30)} ${String(c).padStart(5)}  ${r.requests.average.toFixed(0).padStart(7)} req/s  p50 ${String(r.latency.p50).padStart(5)} ms  p99 ${String(r.latency.p99).padStart(5)} ms  errors ${r.errors + r.timeouts + other}  503s ${s503}`,
+      );
+    };
+    console.log(`${'route'.padEnd(30)} conns     req/s`);
+    for (const [name, path] of routes) for (const c of CONNECTIONS) row(name, c, await run(path, c));
+
+    // /healthz must stay fast while the engine-backed routes are saturated:
+    // by one search asked over and over, and by searches all different.
+    for (const [name, path] of [routes[1]!, routes[2]!]) {
+      const storm = run(path, 128);
+      await new Promise((r) => setTimeout(r, 500));
+      const health = await run('/healthz', 4);
+      row('/healthz during the storm', 4, health);
+      row(`  (the storm: ${name})`, 128, await storm);
+    }
+  } finally {
+    await stop();
+  }
+}
+
+await bench();
