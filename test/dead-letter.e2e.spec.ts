@@ -13,7 +13,7 @@ import { SigningKeys, signerKeyFromSeed } from '@mcpg/ledger';
 import { DLQ_HEADERS, type Bus, type IncomingMessage } from '@mcpg/pipeline';
 import { queryLedgerStates, type Store } from '@mcpg/store';
 import { createTestStore } from '@mcpg/store/testing';
-import { startLedgerWorker, startRollupWorker } from '@mcpg/workers';
+import { ROUTER_NAME, startLedgerWorker, startRollupWorker } from '@mcpg/workers';
 
 const brokers = (process.env.MCPG_TEST_KAFKA_BROKERS ?? '').split(',').filter(Boolean);
 const run = randomBytes(4).toString('hex');
@@ -174,9 +174,9 @@ test('rollup worker: a call near the size limit is dead-lettered as a reference,
   assert.equal(worker.totals.deadLetterReferences, 1);
 });
 
-test('ledger worker: an audit event near the size limit is dead-lettered as a reference and the chain goes on', async () => {
+test('ledger worker (its router): an audit event near the size limit is dead-lettered as a reference and the chain goes on', async () => {
   const signingKeys = new SigningKeys([{ key: signerKeyFromSeed('test.invalid/dlq', new Uint8Array(32).fill(9)), window: { notBefore: null, notAfter: null } }]);
-  // Keyed by this org but naming another: KEY_NOT_ORG, after the whole body is read.
+  // Keyed by this org but naming another: the router refuses it (KEY_NOT_ORG) after reading the whole body.
   const huge = sized((e: AuditEvent) => auditCodec.encode(e), (pad) => audit(1, { org: `${ORG}-other`, arguments: pad }), NEAR_LIMIT);
   const producer = await bus.producer();
   await producer.send(TOPICS.audit, [
@@ -202,11 +202,11 @@ test('ledger worker: an audit event near the size limit is dead-lettered as a re
     const s = (await queryLedgerStates(store, [ORG])).get(ORG);
     return s && s.ledger.fold.range.size === 2 ? true : undefined;
   }, fatal);
-  const [ref] = await deadLetters((m) => m.headers[DLQ_HEADERS.consumer] === 'ledger-worker' && m.key === ORG, 1);
+  const [ref] = await deadLetters((m) => m.headers[DLQ_HEADERS.consumer] === ROUTER_NAME && m.headers[DLQ_HEADERS.topic] === TOPICS.audit && m.key === ORG, 1);
   assert.equal(ref!.headers[DLQ_HEADERS.form], 'reference');
   assert.equal(ref!.headers[DLQ_HEADERS.code], 'KEY_NOT_ORG');
   assert.equal(ref!.headers[DLQ_HEADERS.size], String(huge.length));
   assert.equal(ref!.headers[DLQ_HEADERS.sha256], createHash('sha256').update(huge).digest('hex'));
-  assert.equal(worker.totals.deadLetterReferences, 1);
+  assert.equal(worker.routerTotals.deadLetterReferences, 1);
   assert.deepEqual(fatal, []);
 });
