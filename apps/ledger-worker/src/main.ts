@@ -1,6 +1,7 @@
 // ledger-worker: folds audit events into the per-org signed ledger in
 // ClickHouse. Needs a signing key (MCPG_LEDGER_KEY_FILE or MCPG_LEDGER_KEY).
-// Instances with the same group share the partitions of mcpg.audit.v1.
+// Instances with the same group share the partitions of mcpg.audit.v1 (routing it
+// by org into mcpg.audit.by-org.v1) and of mcpg.audit.by-org.v1 (folding it).
 import { busSettings, ledgerSettings, loadConfig, storeSettings, telemetrySettings, workerSettings } from '@mcpg/config';
 import { createLogger, startAppTracing } from '@mcpg/telemetry';
 import { ledgerWorkerOptions, loadSigningKeys, runWorkerProcess, startLedgerWorker } from '@mcpg/workers';

@@ -276,7 +276,7 @@ export const ledgerSettings = {
     env: 'MCPG_LEDGER_GROUP',
     default: 'mcpg-ledger',
     pattern: /^[A-Za-z0-9._-]{1,200}$/,
-    doc: 'Kafka consumer group of the ledger worker',
+    doc: 'Kafka consumer group of the ledger worker (reading mcpg.audit.by-org.v1); its router, which copies mcpg.audit.v1 there, uses this name with -router appended',
   }),
   ledgerKeyFile: stringSetting({
     env: 'MCPG_LEDGER_KEY_FILE',

@@ -118,7 +118,7 @@ export const upCommand: Command = {
         },
       });
       life.add('ledger worker', () => ledger.stop());
-      lines.push(`worker     ledger-worker consuming ${TOPICS.audit}, a checkpoint every ${c.ledgerSegmentRows} rows or ${c.ledgerSegmentSeconds} s of event time`);
+      lines.push(`worker     ledger-worker routing ${TOPICS.audit} by org into ${TOPICS.auditByOrg} and folding it, a checkpoint every ${c.ledgerSegmentRows} rows or ${c.ledgerSegmentSeconds} s of event time`);
       lines.push(
         demo
           ? `ledger key ${demo.created ? 'generated' : 'demo key'} ${demo.privateFile}; public key for mcpg verify: ${demo.publicFile}`
