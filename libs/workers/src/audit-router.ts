@@ -19,8 +19,12 @@ import { BatchingSink, type Bus, type FlushReport, type IncomingMessage, type Ou
 import { recordFlush, type Store } from '@mcpg/store';
 import { ROUTE_HEADERS, routableOrg } from './ledger-event.ts';
 
-/** Names the router in dead-letter headers, pipeline health and logs. */
-export const ROUTER_NAME = 'ledger-router';
+/**
+ * Names the router in dead-letter headers, pipeline health and logs: it is
+ * part of the ledger worker, and its topic (mcpg.audit.v1) tells its rows in
+ * pipeline_progress and dead_letters apart from the fold's (mcpg.audit.by-org.v1).
+ */
+export const ROUTER_NAME = 'ledger-worker';
 
 export interface AuditRouterOptions {
   readonly bus: Bus;

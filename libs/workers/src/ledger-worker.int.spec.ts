@@ -148,7 +148,7 @@ test('undecodable messages, unusable orgs and mis-keyed events are dead-lettered
   assert.ok(first);
   const dead = await waitFor('three dead letters', async () => {
     const rs = await store.client.query({
-      query: `SELECT partition, toString(offset) AS at, code, reason FROM dead_letters WHERE consumer = 'ledger-router' AND topic = {t:String}`,
+      query: `SELECT partition, toString(offset) AS at, code, reason FROM dead_letters WHERE consumer = 'ledger-worker' AND topic = {t:String}`,
       query_params: { t: AUDIT },
       format: 'JSONEachRow',
     });

@@ -78,7 +78,7 @@ export function ledgerWorkerOptions(c: {
 
 export interface RunningLedgerWorker {
   readonly totals: SinkTotals;
-  /** The router's: messages routed from the audit topic and dead letters it wrote. */
+  /** The router's alone: messages routed from the audit topic and dead letters it wrote. */
   readonly routerTotals: SinkTotals;
   readonly lag: LagTracker;
   stop(): Promise<void>;
@@ -290,9 +290,19 @@ export async function startLedgerWorker(opts: LedgerWorkerOptions): Promise<Runn
     await producer.close();
     throw e;
   }
+  const fold = sink.totals;
+  const route = router.totals;
   return {
-    totals: sink.totals,
-    routerTotals: router.totals,
+    // Messages and rows are the fold's (each audit event once); dead letters come from both steps.
+    totals: {
+      get messages() { return fold.messages; },
+      get rows() { return fold.rows; },
+      get flushes() { return fold.flushes; },
+      get deadLetters() { return fold.deadLetters + route.deadLetters; },
+      get deadLetterReferences() { return fold.deadLetterReferences + route.deadLetterReferences; },
+      get commitFailures() { return fold.commitFailures + route.commitFailures; },
+    },
+    routerTotals: route,
     lag: sink.lag,
     async stop() {
       // The router first: what it routed before stopping is folded by the last flush or the next start.
