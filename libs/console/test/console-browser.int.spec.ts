@@ -152,6 +152,7 @@ test('ledger: the latest checkpoint\'s signature verifies in the browser, and a 
 test('telemetry export: an admin switches the preset at run time; a bad configuration is refused and shown', async () => {
   const { page } = admin;
   await signIn(page, stack.keys.admin);
+  await page.getByRole('navigation', { name: 'Views' }).waitFor();
   assert.deepEqual(await page.getByLabel('Organisation').locator('option').allInnerTexts(), ['acme', 'globex']);
   await page.getByRole('link', { name: 'Telemetry export' }).click();
   await page.getByRole('radio', { name: /Custom OTLP endpoint/ }).check();

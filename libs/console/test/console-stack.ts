@@ -3,7 +3,8 @@
 // no live simulator. History is produced straight to its broker with the
 // fleet simulator's generator: a quiet baseline, then an incident (one tool
 // failing most calls), then quiet again, all in event time ending a minute ago,
-// so the data is complete and the same on every read.
+// so the data is complete and the same on every read. 12 calls/s gives the
+// busy tools the 20+ calls a minute the anomaly detector wants per bucket.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -118,7 +119,7 @@ export async function startConsoleStack(options: { kafkaPort: number; ratePerSec
   try {
     const url = await waitFor('the banner of mcpg up', async () => /api\s+(http:\/\/\S+)/.exec(log)?.[1], output, 180_000);
     const nowMs = Date.now();
-    const calls = await produceHistory(`127.0.0.1:${options.kafkaPort}`, nowMs, options.ratePerSec ?? 6);
+    const calls = await produceHistory(`127.0.0.1:${options.kafkaPort}`, nowMs, options.ratePerSec ?? 12);
     const auth = { authorization: `Bearer ${keys.admin.secret}` };
     // Stored and counted: every org's audit rows and rollups hold every call produced.
     for (const org of ORGS) {
