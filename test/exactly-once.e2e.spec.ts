@@ -1,9 +1,10 @@
 // Exactly-once effect under crashes (DESIGN.md §2): the rollup worker runs as
 // its own process and is killed with SIGKILL at random points while it folds a
 // large run of events from the real broker, then restarted each time. Once it
-// has caught up, every count and token sum (day and hour totals) equals what
-// the simulator sent, and a second worker replaying the topic from offset 0
-// into empty tables writes identical minute rollups and hour totals.
+// has caught up, every count and token sum (day and hour totals, hour and day
+// digests) equals what the simulator sent, and a second worker replaying the
+// topic from offset 0 into empty tables writes identical minute rollups, hour
+// totals and hour and day digests.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -97,8 +98,17 @@ async function committedOffsets(group: string): Promise<Map<number, number>> {
   const admin = new kafkajs.Kafka({ brokers, logLevel: kafkajs.logLevel.NOTHING }).admin();
   await admin.connect();
   try {
-    const [topic] = await admin.fetchOffsets({ groupId: group, topics: [TOPICS.calls] });
-    return new Map((topic?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
+    // After a kill the group coordinator may still be loading the group
+    // (GROUP_LOAD_IN_PROGRESS, retriable): ask again rather than fail the run.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const [topic] = await admin.fetchOffsets({ groupId: group, topics: [TOPICS.calls] });
+        return new Map((topic?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
+      } catch (err) {
+        if (!(err as { retriable?: boolean }).retriable || attempt >= 30) throw err;
+        await sleep(500);
+      }
+    }
   } finally {
     await admin.disconnect();
   }
@@ -143,24 +153,29 @@ async function checkTotals(store: Store): Promise<void> {
       );
     }
   }
-  // The hour totals, written in the same flushes, count every call once too.
-  const hours = await store.client.query({
-    query: `SELECT org, workspace, plugin, tool, sum(calls) AS calls, sum(tokens_in) AS tokens_in, sum(tokens_out) AS tokens_out
-            FROM tool_totals_1h FINAL WHERE org IN {orgs:Array(String)} GROUP BY org, workspace, plugin, tool`,
-    query_params: { orgs },
-    format: 'JSONEachRow',
-  });
-  const byHourRows = new Map(
-    (await hours.json<{ org: string; workspace: string; plugin: string; tool: string; calls: string; tokens_in: string; tokens_out: string }>()).map((h) => [
-      `${h.org} ${h.workspace}/${h.plugin}/${h.tool}`,
-      { calls: Number(h.calls), tokensIn: Number(h.tokens_in), tokensOut: Number(h.tokens_out) },
-    ]),
-  );
+  // The hour totals and the hour and day digest rows, written in the same
+  // flushes, count every call once too; a digest's weights sum to its calls.
   const sent = [...summary.tally.series.values()].filter((s) => orgs.includes(s.org));
-  assert.equal(byHourRows.size, sent.length, 'label sets in the hour totals');
-  for (const s of sent) {
-    const key = `${s.org} ${s.workspace}/${s.plugin}/${s.tool}`;
-    assert.deepEqual(byHourRows.get(key), { calls: s.calls, tokensIn: s.tokensIn, tokensOut: s.tokensOut }, `hour totals of ${key}`);
+  for (const table of ['tool_totals_1h', 'tool_rollups_1h', 'tool_rollups_1d'] as const) {
+    const digest = table !== 'tool_totals_1h';
+    const tiers = await store.client.query({
+      query: `SELECT org, workspace, plugin, tool, sum(calls) AS calls, sum(tokens_in) AS tokens_in, sum(tokens_out) AS tokens_out,
+                     ${digest ? 'sum(arraySum(latency_weights))' : 'sum(calls)'} AS weights
+              FROM ${table} FINAL WHERE org IN {orgs:Array(String)} GROUP BY org, workspace, plugin, tool`,
+      query_params: { orgs },
+      format: 'JSONEachRow',
+    });
+    const byTierRows = new Map(
+      (await tiers.json<{ org: string; workspace: string; plugin: string; tool: string; calls: string; tokens_in: string; tokens_out: string; weights: string }>()).map((h) => [
+        `${h.org} ${h.workspace}/${h.plugin}/${h.tool}`,
+        { calls: Number(h.calls), tokensIn: Number(h.tokens_in), tokensOut: Number(h.tokens_out), weights: Number(h.weights) },
+      ]),
+    );
+    assert.equal(byTierRows.size, sent.length, `label sets in ${table}`);
+    for (const s of sent) {
+      const key = `${s.org} ${s.workspace}/${s.plugin}/${s.tool}`;
+      assert.deepEqual(byTierRows.get(key), { calls: s.calls, tokensIn: s.tokensIn, tokensOut: s.tokensOut, weights: s.calls }, `${table} of ${key}`);
+    }
   }
   const rs = await store.client.query({
     query: 'SELECT count() AS n, uniqExact(event_id) AS u FROM tool_invocations FINAL WHERE org IN {orgs:Array(String)}',
@@ -190,7 +205,7 @@ test('replaying the topic from offset 0 into empty tables rebuilds identical rol
     });
     return rs.json<Record<string, unknown>>();
   };
-  for (const [table, time] of [['tool_rollups_1m', 'minute'], ['tool_totals_1h', 'hour']] as const) {
+  for (const [table, time] of [['tool_rollups_1m', 'minute'], ['tool_totals_1h', 'hour'], ['tool_rollups_1h', 'hour'], ['tool_rollups_1d', 'day']] as const) {
     const [a, b] = [await rows(crashy, table, time), await rows(fresh, table, time)];
     assert.ok(a.length > 0, table);
     assert.equal(a.length, b.length, table);

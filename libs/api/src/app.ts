@@ -28,6 +28,9 @@ import { healthRoutes } from './routes/health.ts';
 import { meRoutes } from './routes/me.ts';
 import { orgMetricsRoutes } from './routes/org-metrics.ts';
 import { ledgerRoutes } from './routes/ledger-routes.ts';
+import { seriesRoutes } from './routes/series.ts';
+import { invocationsRoutes } from './routes/invocations.ts';
+import { createInvocationCursorCodec } from './series/invocation-cursor.ts';
 import { tokenUsageRoutes } from './routes/token-usage.ts';
 
 export interface ApiDeps {
@@ -98,7 +101,9 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   const app = (logger ? Fastify({ ...options, loggerInstance: logger }) : Fastify({ ...options, logger: false })) as FastifyInstance;
   const metrics = createApiMetrics();
   const store = instrumentStore(deps.store, metrics);
-  const cursors = createCursorCodec(deps.cursorSecret ?? randomBytes(32));
+  const cursorSecret = deps.cursorSecret ?? randomBytes(32);
+  const cursors = createCursorCodec(cursorSecret);
+  const invocationCursors = createInvocationCursorCodec(cursorSecret);
 
   installErrorHandlers(app);
   installHttpServerSpans(app);
@@ -115,6 +120,8 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     auditSearchRoutes(api, store, cursors);
     auditToolCallsRoutes(api, store);
     tokenUsageRoutes(api, store, now);
+    seriesRoutes(api, store, now);
+    invocationsRoutes(api, store, invocationCursors, now);
     apiMetricsRoutes(api, metrics.registry);
     mcpRoutes(api, app);
     ledgerRoutes(api, store, deps.ledgerKeyring);

@@ -1,6 +1,7 @@
 // The rollup worker as a service: consumes mcpg.calls.v1, stores one
 // tool_invocations row per call and folds the calls into per-minute rollups
-// (counters and latency t-digests) with day and hour totals beside them,
+// (counters and latency t-digests) with day and hour totals and hour and day
+// digest rows beside them,
 // dead-letters what cannot be read. Used by
 // the standalone rollup-worker app and by `mcpg up`.
 //
@@ -9,9 +10,9 @@
 // the open chunk is refolded from its first offset and lands on the same keys.
 import { TOPICS, toolCallCodec } from '@mcpg/events';
 import { BatchingSink, type Bus, type FlushReport, type IncomingMessage, type LagTracker, type SinkLog, type SinkTotals } from '@mcpg/pipeline';
-import { RollupFold, chunkStart, toInvocationRow, validateCall, type DayTotalsRow, type FoldOptions, type HourTotalsRow, type InvocationRow, type RollupRow } from '@mcpg/rollup';
+import { RollupFold, chunkStart, toInvocationRow, validateCall, type DayTotalsRow, type FoldOptions, type HourTotalsRow, type InvocationRow, type RollupRow, type TierRollupRow } from '@mcpg/rollup';
 import { assertSameLog } from './log-continuity.ts';
-import { insertDayTotals, insertHourTotals, insertRollups, insertToolInvocations, recordFlush, type Store } from '@mcpg/store';
+import { insertDayTotals, insertHourTotals, insertRollups, insertTierRollups, insertToolInvocations, recordFlush, type Store } from '@mcpg/store';
 
 export interface RollupWorkerOptions {
   readonly bus: Bus;
@@ -68,6 +69,8 @@ export async function startRollupWorker(opts: RollupWorkerOptions): Promise<Runn
   let unwrittenRollups: RollupRow[] = [];
   let unwrittenTotals: DayTotalsRow[] = [];
   let unwrittenHours: HourTotalsRow[] = [];
+  let unwrittenHourRollups: TierRollupRow[] = [];
+  let unwrittenDayRollups: TierRollupRow[] = [];
 
   const decode = (msg: IncomingMessage): InvocationRow[] => {
     const event = validateCall(toolCallCodec.decode(msg.value), msg.timestamp);
@@ -94,15 +97,21 @@ export async function startRollupWorker(opts: RollupWorkerOptions): Promise<Runn
       for (const r of fold.takeRows()) unwrittenRollups.push(r);
       for (const r of fold.takeDayTotals()) unwrittenTotals.push(r);
       for (const r of fold.takeHourTotals()) unwrittenHours.push(r);
+      for (const r of fold.takeHourRollups()) unwrittenHourRollups.push(r);
+      for (const r of fold.takeDayRollups()) unwrittenDayRollups.push(r);
       await Promise.all([
         insertToolInvocations(opts.store, rows),
         insertRollups(opts.store, unwrittenRollups),
         insertDayTotals(opts.store, unwrittenTotals),
         insertHourTotals(opts.store, unwrittenHours),
+        insertTierRollups(opts.store, 'hour', unwrittenHourRollups),
+        insertTierRollups(opts.store, 'day', unwrittenDayRollups),
       ]);
       unwrittenRollups = [];
       unwrittenTotals = [];
       unwrittenHours = [];
+      unwrittenHourRollups = [];
+      unwrittenDayRollups = [];
     },
     record: async (report) => {
       await recordFlush(opts.store, report);

@@ -12,7 +12,7 @@ import { DayTotals, type DayTotalsRow } from './day-totals.ts';
 import { HourTotals, type HourTotalsRow } from './hour-totals.ts';
 import { DAY_MS, HOUR_MS, MINUTE_MS } from './merge-rollups.ts';
 import { RollupAccumulator } from './rollup-accumulator.ts';
-import type { RollupRow } from './rollup-row.ts';
+import type { RollupRow, TierRollupRow } from './rollup-row.ts';
 
 // One normalised, guarded label set, its rows by minute and its day and hour totals.
 interface Target {
@@ -21,6 +21,9 @@ interface Target {
   readonly minutes: Map<number, RollupAccumulator>;
   readonly days: Map<number, DayTotals>;
   readonly hours: Map<number, HourTotals>;
+  // The hour and day digest tiers, by hour or day start.
+  readonly hourRollups: Map<number, RollupAccumulator>;
+  readonly dayRollups: Map<number, RollupAccumulator>;
 }
 
 type Nested<T> = Map<string, T>;
@@ -33,6 +36,8 @@ export class ChunkFold {
   // Normalised set → target: raw names that normalise alike share rows.
   readonly #byLabels = new Map<string, Target>();
   readonly #dirty: RollupAccumulator[] = [];
+  readonly #dirtyHourRollups: RollupAccumulator[] = [];
+  readonly #dirtyDayRollups: RollupAccumulator[] = [];
   // Minutes whose counters the day and hour totals do not have yet.
   readonly #unsettled: RollupAccumulator[] = [];
   // Totals changed by settled minutes and not taken yet, in the order first changed.
@@ -59,10 +64,18 @@ export class ChunkFold {
     let acc = target.minutes.get(minute);
     if (acc === undefined) {
       acc = new RollupAccumulator(target.labels, minute, this.partition, this.start, this.options.compression, this.#dayOf(target, minute), this.#hourOf(target, minute));
+      acc.hourRollup = this.#tierRollup(target, target.hourRollups, minute - (minute % HOUR_MS), acc);
+      acc.dayRollup = this.#tierRollup(target, target.dayRollups, minute - (minute % DAY_MS), acc);
       target.minutes.set(minute, acc);
     }
     acc.add(e, offset);
     markChanged(acc, this.#dirty);
+    const hour = acc.hourRollup as RollupAccumulator;
+    const day = acc.dayRollup as RollupAccumulator;
+    hour.add(e, offset);
+    markChanged(hour, this.#dirtyHourRollups);
+    day.add(e, offset);
+    markChanged(day, this.#dirtyDayRollups);
     if (!acc.unsettled) {
       acc.unsettled = true;
       this.#unsettled.push(acc);
@@ -72,6 +85,16 @@ export class ChunkFold {
   /** Rows changed since the last call, in the order they were first changed. */
   takeRows(): RollupRow[] {
     return takeChanged(this.#dirty);
+  }
+
+  /** Hour digest rows changed since the last call, in the order they were first changed. */
+  takeHourRollups(): TierRollupRow[] {
+    return takeChanged(this.#dirtyHourRollups, tierRow);
+  }
+
+  /** Day digest rows changed since the last call, in the order they were first changed. */
+  takeDayRollups(): TierRollupRow[] {
+    return takeChanged(this.#dirtyDayRollups, tierRow);
   }
 
   /** Day totals changed since the last call, in the order they were first changed. */
@@ -107,6 +130,13 @@ export class ChunkFold {
     return totalsAt(target.days, minute - (minute % DAY_MS), (day) => new DayTotals(target.labels, day, this.partition, this.start));
   }
 
+  // An hour's or day's own accumulator (counters and digest). It shares the
+  // minute's totals objects only to satisfy the constructor: a tier
+  // accumulator is never settled, so it never adds to them.
+  #tierRollup(target: Target, byStart: Map<number, RollupAccumulator>, start: number, minute: RollupAccumulator): RollupAccumulator {
+    return totalsAt(byStart, start, () => new RollupAccumulator(target.labels, start, this.partition, this.start, this.options.compression, minute.day, minute.hour));
+  }
+
   #hourOf(target: Target, minute: number): HourTotals {
     return totalsAt(target.hours, minute - (minute % HOUR_MS), (hour) => new HourTotals(target.labels, hour, this.partition, this.start));
   }
@@ -137,7 +167,7 @@ export class ChunkFold {
       const labels = admitted
         ? { org: e.org, workspace: e.workspace, plugin, tool }
         : { org: e.org, workspace: OTHER_LABEL, plugin: OTHER_LABEL, tool: OTHER_LABEL };
-      target = { labels, folded: !admitted, minutes: new Map(), days: new Map(), hours: new Map() };
+      target = { labels, folded: !admitted, minutes: new Map(), days: new Map(), hours: new Map(), hourRollups: new Map(), dayRollups: new Map() };
       this.#byLabels.set(key, target);
     }
     return target;
@@ -157,14 +187,16 @@ function markChanged<T extends Changeable<unknown>>(item: T, changed: T[]): void
 }
 
 /** The rows of what changed since the last take, in the order first changed; empties the queue. */
-function takeChanged<R>(changed: Changeable<R>[]): R[] {
+function takeChanged<R, T extends Changeable<unknown> = Changeable<R>>(changed: T[], row: (item: T) => R = (item) => item.toRow() as R): R[] {
   const rows = changed.map((item) => {
     item.dirty = false;
-    return item.toRow();
+    return row(item);
   });
   changed.length = 0;
   return rows;
 }
+
+const tierRow = (acc: RollupAccumulator): TierRollupRow => acc.toTierRow();
 
 /** The totals of one day or hour of a target, made on first use. */
 function totalsAt<T>(byStart: Map<number, T>, start: number, make: (start: number) => T): T {

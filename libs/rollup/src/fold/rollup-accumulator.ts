@@ -9,7 +9,7 @@ import { MergingDigest } from '../digest/merging-digest.ts';
 import { emptyOutcomes, IS_ERROR, OUTCOME_INDEX, outcomeRecord, type Counts, type RollupLabels } from './call-counters.ts';
 import type { DayTotals } from './day-totals.ts';
 import type { HourTotals } from './hour-totals.ts';
-import type { RollupRow } from './rollup-row.ts';
+import type { RollupRow, TierRollupRow } from './rollup-row.ts';
 
 export class RollupAccumulator implements Counts {
   calls = 0;
@@ -23,12 +23,20 @@ export class RollupAccumulator implements Counts {
   dirty = false;
   /** Set when the counters changed since they were last added to the day and hour. */
   unsettled = false;
+  /**
+   * The hour and day rollups (digest tiers) this minute's calls also go to:
+   * each digests the durations itself, one push per call and tier, instead
+   * of merging up to 60 or 1,440 minute digests at every flush.
+   */
+  hourRollup: RollupAccumulator | undefined;
+  dayRollup: RollupAccumulator | undefined;
   readonly #digest: MergingDigest;
   // What the day and hour totals have of this minute already.
   readonly #settled: Counts = { calls: 0, errors: 0, tokensIn: 0, tokensOut: 0, durationUsSum: 0, lastOffset: -1, outcomes: emptyOutcomes() };
 
   constructor(
     readonly labels: RollupLabels,
+    /** Start of the minute (or of the hour or day, for a digest tier's accumulator), epoch ms. */
     readonly minute: number,
     readonly partition: number,
     readonly chunkStart: number,
@@ -79,6 +87,32 @@ export class RollupAccumulator implements Counts {
     s.tokensOut = this.tokensOut;
     s.durationUsSum = this.durationUsSum;
     this.unsettled = false;
+  }
+
+  /** The row of an hour or day rollup: `start` is the hour's or day's first millisecond. */
+  toTierRow(): TierRollupRow {
+    const d = this.#digest.snapshot();
+    const l = this.labels;
+    return {
+      org: l.org,
+      workspace: l.workspace,
+      plugin: l.plugin,
+      tool: l.tool,
+      source_partition: this.partition,
+      chunk_start: this.chunkStart,
+      last_offset: this.lastOffset,
+      start: this.minute,
+      calls: this.calls,
+      errors: this.errors,
+      outcomes: outcomeRecord(this.outcomes),
+      tokens_in: this.tokensIn,
+      tokens_out: this.tokensOut,
+      duration_us_sum: this.durationUsSum,
+      latency_min_ms: d.min,
+      latency_max_ms: d.max,
+      latency_means: d.means,
+      latency_weights: d.weights,
+    };
   }
 
   // Rows are object literals, not spreads of shared column helpers: spreading

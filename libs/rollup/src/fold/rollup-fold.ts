@@ -12,7 +12,7 @@ import { ChunkFold } from './chunk-fold.ts';
 import { resolveFoldOptions, type FoldOptions, type ResolvedFoldOptions } from './fold-options.ts';
 import type { DayTotalsRow } from './day-totals.ts';
 import type { HourTotalsRow } from './hour-totals.ts';
-import type { RollupRow } from './rollup-row.ts';
+import type { RollupRow, TierRollupRow } from './rollup-row.ts';
 
 /** A call event and its position in the log. Offsets are Kafka's int64 as a number (exact below 2^53). */
 export interface PositionedCall {
@@ -43,6 +43,8 @@ export class RollupFold {
   #closed: RollupRow[] = [];
   #closedDays: DayTotalsRow[] = [];
   #closedHours: HourTotalsRow[] = [];
+  #closedHourRollups: TierRollupRow[] = [];
+  #closedDayRollups: TierRollupRow[] = [];
   #events = 0;
   #folded = 0;
   readonly #foldedByOrg = new Map<string, number>();
@@ -97,6 +99,22 @@ export class RollupFold {
     return rows;
   }
 
+  /** Hour digest rows (tool_rollups_1h) changed since the last call, like takeRows. */
+  takeHourRollups(): TierRollupRow[] {
+    const rows = this.#closedHourRollups;
+    this.#closedHourRollups = [];
+    for (const { chunk } of this.#partitions.values()) appendAll(rows, chunk.takeHourRollups());
+    return rows;
+  }
+
+  /** Day digest rows (tool_rollups_1d) changed since the last call, like takeRows. */
+  takeDayRollups(): TierRollupRow[] {
+    const rows = this.#closedDayRollups;
+    this.#closedDayRollups = [];
+    for (const { chunk } of this.#partitions.values()) appendAll(rows, chunk.takeDayRollups());
+    return rows;
+  }
+
   /** Drops a partition's state (revoked in a rebalance). Its untaken rows are dropped too: the new owner refolds them. */
   release(partition: number): void {
     this.#partitions.delete(partition);
@@ -120,6 +138,8 @@ export class RollupFold {
     appendAll(this.#closed, chunk.takeRows());
     appendAll(this.#closedDays, chunk.takeDayTotals());
     appendAll(this.#closedHours, chunk.takeHourTotals());
+    appendAll(this.#closedHourRollups, chunk.takeHourRollups());
+    appendAll(this.#closedDayRollups, chunk.takeDayRollups());
     this.#folded += chunk.foldedEvents;
     for (const [org, n] of chunk.foldedByOrg()) this.#foldedByOrg.set(org, (this.#foldedByOrg.get(org) ?? 0) + n);
   }
@@ -139,12 +159,12 @@ export function foldBatch(calls: Iterable<PositionedCall>, options?: FoldOptions
   return foldBatchTiers(calls, options).minutes;
 }
 
-/** foldBatch with every tier: the minute rows, the day totals and the hour totals. */
+/** foldBatch with every tier: the minute rows, the day and hour totals, the hour and day digest rows. */
 export function foldBatchTiers(
   calls: Iterable<PositionedCall>,
   options?: FoldOptions,
-): { minutes: RollupRow[]; days: DayTotalsRow[]; hours: HourTotalsRow[] } {
+): { minutes: RollupRow[]; days: DayTotalsRow[]; hours: HourTotalsRow[]; hourRollups: TierRollupRow[]; dayRollups: TierRollupRow[] } {
   const fold = new RollupFold(options);
   for (const c of calls) fold.add(c.partition, c.offset, c.event);
-  return { minutes: fold.takeRows(), days: fold.takeDayTotals(), hours: fold.takeHourTotals() };
+  return { minutes: fold.takeRows(), days: fold.takeDayTotals(), hours: fold.takeHourTotals(), hourRollups: fold.takeHourRollups(), dayRollups: fold.takeDayRollups() };
 }

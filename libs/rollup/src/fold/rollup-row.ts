@@ -52,3 +52,17 @@ export interface RollupRow extends RollupSource, RollupCounters {
 
 /** The columns that identify a row; rows equal on these replace each other. */
 export const ROLLUP_KEY_COLUMNS = ['org', 'workspace', 'plugin', 'tool', 'minute', 'source_partition', 'chunk_start'] as const;
+
+/**
+ * One row of the hour or day digest tiers (`tool_rollups_1h`, `tool_rollups_1d`,
+ * schemas/clickhouse 015 and 016): the minute row's figures for a whole UTC
+ * hour or day, its t-digest built from the calls themselves (not merged from
+ * minute digests), keyed and versioned like the minute rows.
+ */
+export interface TierRollupRow extends Omit<RollupRow, 'minute'> {
+  /** Start of the event-time hour or day (UTC), epoch ms. */
+  readonly start: number;
+}
+
+/** The columns that identify an hour or day digest row (`start` is the `hour` or `day` column). */
+export const TIER_ROLLUP_KEY_COLUMNS = ['org', 'workspace', 'plugin', 'tool', 'start', 'source_partition', 'chunk_start'] as const;

@@ -1,0 +1,33 @@
+// Writes hour and day digest rows (schemas/clickhouse 015 and 016), versions
+// of (labels, hour or day, partition, chunk) like the minute rows.
+import type { Store } from '../create-store.ts';
+import { toStoreError } from '../errors.ts';
+import type { TierRollupRow } from '@mcpg/rollup';
+
+const TABLES = { hour: { table: 'tool_rollups_1h', time: 'hour' }, day: { table: 'tool_rollups_1d', time: 'day' } } as const;
+
+function columns(time: string): [string, ...string[]] {
+  return [
+    'org', 'workspace', 'plugin', 'tool', time, 'source_partition', 'chunk_start', 'last_offset',
+    'calls', 'errors', 'outcome_ok', 'outcome_error', 'outcome_denied', 'outcome_timeout', 'outcome_cancelled',
+    'tokens_in', 'tokens_out', 'duration_us_sum', 'latency_min_ms', 'latency_max_ms', 'latency_means', 'latency_weights',
+  ];
+}
+const COLUMNS = { hour: columns('hour'), day: columns('day') };
+
+export async function insertTierRollups(store: Store, tier: 'hour' | 'day', rows: readonly TierRollupRow[]): Promise<void> {
+  if (!rows.length) return;
+  // day is a Date column, written as YYYY-MM-DD like the day totals.
+  const time = tier === 'hour' ? (ms: number) => Math.floor(ms / 1000) : (ms: number) => new Date(ms).toISOString().slice(0, 10);
+  const values = rows.map((r) => [
+    r.org, r.workspace, r.plugin, r.tool, time(r.start), r.source_partition, r.chunk_start, r.last_offset,
+    r.calls, r.errors, r.outcomes.ok, r.outcomes.error, r.outcomes.denied, r.outcomes.timeout, r.outcomes.cancelled,
+    r.tokens_in, r.tokens_out, r.duration_us_sum, r.latency_min_ms, r.latency_max_ms, r.latency_means, r.latency_weights,
+  ]);
+  const { table } = TABLES[tier];
+  try {
+    await store.client.insert({ table, columns: COLUMNS[tier], values, format: 'JSONCompactEachRow' });
+  } catch (err) {
+    throw toStoreError(err, `inserting ${rows.length} ${table} rows`);
+  }
+}
