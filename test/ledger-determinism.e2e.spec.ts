@@ -49,6 +49,7 @@ const stores: Store[] = [];
 const event = (i: number): AuditEvent => {
   const org = orgs[i % orgs.length] as string;
   return {
+    call_event_id: null,
     event_id: `${org}-${Math.floor(i / orgs.length)}`,
     org,
     workspace: `ws-${i % 5}`,

@@ -31,6 +31,11 @@ test('golden bytes: the wire format of a fixed event cannot drift silently', () 
   }
 });
 
+test('v1 audit bytes (before call_event_id) still decode: the field reads as null', () => {
+  assert.deepEqual(auditCodec.decode(Buffer.from(readGolden('audit-event.v1.hex'), 'hex')), { ...AUDIT, call_event_id: null });
+  assert.deepEqual(decodeAny(Buffer.from(readGolden('audit-event.v1.hex'), 'hex')), { kind: 'audit', event: { ...AUDIT, call_event_id: null } });
+});
+
 test('single-object header: C3 01 then the CRC-64-AVRO fingerprint little-endian', () => {
   const bytes = toolCallCodec.encode(CALL);
   assert.deepEqual([...bytes.subarray(0, 2)], [0xc3, 0x01]);

@@ -24,6 +24,8 @@ export interface AuditEvent {
   /** Masked error text. */
   readonly error: string | null;
   readonly trace_id: string | null;
+  /** event_id of the ToolCallEvent this action belongs to (tool.call, policy.deny), so the call and its audit rows join exactly; null for actions that are no call. Added in v2: v1 messages read as null. */
+  readonly call_event_id: string | null;
 }
 
 /** One MCP tool call as seen by a gateway. Topic mcpg.calls.v1, key = org. Avro record dev.mcpg.events.ToolCallEvent (tool-call-event.avsc). */

@@ -117,6 +117,7 @@ export class TrafficGenerator {
       response: ran && outcome === 'ok' ? `${tokensOut} tokens of ${profile.tool} output` : null,
       error: error?.message ?? null,
       trace_id: traceId,
+      call_event_id: eventId,
     };
     return { call, audit };
   }

@@ -33,6 +33,7 @@ let store: Store;
 let worker: RunningLedgerWorker;
 
 const event = (org: string, i: number): AuditEvent => ({
+  call_event_id: null,
   event_id: `${org}-${i}`,
   org,
   workspace: 'prod',

@@ -53,6 +53,7 @@ test('a call gives a ToolCallEvent and an AuditEvent, masked, bounded, with toke
   assert.ok(callEvent.tokens_in > 5 && callEvent.tokens_out > 100, `${callEvent.tokens_in} / ${callEvent.tokens_out}`);
   const audit = auditCodec.decode(a.value);
   assert.equal(audit.event_id, 'call-1:audit');
+  assert.equal(audit.call_event_id, callEvent.event_id, 'the audit row names its call');
   assert.equal(audit.action, 'tool.call');
   assert.match(audit.arguments ?? '', /"token":"\[REDACTED:github_token\]"/);
   assert.match(audit.response ?? '', /\[REDACTED:aws_access_key_id\]/);

@@ -95,6 +95,7 @@ export class EventFactory {
       response: text === '' ? null : this.#bounded(masker.maskText(text)),
       error: errorMessage === null ? null : this.#bounded(errorMessage),
       trace_id: c.trace.traceId,
+      call_event_id: c.callId,
     };
     return [
       { topic: this.#o.topics.calls, key, value: toolCallCodec.encode(call), headers },
@@ -119,6 +120,7 @@ export class EventFactory {
       response: null,
       error: change.detail === null ? null : this.#bounded(this.#o.masker.maskText(change.detail)),
       trace_id: trace?.traceId ?? null,
+      call_event_id: null,
     };
     return { topic: this.#o.topics.audit, key: change.org, value: auditCodec.encode(audit), headers: trace ? traceHeadersOf(trace) : {} };
   }
