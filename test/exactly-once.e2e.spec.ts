@@ -159,16 +159,16 @@ async function checkTotals(store: Store): Promise<void> {
   for (const table of ['tool_totals_1h', 'tool_rollups_1h', 'tool_rollups_1d'] as const) {
     const digest = table !== 'tool_totals_1h';
     const tiers = await store.client.query({
-      query: `SELECT org, workspace, plugin, tool, sum(calls) AS calls, sum(tokens_in) AS tokens_in, sum(tokens_out) AS tokens_out,
-                     ${digest ? 'sum(arraySum(latency_weights))' : 'sum(calls)'} AS weights
+      query: `SELECT org, workspace, plugin, tool, sum(calls) AS n_calls, sum(tokens_in) AS n_in, sum(tokens_out) AS n_out,
+                     ${digest ? 'sum(arraySum(latency_weights))' : 'sum(calls)'} AS n_weights
               FROM ${table} FINAL WHERE org IN {orgs:Array(String)} GROUP BY org, workspace, plugin, tool`,
       query_params: { orgs },
       format: 'JSONEachRow',
     });
     const byTierRows = new Map(
-      (await tiers.json<{ org: string; workspace: string; plugin: string; tool: string; calls: string; tokens_in: string; tokens_out: string; weights: string }>()).map((h) => [
+      (await tiers.json<{ org: string; workspace: string; plugin: string; tool: string; n_calls: string; n_in: string; n_out: string; n_weights: string }>()).map((h) => [
         `${h.org} ${h.workspace}/${h.plugin}/${h.tool}`,
-        { calls: Number(h.calls), tokensIn: Number(h.tokens_in), tokensOut: Number(h.tokens_out), weights: Number(h.weights) },
+        { calls: Number(h.n_calls), tokensIn: Number(h.n_in), tokensOut: Number(h.n_out), weights: Number(h.n_weights) },
       ]),
     );
     assert.equal(byTierRows.size, sent.length, `label sets in ${table}`);

@@ -30,6 +30,8 @@ import { orgMetricsRoutes } from './routes/org-metrics.ts';
 import { ledgerRoutes } from './routes/ledger-routes.ts';
 import { seriesRoutes } from './routes/series.ts';
 import { invocationsRoutes } from './routes/invocations.ts';
+import { callTraceRoutes } from './routes/call-trace.ts';
+import { anomaliesRoutes } from './routes/anomalies.ts';
 import { createInvocationCursorCodec } from './series/invocation-cursor.ts';
 import { tokenUsageRoutes } from './routes/token-usage.ts';
 
@@ -122,6 +124,8 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     tokenUsageRoutes(api, store, now);
     seriesRoutes(api, store, now);
     invocationsRoutes(api, store, invocationCursors, now);
+    callTraceRoutes(api, store);
+    anomaliesRoutes(api, store, now);
     apiMetricsRoutes(api, metrics.registry);
     mcpRoutes(api, app);
     ledgerRoutes(api, store, deps.ledgerKeyring);

@@ -35,6 +35,8 @@ test('the error text is stored only as its BLAKE3 digest', () => {
   assert.equal(row.error_code, 'SQL_ERROR');
   assert.equal(row.source_partition, 3);
   assert.equal(row.source_offset, 17);
+  assert.equal(row.kafka_at, null, 'no Kafka timestamp given');
+  assert.equal(toInvocationRow(call, 3, '17', 1_767_225_600_500).kafka_at, 1_767_225_600_500, 'the message timestamp, for the call trace lag split');
 });
 
 test('BLAKE3 matches the reference vector, and no message gives no hash', () => {

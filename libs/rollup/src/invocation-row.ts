@@ -29,13 +29,15 @@ export interface InvocationRow {
   policy_rule_id: string;
   source_partition: number;
   source_offset: number;
+  /** Kafka message timestamp, epoch ms; null when not read from Kafka. */
+  kafka_at: number | null;
 }
 
 export function errorHash(message: string | null): string {
   return message ? bytesToHex(blake3(utf8ToBytes(message))) : '';
 }
 
-export function toInvocationRow(e: ToolCallEvent, partition: number, offset: string): InvocationRow {
+export function toInvocationRow(e: ToolCallEvent, partition: number, offset: string, kafkaAtMs: number | null = null): InvocationRow {
   return {
     event_id: e.event_id,
     org: e.org,
@@ -59,5 +61,6 @@ export function toInvocationRow(e: ToolCallEvent, partition: number, offset: str
     policy_rule_id: e.policy_rule_id ?? '',
     source_partition: partition,
     source_offset: Number(offset),
+    kafka_at: kafkaAtMs,
   };
 }

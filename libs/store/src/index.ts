@@ -23,3 +23,4 @@ export * from './rollups/insert-tier-rollups.ts';
 export * from './series/series-tiers.ts';
 export * from './series/query-series.ts';
 export * from './series/query-invocations.ts';
+export * from './series/query-call-trace.ts';

@@ -80,7 +80,7 @@ export async function startRollupWorker(opts: RollupWorkerOptions): Promise<Runn
     if (offset <= (lastOffset.get(msg.partition) ?? -1)) fold.release(msg.partition);
     lastOffset.set(msg.partition, offset);
     fold.add(msg.partition, offset, event);
-    return [toInvocationRow(event, msg.partition, msg.offset)];
+    return [toInvocationRow(event, msg.partition, msg.offset, msg.timestamp)];
   };
 
   const sink = new BatchingSink<InvocationRow>({

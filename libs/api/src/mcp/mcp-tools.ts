@@ -40,6 +40,28 @@ export const MCP_TOOLS: readonly McpToolSpec[] = [
     url: '/v1/orgs/:org/tokens',
   },
   {
+    name: 'tool_activity',
+    description:
+      'Time series of an org\'s tool calls: calls, errors, error_rate, p50/p90/p95/p99 latency (ms), tokens_in/out, lag_p50/p99 (ms) per bucket (step auto, 1m, 5m, 1h or 1d) and group (group_by none, workspace, plugin or tool; top N busiest). Columnar: t holds bucket starts in epoch seconds, each metric an array parallel to it (null where a bucket had no calls).',
+    url: '/v1/orgs/:org/series',
+  },
+  {
+    name: 'find_anomalies',
+    description:
+      "Buckets where a tool's error rate or p99 latency rose well above its own trailing baseline (median and MAD of the previous buckets), highest score first, with the bucket's bounds: pass them to list_invocations to see the calls behind one.",
+    url: '/v1/orgs/:org/anomalies',
+  },
+  {
+    name: 'list_invocations',
+    description: 'The calls of an org in a time range (from/to), filtered by workspace, plugin, tool, outcome and min_duration_ms, newest or slowest first. Page with next_cursor. Open one with call_trace.',
+    url: '/v1/orgs/:org/invocations',
+  },
+  {
+    name: 'call_trace',
+    description: 'One call by event_id: who called through which gateway, the policy decision and rule, the upstream dispatch with duration and outcome, its audit rows and ledger position (with an inclusion proof link), and the lag split gateway / Kafka / pipeline.',
+    url: '/v1/orgs/:org/invocations/:event_id',
+  },
+  {
     name: 'verify_ledger',
     description: "Verify the org's signed audit ledger, or a range of it (from_seq..to_seq, ledger positions; default: every signed row): the rows are re-hashed against the covering signed checkpoint. Says whether they are intact and, if not, where it breaks.",
     url: '/v1/orgs/:org/audit/verify',

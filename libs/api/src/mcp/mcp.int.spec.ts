@@ -37,7 +37,9 @@ test('lists the API tools with the routes\' parameters as input schemas', async 
   const names = tools.map((t) => t.name);
   // verify_ledger is offered exactly when the API serves the ledger's verify route.
   const ledger = registeredRoutes(api.app).some((r) => r.method === 'GET' && r.url === '/v1/orgs/:org/audit/verify');
-  assert.deepEqual(names, ['search_audit', 'tool_metrics', 'token_usage', ...(ledger ? ['verify_ledger'] : [])]);
+  assert.deepEqual(names, ['search_audit', 'tool_metrics', 'token_usage', 'tool_activity', 'find_anomalies', 'list_invocations', 'call_trace', ...(ledger ? ['verify_ledger'] : [])]);
+  const trace = tools.find((t) => t.name === 'call_trace')!;
+  assert.deepEqual(trace.inputSchema.required, ['org', 'event_id']);
   if (ledger) {
     const verify = tools.find((t) => t.name === 'verify_ledger')!;
     assert.deepEqual(verify.inputSchema.required, ['org']);
@@ -63,6 +65,15 @@ test('tools answer with the API\'s data, scoped like the key', async () => {
   assert.deepEqual((tokens.structuredContent as { totals: unknown }).totals, { input: 0, output: 0, total: 0 });
   const metrics = await client.callTool({ name: 'tool_metrics', arguments: { org: 'acme', workspace: 'prod' } });
   assert.deepEqual(metrics.structuredContent, { tools: [], tools_total: 0 });
+  const activity = await client.callTool({ name: 'tool_activity', arguments: { org: 'acme', step: '1m', metrics: 'calls,p99' } });
+  assert.equal(activity.isError, undefined, JSON.stringify(activity.content));
+  assert.equal((activity.structuredContent as { t: number[] }).t.length, 60);
+  const badStep = await client.callTool({ name: 'tool_activity', arguments: { org: 'acme', step: '2m' } });
+  assert.equal(badStep.isError, true);
+  assert.match(JSON.stringify(badStep.content), /step/);
+  const missing = await client.callTool({ name: 'call_trace', arguments: { org: 'acme', event_id: 'no-such-call' } });
+  assert.equal(missing.isError, true);
+  assert.match(JSON.stringify(missing.content), /NOT_FOUND/);
 
   const other = await client.callTool({ name: 'search_audit', arguments: { org: 'globex' } });
   assert.equal(other.isError, true);
@@ -76,6 +87,10 @@ test('tools answer with the API\'s data, scoped like the key', async () => {
   const auditOnly = await connect('audit-only');
   const denied = await auditOnly.callTool({ name: 'token_usage', arguments: { org: 'acme' } });
   assert.equal(denied.isError, true, 'a tool needs the role of its route');
+  const noSeries = await auditOnly.callTool({ name: 'tool_activity', arguments: { org: 'acme' } });
+  assert.match(JSON.stringify(noSeries.content), /FORBIDDEN/, 'series need the metrics role');
+  const trace = await auditOnly.callTool({ name: 'call_trace', arguments: { org: 'acme', event_id: 'no-such-call' } });
+  assert.match(JSON.stringify(trace.content), /NOT_FOUND/, 'the call trace needs the audit role, which this key has');
   await auditOnly.close();
 });
 

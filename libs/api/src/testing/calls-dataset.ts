@@ -56,13 +56,13 @@ export function makeCalls(o: DatasetOptions): ToolCallEvent[] {
   return out;
 }
 
-/** Folds the calls (one partition, offsets in order) and stores every tier. */
-export async function storeCalls(store: Store, calls: readonly ToolCallEvent[], partition = 0): Promise<void> {
+/** Folds the calls (one partition, offsets in order) and stores every tier; `raw: false` leaves out the raw calls. */
+export async function storeCalls(store: Store, calls: readonly ToolCallEvent[], partition = 0, options: { raw?: boolean } = {}): Promise<void> {
   const fold = new RollupFold();
   const rows = calls.map((e, offset) => {
     fold.add(partition, offset, e);
     return toInvocationRow(e, partition, String(offset));
   });
-  for (let i = 0; i < rows.length; i += 20_000) await insertToolInvocations(store, rows.slice(i, i + 20_000));
+  if (options.raw !== false) for (let i = 0; i < rows.length; i += 20_000) await insertToolInvocations(store, rows.slice(i, i + 20_000));
   await Promise.all([insertRollups(store, fold.takeRows()), insertTierRollups(store, 'hour', fold.takeHourRollups()), insertTierRollups(store, 'day', fold.takeDayRollups())]);
 }

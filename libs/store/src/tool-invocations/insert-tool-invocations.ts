@@ -26,6 +26,7 @@ const COLUMNS = [
   'policy_rule_id',
   'source_partition',
   'source_offset',
+  'kafka_at',
 ] as const satisfies readonly (keyof ToolInvocationRow)[];
 type Missing = Exclude<keyof ToolInvocationRow, (typeof COLUMNS)[number]>;
 const _allColumns: [Missing] extends [never] ? true : Missing = true;
@@ -42,7 +43,7 @@ const _allColumns: [Missing] extends [never] ? true : Missing = true;
  */
 export async function insertToolInvocations(store: Store, rows: readonly ToolInvocationRow[]): Promise<void> {
   if (rows.length === 0) return;
-  const values = rows.map((row) => COLUMNS.map((c) => row[c]));
+  const values = rows.map((row) => COLUMNS.map((c) => row[c] ?? null));
   try {
     await store.client.insert({ table: 'tool_invocations', columns: [...COLUMNS], values, format: 'JSONCompactEachRow' });
   } catch (err) {

@@ -46,4 +46,6 @@ export interface ToolInvocationRow {
   readonly source_partition: number;
   /** Decimal string (int64), or a safe integer. */
   readonly source_offset: string | number;
+  /** Kafka message timestamp, epoch ms (schemas/clickhouse/017); null or absent when unknown. */
+  readonly kafka_at?: number | null;
 }
