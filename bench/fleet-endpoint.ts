@@ -1,12 +1,14 @@
 // The fleet endpoint as Prometheus meets it: GET /v1/orgs/{org}/metrics over
 // 10,000 label sets stored in the embedded engine, and the rendering step
 // alone (counters, the latency summary with quantiles merged from the window's
-// minute digests, pipeline health) on the rows those queries return.
+// digests, pipeline health) on the rows those queries return. Per minute the
+// window is the minute rows; per hour and day the hour and day digests
+// (015, 016), folded by one running fold as the worker does.
 //   node --import tsx bench/fleet-endpoint.ts [labelSets=10000] [minutes=60] [rounds=30]
 import { performance } from 'node:perf_hooks';
 import type { ToolCallEvent } from '@mcpg/events';
-import { foldBatchTiers, type PositionedCall } from '@mcpg/rollup';
-import { insertDayTotals, insertRollups, queryToolTotals, queryWindowDigests } from '@mcpg/store';
+import { RollupFold } from '@mcpg/rollup';
+import { insertDayTotals, insertRollups, insertTierRollups, queryToolTotals, queryWindowDigests } from '@mcpg/store';
 import { createTestStore } from '@mcpg/store/testing';
 import { buildApi } from '@mcpg/api';
 import { BufferPool, ExpositionWriter } from '@mcpg/exposition';
@@ -21,9 +23,9 @@ const now = Date.now();
 const store = await createTestStore();
 let offset = 0;
 const tStore = performance.now();
+const fold = new RollupFold({ maxLabelSetsPerOrg: SETS });
 // Two calls per label set and minute, stored a minute at a time as the worker would.
 for (let m = MINUTES; m >= 1; m--) {
-  const calls: PositionedCall[] = [];
   for (let s = 0; s < SETS; s++) {
     for (let k = 0; k < 2; k++) {
       const started = now - m * 60_000 + k * 1_000;
@@ -33,11 +35,15 @@ for (let m = MINUTES; m >= 1; m--) {
         outcome: (s + k) % 50 === 0 ? 'error' : 'ok', error_code: null, error_message: null, tokens_in: 10, tokens_out: 200,
         trace_id: null, span_id: null, policy_decision: 'permit', policy_rule_id: null,
       };
-      calls.push({ partition: 0, offset: offset++, event });
+      fold.add(0, offset++, event);
     }
   }
-  const { minutes, days } = foldBatchTiers(calls, { maxLabelSetsPerOrg: SETS });
-  await Promise.all([insertRollups(store, minutes), insertDayTotals(store, days)]);
+  await Promise.all([
+    insertRollups(store, fold.takeRows()),
+    insertDayTotals(store, fold.takeDayTotals()),
+    insertTierRollups(store, 'hour', fold.takeHourRollups()),
+    insertTierRollups(store, 'day', fold.takeDayRollups()),
+  ]);
 }
 console.log(`${SETS} label sets × ${MINUTES} minutes (${offset} calls) stored in ${((performance.now() - tStore) / 1000).toFixed(1)} s; node ${process.version}`);
 
@@ -54,8 +60,8 @@ async function measure(name: string, fn: () => Promise<number>): Promise<void> {
   console.log(`${name.padEnd(44)} p50 ${pct(ms, 0.5).toFixed(1)} ms  p99 ${pct(ms, 0.99).toFixed(1)} ms  ${(bytes / 1e6).toFixed(2)} MB`);
 }
 
-for (const [granularity, windowMs] of [['minute', 60_000], ['hour', 3_600_000]] as const) {
-  const [totals, window] = await Promise.all([queryToolTotals(store, { org }), queryWindowDigests(store, { org, fromMs: now - windowMs })]);
+for (const [granularity, windowMs] of [['minute', 60_000], ['hour', 3_600_000], ['day', 86_400_000]] as const) {
+  const [totals, window] = await Promise.all([queryToolTotals(store, { org }), queryWindowDigests(store, { org, fromMs: now - windowMs, tier: granularity })]);
   const pool = new BufferPool();
   await measure(`render only, granularity=${granularity}`, async () => {
     const w = new ExpositionWriter({ pool });
@@ -66,7 +72,7 @@ for (const [granularity, windowMs] of [['minute', 60_000], ['hour', 3_600_000]] 
   });
 }
 const app = buildApi({ store });
-for (const granularity of ['minute', 'hour']) {
+for (const granularity of ['minute', 'hour', 'day']) {
   await measure(`GET /v1/orgs/${org}/metrics?granularity=${granularity}`, async () => {
     const res = await app.inject({ method: 'GET', url: `/v1/orgs/${org}/metrics?granularity=${granularity}` });
     if (res.statusCode !== 200) throw new Error(`status ${res.statusCode}: ${res.body.slice(0, 200)}`);

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { createStore, insertDayTotals, insertHourTotals, insertRollups, migrate, recordFlush, type Store } from '@mcpg/store';
+import { createStore, insertDayTotals, insertHourTotals, insertRollups, insertTierRollups, migrate, recordFlush, type Store } from '@mcpg/store';
 import type { ToolCallEvent } from '@mcpg/events';
 import { foldBatchTiers, type FoldOptions, type PositionedCall } from '@mcpg/rollup';
 import { buildApi } from './app.ts';
@@ -66,8 +66,14 @@ function call(over: Partial<ToolCallEvent>, ago = 60_000): PositionedCall {
 
 /** What the rollup worker writes for a batch: minute rollups, day and hour totals. */
 async function storeFold(batch: readonly PositionedCall[], options?: FoldOptions): Promise<void> {
-  const { minutes, days, hours } = foldBatchTiers(batch, options);
-  await Promise.all([insertRollups(store, minutes), insertDayTotals(store, days), insertHourTotals(store, hours)]);
+  const { minutes, days, hours, hourRollups, dayRollups } = foldBatchTiers(batch, options);
+  await Promise.all([
+    insertRollups(store, minutes),
+    insertDayTotals(store, days),
+    insertHourTotals(store, hours),
+    insertTierRollups(store, 'hour', hourRollups),
+    insertTierRollups(store, 'day', dayRollups),
+  ]);
 }
 
 const HEADER_CALLS = [
@@ -147,7 +153,7 @@ test('GET /v1/orgs/:org/metrics: counters and tokens from the rollups, replays o
   );
 });
 
-test('latency quantiles cover the trailing window of the granularity; sum and count are lifetime', async () => {
+test('latency quantiles cover the window of the granularity (hour and day from their digest tiers); sum and count are lifetime', async () => {
   const recent = [1, 2, 3, 4].map((ms) => call({ org: 'lat', duration_us: ms * 1000 }, 10_000));
   const old = [call({ org: 'lat', duration_us: 900_000 }, 2 * 3_600_000)];
   await storeFold([...recent, ...old]);

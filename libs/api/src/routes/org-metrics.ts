@@ -46,12 +46,17 @@ export function orgMetricsRoutes(app: FastifyInstance, store: Store): void {
   const pool = new BufferPool();
   app.get<OrgMetricsRoute>('/v1/orgs/:org/metrics', { schema }, async (request, reply) => {
     // `granularity` is the window of the latency quantiles; counters are
-    // lifetime totals and do not depend on it.
+    // lifetime totals and do not depend on it. Per minute: the trailing
+    // minute. Per hour and day: the current UTC hour (day) and the one before,
+    // read from the hour (day) digests, one row each per label set, where a
+    // trailing 60 minutes would merge sixty minute digests per label set on
+    // every scrape.
     const { org } = request.params;
-    const fromMs = Date.now() - WINDOW_MS[request.query.granularity];
+    const tier = request.query.granularity;
+    const fromMs = Date.now() - WINDOW_MS[tier];
     const [totals, window, health] = await Promise.all([
       queryToolTotals(store, { org }),
-      queryWindowDigests(store, { org, fromMs }),
+      queryWindowDigests(store, { org, fromMs, tier }),
       queryPipelineHealth(store),
     ]);
     const w = new ExpositionWriter({ pool });

@@ -34,15 +34,23 @@ GROUP BY workspace, plugin, tool
 ORDER BY workspace, plugin, tool`;
 
 // Centroids of every row in the window, grouped per label set; merged in
-// TypeScript with the same digest code that folded them.
-const WINDOW_SQL = `
+// TypeScript with the same digest code that folded them. Per minute from the
+// minute rows; per hour and day from the hour and day digests (015, 016):
+// one or two rows per label set instead of sixty or 1,440 minute rows.
+const windowSql = (table: string, range: string) => `
 SELECT workspace, plugin, tool,
        groupArray(latency_means) AS means, groupArray(latency_weights) AS weights,
        groupArray(latency_min_ms) AS mins, groupArray(latency_max_ms) AS maxs
-FROM tool_rollups_1m FINAL
-WHERE org = {org:String} AND minute >= toDateTime({from:UInt32}, 'UTC')
+FROM ${table} FINAL
+WHERE org = {org:String} AND ${range}
 GROUP BY workspace, plugin, tool
 ORDER BY workspace, plugin, tool`;
+const WINDOW_SQL = {
+  minute: windowSql('tool_rollups_1m', "minute >= toDateTime({from:UInt32}, 'UTC')"),
+  hour: windowSql('tool_rollups_1h', "hour >= toDateTime({from:UInt32}, 'UTC')"),
+  day: windowSql('tool_rollups_1d', "day >= toDate(toDateTime({from:UInt32}, 'UTC'))"),
+} as const;
+const TIER_MS = { minute: 60_000, hour: 3_600_000, day: 86_400_000 } as const;
 
 type Num = string | number;
 
@@ -65,12 +73,16 @@ export async function queryToolTotals(store: Store, filter: { readonly org: stri
   }
 }
 
-/** Digests of the minutes from `fromMs` (epoch ms, rounded down to the minute) on. */
-export async function queryWindowDigests(store: Store, filter: { readonly org: string; readonly fromMs: number }): Promise<WindowDigest[]> {
+/**
+ * Digests of the minutes (hours, days) from `fromMs` on, rounded down to the
+ * start of its minute (hour, UTC day). `tier` default: minute.
+ */
+export async function queryWindowDigests(store: Store, filter: { readonly org: string; readonly fromMs: number; readonly tier?: 'minute' | 'hour' | 'day' }): Promise<WindowDigest[]> {
+  const tier = filter.tier ?? 'minute';
   try {
     const rs = await store.client.query({
-      query: WINDOW_SQL,
-      query_params: { org: filter.org, from: Math.floor(filter.fromMs / 60_000) * 60 },
+      query: WINDOW_SQL[tier],
+      query_params: { org: filter.org, from: (Math.floor(filter.fromMs / TIER_MS[tier]) * TIER_MS[tier]) / 1000 },
       format: 'JSONEachRow',
     });
     const rows = await rs.json<{ workspace: string; plugin: string; tool: string; means: number[][]; weights: Num[][]; mins: number[]; maxs: number[] }>();
