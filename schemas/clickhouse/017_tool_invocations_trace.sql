@@ -16,9 +16,13 @@
 -- ALTER TABLE tool_invocations MATERIALIZE INDEX event_id_bloom).
 --
 -- Example query:
---   SELECT event_id, emitted_at - started_at AS gateway, kafka_at - emitted_at AS kafka,
---          stored_at - kafka_at AS pipeline
---   FROM tool_invocations FINAL WHERE org = 'acme' AND event_id = '0192f3c4-...';
+--   -- the lag split of the slowest-to-arrive calls of the last hour, in milliseconds
+--   SELECT event_id, dateDiff('millisecond', started_at, emitted_at) AS gateway_ms,
+--          dateDiff('millisecond', emitted_at, kafka_at) AS kafka_ms,
+--          dateDiff('millisecond', kafka_at, stored_at) AS pipeline_ms
+--   FROM tool_invocations FINAL
+--   WHERE org = 'acme' AND started_at >= now64(3) - INTERVAL 1 HOUR
+--   ORDER BY dateDiff('millisecond', started_at, stored_at) DESC LIMIT 20;
 ALTER TABLE tool_invocations ADD COLUMN IF NOT EXISTS kafka_at Nullable(DateTime64(3, 'UTC'))
     COMMENT 'Kafka message timestamp of the event (broker append time with LogAppendTime topics, else producer create time); null before migration 017';
 ALTER TABLE tool_invocations ADD INDEX IF NOT EXISTS event_id_bloom event_id TYPE bloom_filter(0.001) GRANULARITY 1;

@@ -65,7 +65,8 @@ test('tools answer with the API\'s data, scoped like the key', async () => {
   assert.deepEqual((tokens.structuredContent as { totals: unknown }).totals, { input: 0, output: 0, total: 0 });
   const metrics = await client.callTool({ name: 'tool_metrics', arguments: { org: 'acme', workspace: 'prod' } });
   assert.deepEqual(metrics.structuredContent, { tools: [], tools_total: 0 });
-  const activity = await client.callTool({ name: 'tool_activity', arguments: { org: 'acme', step: '1m', metrics: 'calls,p99' } });
+  const from = new Date(Math.floor(Date.now() / 3_600_000) * 3_600_000 - 3_600_000).toISOString();
+  const activity = await client.callTool({ name: 'tool_activity', arguments: { org: 'acme', from, to: new Date(Date.parse(from) + 3_600_000).toISOString(), step: '1m', metrics: 'calls,p99' } });
   assert.equal(activity.isError, undefined, JSON.stringify(activity.content));
   assert.equal((activity.structuredContent as { t: number[] }).t.length, 60);
   const badStep = await client.callTool({ name: 'tool_activity', arguments: { org: 'acme', step: '2m' } });

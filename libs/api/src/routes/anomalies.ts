@@ -105,6 +105,7 @@ export function anomaliesRoutes(app: FastifyInstance, store: Store, now: () => n
         { plugin: g.key.plugin!, tool: g.key.tool!, starts: g.buckets, calls: g.calls, errors: g.errors, p99: g.latency.map((l) => l[3]!) },
         metrics,
         judgedFrom,
+        stepMs,
       ),
     );
     found.sort((a, b) => b.score - a.score || a.bucketStart - b.bucketStart);

@@ -41,6 +41,8 @@ export function drillRange(q: { from?: string; to?: string }, nowMs: number, def
   const given = timeOf('to', q.to);
   const toMs = given ?? nowMs;
   const fromMs = timeOf('from', q.from) ?? toMs - defaultSpanMs;
+  // Only a defaulted from can fall before 1970: to is then too early.
+  if (fromMs < 0) throw invalidParameter('to', `must be at least ${defaultSpanMs / 60_000} minutes after 1970-01-01 when from is not given`);
   if (fromMs >= toMs) throw invalidParameter('from', 'must be before to');
   return { fromMs, toMs };
 }
