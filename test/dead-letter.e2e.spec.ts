@@ -51,6 +51,7 @@ const call = (i: number, over: Partial<ToolCallEvent> = {}): ToolCallEvent => ({
 });
 
 const audit = (i: number, over: Partial<AuditEvent> = {}): AuditEvent => ({
+  call_event_id: null,
   event_id: `${ORG}-a${i}`,
   org: ORG,
   workspace: 'prod',
