@@ -71,6 +71,26 @@ for (const [granularity, windowMs] of [['minute', 60_000], ['hour', 3_600_000], 
     return n;
   });
 }
+// Before and after, alternating: the trailing hour merged from the minute
+// rows (what granularity=hour did before the hour digests) against the
+// current and previous hour from the hour digests; each query + render.
+const paths = {
+  'hour window from minute rows (before)': { tier: 'minute', windowMs: 3_600_000 },
+  'hour window from hour digests (after)': { tier: 'hour', windowMs: 3_600_000 },
+} as const;
+for (let round = 0; round < 2; round++) {
+  for (const [name, p] of Object.entries(paths)) {
+    const pool = new BufferPool();
+    await measure(`query + render, ${name}`, async () => {
+      const [totals, window] = await Promise.all([queryToolTotals(store, { org }), queryWindowDigests(store, { org, fromMs: Date.now() - p.windowMs, tier: p.tier })]);
+      const w = new ExpositionWriter({ pool });
+      writeToolMetrics(w, org, totals, window);
+      const n = w.bytes().length;
+      w.release();
+      return n;
+    });
+  }
+}
 const app = buildApi({ store });
 for (const granularity of ['minute', 'hour', 'day']) {
   await measure(`GET /v1/orgs/${org}/metrics?granularity=${granularity}`, async () => {

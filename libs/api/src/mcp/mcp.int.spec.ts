@@ -69,9 +69,12 @@ test('tools answer with the API\'s data, scoped like the key', async () => {
   const activity = await client.callTool({ name: 'tool_activity', arguments: { org: 'acme', from, to: new Date(Date.parse(from) + 3_600_000).toISOString(), step: '1m', metrics: 'calls,p99' } });
   assert.equal(activity.isError, undefined, JSON.stringify(activity.content));
   assert.equal((activity.structuredContent as { t: number[] }).t.length, 60);
-  const badStep = await client.callTool({ name: 'tool_activity', arguments: { org: 'acme', step: '2m' } });
-  assert.equal(badStep.isError, true);
-  assert.match(JSON.stringify(badStep.content), /step/);
+  // A step outside the advertised enum never reaches the route: invalid params naming it.
+  await assert.rejects(client.callTool({ name: 'tool_activity', arguments: { org: 'acme', step: '2m' } }), (e: { code?: number; data?: { parameter?: string } }) => e.code === -32602 && e.data?.parameter === 'step');
+  // One the schema allows but the route refuses (finer than kept that far back) is the route's 400.
+  const tooFine = await client.callTool({ name: 'tool_activity', arguments: { org: 'acme', from: new Date(Date.now() - 100 * 86_400_000).toISOString(), to: new Date(Date.now() - 99 * 86_400_000).toISOString(), step: '1m' } });
+  assert.equal(tooFine.isError, true);
+  assert.match(JSON.stringify(tooFine.content), /step/);
   const missing = await client.callTool({ name: 'call_trace', arguments: { org: 'acme', event_id: 'no-such-call' } });
   assert.equal(missing.isError, true);
   assert.match(JSON.stringify(missing.content), /NOT_FOUND/);
