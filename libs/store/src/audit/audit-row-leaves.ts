@@ -5,41 +5,13 @@
 // `mcpg verify` and /audit/verify check against the rows and the signed
 // roots. A row the copy altered, or an audit_log row edited without its leaf
 // hash, never reaches a client; the page fails with LEDGER_MISMATCH naming
-// the seq instead. What this does not prove by itself: that the stored leaf
+// the seq instead. The stored leaf hashes come with the page's keys
+// (query-audit.ts), from the audit_log rows the search matched. What this
+// does not prove by itself: that the stored leaf
 // hash is the signed one (that is the verifier's job, over all rows).
 import { rowLeafHash, toHex } from '@mcpg/ledger';
-import type { Store } from '../create-store.ts';
-import { StoreError, toStoreError } from '../errors.ts';
+import { StoreError } from '../errors.ts';
 import type { AuditRow } from './query-audit.ts';
-
-// Served by the projection of migration 030: (org, seq, leaf_hash) in
-// 256-row granules, one small read per row. Without use_skip_indexes = 0 the
-// planner prefers audit_log's own 8,192-row granules through the seq minmax
-// index (008): the same CPU for a 40-row page (~20 ms at 10M rows, measured),
-// but 32 times the bytes per row, which a 1,000-row page would pay.
-const LEAVES_SQL = `SELECT seq, leaf_hash FROM audit_log WHERE org = {org:String} AND seq IN {seqs:Array(UInt64)}
-SETTINGS preferred_optimize_projection_name = 'audit_leaf_by_seq', use_skip_indexes = 0`;
-
-/** The leaf hashes audit_log stores for these seqs; a seq may have several (a forged duplicate). */
-export async function queryAuditLeaves(store: Store, org: string, seqs: readonly number[]): Promise<Map<number, string[]>> {
-  const out = new Map<number, string[]>();
-  if (seqs.length === 0) return out;
-  let text: string;
-  try {
-    text = await (await store.client.query({ query: LEAVES_SQL, query_params: { org, seqs }, format: 'TabSeparatedRaw' })).text();
-  } catch (err) {
-    throw toStoreError(err, 'reading audit leaf hashes');
-  }
-  for (const line of text.split('\n')) {
-    if (line === '') continue;
-    const tab = line.indexOf('\t');
-    const seq = Number(line.slice(0, tab));
-    const leaves = out.get(seq);
-    if (leaves) leaves.push(line.slice(tab + 1));
-    else out.set(seq, [line.slice(tab + 1)]);
-  }
-  return out;
-}
 
 /** The leaf hash of a served row, in lower-case hex; undefined if it cannot be a ledger row at all. */
 export function servedLeafHash(org: string, r: AuditRow): string | undefined {

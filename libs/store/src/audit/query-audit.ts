@@ -10,7 +10,7 @@
 import type { Store } from '../create-store.ts';
 import { toStoreError } from '../errors.ts';
 import { auditWhere, type AuditFilter, type AuditKey, type SqlPart } from './audit-filter-sql.ts';
-import { assertRowsMatchLeaves, queryAuditLeaves } from './audit-row-leaves.ts';
+import { assertRowsMatchLeaves } from './audit-row-leaves.ts';
 
 export interface AuditRow {
   readonly seq: number;
@@ -62,7 +62,10 @@ function toRow(r: RawRow): AuditRow {
 // Reading whole rows in the first step would read the long text columns of
 // every candidate row; with keys first, a page costs one index lookup plus one
 // small granule of audit_rows_json per row.
-const KEYS_SQL = (where: string, tail: string) => `SELECT toUnixTimestamp64Milli(occurred_at) AS t, seq
+// The key step also returns each row's stored leaf hash: the rows served
+// are checked against it (audit-row-leaves.ts). Read here, from the granules
+// the key step reads anyway, it costs less than a second lookup by seq.
+const KEYS_SQL = (where: string, tail: string) => `SELECT toUnixTimestamp64Milli(occurred_at) AS t, seq, leaf_hash
 FROM audit_log
 WHERE ${where}
 ORDER BY occurred_at DESC, seq DESC
@@ -104,17 +107,25 @@ async function query<T>(store: Store, sql: string, params: Record<string, unknow
   }
 }
 
-async function selectKeys(store: Store, where: SqlPart, tail: string, params: Record<string, unknown>): Promise<AuditKey[]> {
-  const raw = await query<[string | number, string | number]>(store, KEYS_SQL(where.sql, tail), { ...where.params, ...params }, 'searching the audit log');
-  return raw.map(([t, seq]) => ({ occurredAtMs: Number(t), seq: Number(seq) }));
+interface LeafKey extends AuditKey {
+  readonly leafHash: string;
 }
 
-async function rowsByKeys(store: Store, org: string, keys: readonly AuditKey[]): Promise<AuditRow[]> {
+async function selectKeys(store: Store, where: SqlPart, tail: string, params: Record<string, unknown>): Promise<LeafKey[]> {
+  const raw = await query<[string | number, string | number, string]>(store, KEYS_SQL(where.sql, tail), { ...where.params, ...params }, 'searching the audit log');
+  return raw.map(([t, seq, leafHash]) => ({ occurredAtMs: Number(t), seq: Number(seq), leafHash }));
+}
+
+/** The leaf hashes the keys' audit_log rows store, by seq (a forged duplicate seq may bring a second one). */
+function leavesOf(keys: readonly LeafKey[]): Map<number, string[]> {
+  const out = new Map<number, string[]>();
+  for (const k of keys) out.set(k.seq, [...(out.get(k.seq) ?? []), k.leafHash]);
+  return out;
+}
+
+async function rowsByKeys(store: Store, org: string, keys: readonly LeafKey[]): Promise<AuditRow[]> {
   if (keys.length === 0) return [];
   const seqs = keys.map((k) => k.seq);
-  // The leaf hashes the served rows must match (audit-row-leaves.ts), read alongside.
-  const leaves = queryAuditLeaves(store, org, seqs);
-  leaves.catch(() => {});
   let text: string;
   try {
     text = await (await store.client.query({ query: ROWS_JSON_SQL, query_params: { org, seqs }, format: 'TabSeparatedRaw' })).text();
@@ -125,7 +136,7 @@ async function rowsByKeys(store: Store, org: string, keys: readonly AuditKey[]):
   const rows = text === '' ? [] : text.split('\n').filter((line) => line !== '').map((line) => toRow(JSON.parse(line) as RawRow));
   const found = new Set(rows.map((r) => r.seq));
   const missing = seqs.filter((seq) => !found.has(seq));
-  const stored = await leaves;
+  const stored = leavesOf(keys);
   assertRowsMatchLeaves(org, rows, stored, 'audit_rows_json');
   if (missing.length > 0) {
     const before014 = (await query<RawRow>(store, ROWS_BY_KEYS_SQL, { org, seqs: missing }, 'reading audit rows')).map(toRow);

@@ -1,0 +1,12 @@
+-- Migration 030 added a projection (org, seq, leaf_hash) of audit_log for the
+-- search pages' leaf-hash check, read by seq after the page's keys. Measured at
+-- 10M rows it took ~20 ms of CPU per 40-row page either way (per scattered
+-- granule, not per byte), took 608 MiB, and put the rare-word first page at
+-- p99 112-125 ms (load ~5). The check now takes each row's leaf hash with its
+-- key in the search's first step (libs/store query-audit.ts): p99 67-70 ms,
+-- and the projection is not read by anything. Dropping it frees the space.
+--
+-- Example query (what the pages' first step now reads):
+--   SELECT toUnixTimestamp64Milli(occurred_at) AS t, seq, leaf_hash FROM audit_log
+--   WHERE org = 'acme' ORDER BY occurred_at DESC, seq DESC LIMIT 51;
+ALTER TABLE audit_log DROP PROJECTION IF EXISTS audit_leaf_by_seq;
