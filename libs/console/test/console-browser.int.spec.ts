@@ -170,3 +170,24 @@ test('telemetry export: an admin switches the preset at run time; a bad configur
   assert.equal((await api<{ preset: string }>(stack.keys.admin, '/v1/admin/tracing')).preset, 'custom', 'the running exporter stays');
   admin.problems.length = 0; // the 400 was the point
 });
+
+test('overview: the figures are the API\'s for the same range; live refresh pauses', async () => {
+  const { page } = viewer;
+  await page.goto(`${stack.url}/console/overview?org=acme&range=1h`);
+  const calls = page.locator('[data-figure="Calls"]');
+  await calls.filter({ hasText: /calls$/ }).waitFor();
+  await page.getByRole('button', { name: 'Live refresh on' }).click();
+  await page.getByRole('button', { name: 'Live refresh paused' }).waitFor();
+  await page.waitForLoadState('networkidle');
+  // The history ends a minute ago and spans 45 minutes: the last hour holds all of it.
+  const to = Math.ceil(Date.now() / 1000) * 1000;
+  const s = await api<{ groups: { metrics: { calls: (number | null)[]; errors: (number | null)[] } }[] }>(stack.keys.viewer, `/v1/orgs/acme/series?from=${to - 3_600_000}&to=${to}&metrics=calls,errors`);
+  const total = (c: (number | null)[]) => c.reduce<number>((a, v) => a + (v ?? 0), 0);
+  const apiCalls = total(s.groups[0]!.metrics.calls);
+  const apiErrors = total(s.groups[0]!.metrics.errors);
+  assert.equal(apiCalls, stack.calls.acme);
+  assert.equal(await calls.innerText(), `${apiCalls.toLocaleString('en-US')} calls`);
+  assert.equal(await page.locator('[data-figure="Error rate"]').innerText(), `${((apiErrors / apiCalls) * 100).toFixed(2)} %`);
+  assert.match(await page.getByRole('group', { name: 'Pipeline health' }).innerText(), /Dead letters \d+ messages/);
+  await checkView(viewer, 'overview');
+});

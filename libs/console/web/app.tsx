@@ -8,6 +8,7 @@ import { apiKey, can, me, org, signIn, signOut, type Role } from './lib/session.
 import { setZone, zone, zoneLabel } from './lib/format.ts';
 import { SignIn } from './views/sign-in.tsx';
 
+import { Overview } from './views/overview.tsx';
 import { History } from './views/history.tsx';
 import { Tokens } from './views/tokens.tsx';
 import { Ledger } from './views/ledger.tsx';
@@ -15,6 +16,7 @@ import { Telemetry } from './views/telemetry.tsx';
 import { Banner } from './components/status.tsx';
 
 const NAV: ReadonlyArray<{ view: View; label: string; role: Role; Component: () => preact.JSX.Element }> = [
+  { view: 'overview', label: 'Overview', role: 'metrics', Component: Overview },
   { view: 'history', label: 'Request history', role: 'audit', Component: History },
   { view: 'tokens', label: 'Tokens', role: 'metrics', Component: Tokens },
   { view: 'ledger', label: 'Ledger', role: 'audit', Component: Ledger },
