@@ -191,3 +191,32 @@ test('overview: the figures are the API\'s for the same range; live refresh paus
   assert.match(await page.getByRole('group', { name: 'Pipeline health' }).innerText(), /Dead letters \d+ messages/);
   await checkView(viewer, 'overview');
 });
+
+test('tool activity: the injected incident is an anomaly; its samples; a sample\'s trace with its ledger row proven in the browser', async () => {
+  const { page } = viewer;
+  await page.goto(`${stack.url}/console/tools?org=acme&range=1h`);
+  const anomaly = page.getByRole('group', { name: 'Anomalies' }).getByRole('button', { name: new RegExp(`^${stack.incident.plugin}/${stack.incident.tool}: error rate`) }).first();
+  await anomaly.waitFor().catch(async (e) => {
+    // What the view showed instead: the failure names it.
+    throw new Error(`no anomaly for the incident; the view showed:\n${await page.locator('main').innerText()}`, { cause: e });
+  });
+  await anomaly.click();
+  const samples = page.getByRole('region', { name: 'Samples of the bucket' });
+  await samples.locator('tbody tr').first().waitFor();
+  const outcomes = await samples.locator('tbody tr td:nth-child(2)').allInnerTexts();
+  assert.ok(outcomes.length > 0 && outcomes.every((o) => o === 'error' || o === 'timeout'), `failed first: ${outcomes}`);
+  const url = new URL(page.url());
+  const bucket = { from: Number(url.searchParams.get('b_from')), to: Number(url.searchParams.get('b_to')) };
+  assert.ok(bucket.from >= stack.incident.fromMs && bucket.to <= stack.incident.toMs, `the anomaly lies in the incident: ${JSON.stringify(bucket)}`);
+  await samples.locator('tbody tr').first().click();
+  const trace = page.getByRole('region', { name: 'Call trace' });
+  await trace.getByText(/included in the tree of [\d,]+ rows signed by mcpg-demo\/ledger\+[0-9a-f]{8} \(checked in this browser\)/).waitFor({ timeout: 30_000 });
+  const stages = await trace.getByRole('list', { name: 'Stages of the call' }).locator('li b').allInnerTexts();
+  assert.deepEqual(stages, ['identity', 'policy', 'dispatch', 'outcome']);
+  assert.match(await trace.getByRole('group', { name: 'Lag split' }).innerText(), /Gateway .*Kafka .*Pipeline/s);
+  // The drill is in the URL: reloading reproduces it.
+  await page.reload();
+  await page.getByRole('region', { name: 'Call trace' }).getByText(/checked in this browser/).waitFor({ timeout: 30_000 });
+  await checkView(viewer, 'tools');
+  assert.deepEqual(viewer.problems, []);
+});

@@ -9,6 +9,7 @@ import { setZone, zone, zoneLabel } from './lib/format.ts';
 import { SignIn } from './views/sign-in.tsx';
 
 import { Overview } from './views/overview.tsx';
+import { ToolActivity } from './views/tool-activity.tsx';
 import { History } from './views/history.tsx';
 import { Tokens } from './views/tokens.tsx';
 import { Ledger } from './views/ledger.tsx';
@@ -17,6 +18,7 @@ import { Banner } from './components/status.tsx';
 
 const NAV: ReadonlyArray<{ view: View; label: string; role: Role; Component: () => preact.JSX.Element }> = [
   { view: 'overview', label: 'Overview', role: 'metrics', Component: Overview },
+  { view: 'tools', label: 'Tool activity', role: 'metrics', Component: ToolActivity },
   { view: 'history', label: 'Request history', role: 'audit', Component: History },
   { view: 'tokens', label: 'Tokens', role: 'metrics', Component: Tokens },
   { view: 'ledger', label: 'Ledger', role: 'audit', Component: Ledger },

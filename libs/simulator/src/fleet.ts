@@ -6,6 +6,12 @@ import { applyFaults, type ToolFault } from './faults.ts';
 
 export interface FleetOptions {
   readonly seed: number;
+  /**
+   * Seed of the fleet itself (which tools each org uses, its instances and
+   * actors) when it should differ from the traffic's: generators with other
+   * traffic seeds then draw new calls (new event ids) from the same fleet.
+   */
+  readonly fleetSeed?: number;
   readonly orgs: readonly string[];
   /** Gateway instances across the fleet (spread over orgs). */
   readonly gateways: number;
@@ -26,7 +32,7 @@ export class Fleet {
   readonly orgPicker: WeightedPicker<OrgModel>;
 
   constructor(opts: FleetOptions) {
-    const rnd = new Random(opts.seed ^ 0x5eed);
+    const rnd = new Random((opts.fleetSeed ?? opts.seed) ^ 0x5eed);
     const perOrg = Math.max(1, Math.floor(opts.gateways / opts.orgs.length));
     // Faults change error rates only: which tools each org uses and how
     // popular they are stay what the seed made them.

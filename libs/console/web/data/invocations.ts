@@ -41,8 +41,24 @@ export interface CallTrace {
 
 const path = (org: string, rest = '') => `/v1/orgs/${encodeURIComponent(org)}/invocations${rest}`;
 
-export function fetchSamples(org: string, q: Params & { sort: 'slowest' | 'newest' }, signal: AbortSignal): Promise<{ items: Invocation[]; next_cursor: string | null }> {
-  return api.get(path(org), { ...q, limit: 20 }, signal);
+const SAMPLES = 20;
+
+/**
+ * The first calls of a bucket. The route takes one outcome: for several
+ * (failed = error or timeout) it is asked once per outcome and the answers
+ * are merged in the asked order, so a bucket's timeouts are not hidden behind its errors.
+ */
+export async function fetchSamples(
+  org: string,
+  q: Params & { sort: 'slowest' | 'newest' },
+  outcomes: readonly string[] | undefined,
+  signal: AbortSignal,
+): Promise<{ items: Invocation[] }> {
+  const ask = (outcome: string | undefined) =>
+    api.get<{ items: Invocation[] }>(path(org), { ...q, outcome, limit: SAMPLES }, signal).then((r) => r.items);
+  const lists = await Promise.all(outcomes?.length ? outcomes.map(ask) : [ask(undefined)]);
+  const key = q.sort === 'slowest' ? (c: Invocation) => c.duration_ms : (c: Invocation) => c.started_at;
+  return { items: lists.flat().sort((a, b) => key(b) - key(a)).slice(0, SAMPLES) };
 }
 
 export const fetchTrace = (org: string, eventId: string, signal: AbortSignal) => api.get<CallTrace>(path(org, `/${encodeURIComponent(eventId)}`), {}, signal);
