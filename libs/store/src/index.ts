@@ -12,6 +12,7 @@ export * from './rollups/insert-rollups.ts';
 export * from './rollups/query-rollups.ts';
 export * from './audit/audit-text-query.ts';
 export * from './audit/audit-filter-sql.ts';
+export type { AuditRow } from './audit/audit-row.ts';
 export * from './audit/query-audit.ts';
 export * from './tokens/query-token-usage.ts';
 export * from './rollups/insert-day-totals.ts';

@@ -11,7 +11,7 @@
 // hash is the signed one (that is the verifier's job, over all rows).
 import { rowLeafHash, toHex } from '@mcpg/ledger';
 import { StoreError } from '../errors.ts';
-import type { AuditRow } from './query-audit.ts';
+import type { AuditRow } from './audit-row.ts';
 
 /** The leaf hash of a served row, in lower-case hex; undefined if it cannot be a ledger row at all. */
 export function servedLeafHash(org: string, r: AuditRow): string | undefined {

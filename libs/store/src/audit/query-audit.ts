@@ -11,24 +11,7 @@ import type { Store } from '../create-store.ts';
 import { toStoreError } from '../errors.ts';
 import { auditWhere, type AuditFilter, type AuditKey, type SqlPart } from './audit-filter-sql.ts';
 import { assertRowsMatchLeaves } from './audit-row-leaves.ts';
-
-export interface AuditRow {
-  readonly seq: number;
-  readonly eventId: string;
-  readonly workspace: string;
-  readonly instance: string;
-  readonly occurredAtMs: number;
-  readonly action: string;
-  readonly actor: string;
-  readonly resource: string;
-  readonly decision: string;
-  readonly outcome: string;
-  readonly latencyUs: number | null;
-  readonly arguments: string | null;
-  readonly response: string | null;
-  readonly error: string | null;
-  readonly traceId: string | null;
-}
+import type { AuditRow } from './audit-row.ts';
 
 /** Column order of the rows queries return (JSONCompact arrays). */
 const COLUMNS = `seq, event_id, workspace, instance, toUnixTimestamp64Milli(occurred_at) AS occurred_at_ms, action, actor,
