@@ -116,6 +116,22 @@ export const apiSettings = {
   }),
 };
 
+/** Payload capture's keys: the gateway seals with them, the query API opens with them (docs/operations.md, "Payload capture"). */
+export const payloadKeySettings = {
+  payloadKeystoreFile: stringSetting({
+    env: 'MCPG_PAYLOAD_KEYSTORE_FILE',
+    flag: 'payload-keystore',
+    default: '',
+    doc: 'Payload keystore (JSON, per-org data keys wrapped by the KEK; `mcpg keys payload rotate` writes it). Empty: payload capture and decrypt-on-view are off',
+  }),
+  payloadKekFile: stringSetting({
+    env: 'MCPG_PAYLOAD_KEK_FILE',
+    flag: 'payload-kek',
+    default: '',
+    doc: 'Key-encryption key file (`mcpg keys payload-kek` writes one; mount it as a secret). Needed with MCPG_PAYLOAD_KEYSTORE_FILE',
+  }),
+};
+
 export const workerSettings = {
   workerGroup: stringSetting({
     env: 'MCPG_WORKER_GROUP',
@@ -312,6 +328,7 @@ export const allSettings = {
   ...localKafkaSettings,
   ...storeSettings,
   ...apiSettings,
+  ...payloadKeySettings,
   ...workerSettings,
   ...simSettings,
   ...telemetrySettings,

@@ -18,3 +18,4 @@ export { startAuditRouter, routedMessage, ROUTER_NAME, type AuditRouterOptions, 
 export { loadSigningKeys, demoSigningKey, SigningKeyConfigError, type DemoKey, type SigningKeyConfig } from './ledger-signing-keys.ts';
 export { startWorkerHttp, type WorkerHttp, type WorkerHttpOptions, type WorkerProgress } from './worker-http.ts';
 export { runWorkerProcess, type WorkerDeps, type WorkerProcessConfig, type WorkerProcessOptions } from './worker-process.ts';
+export { runPayloadKeyAction, PAYLOAD_KEY_ACTIONS, type PayloadKeyRequest, type PayloadKeyActionOptions, type PayloadKeyOutcome } from './payload-key-actions.ts';

@@ -6,6 +6,7 @@ import { appendFileSync, writeFileSync } from 'node:fs';
 import { ConfigError, loadConfig, stringSetting } from '@mcpg/config';
 import { Keyring, SigningKeys, formatSignerKey, generateSignerKey, isValidKeyName } from '@mcpg/ledger';
 import type { Command } from '../command.ts';
+import { PAYLOAD_USAGE, payloadKeysSettings, runPayloadKek, runPayloadKeys } from './payload-keys.ts';
 
 const settings = {
   name: stringSetting({ env: 'MCPG_KEY_NAME', flag: 'name', default: '', doc: 'Key name, e.g. ledger.example.com (no spaces or "+")' }),
@@ -37,13 +38,15 @@ function windowOption(option: string, flag: string, value: string): string {
 
 export const keysCommand: Command = {
   name: 'keys',
-  summary: 'keys generate: create an Ed25519 signer key for ledger checkpoints and print its public keyring line',
-  details: 'Usage: mcpg keys generate --name <key name> --out <private key file> [--public-out <keyring file>] [--not-before T] [--not-after T]',
-  settings,
+  summary: 'keys generate: an Ed25519 signer key for ledger checkpoints; keys payload ...: payload capture keys (rotate, KEK rewrap, shred)',
+  details: `Usage: mcpg keys generate --name <key name> --out <private key file> [--public-out <keyring file>] [--not-before T] [--not-after T]\n       ${PAYLOAD_USAGE}`,
+  settings: { ...settings, ...payloadKeysSettings },
   async run(argv, env) {
     const [action, ...rest] = argv;
+    if (action === 'payload-kek') return runPayloadKek(rest, env);
+    if (action === 'payload') return runPayloadKeys(rest, env);
     if (action !== 'generate') {
-      console.error('usage: mcpg keys generate --name <key name> --out <file> [--public-out <keyring file>] [--not-before T] [--not-after T]');
+      console.error(`usage: mcpg keys generate --name <key name> --out <file> [--public-out <keyring file>] [--not-before T] [--not-after T]\n       ${PAYLOAD_USAGE}`);
       return 2;
     }
     const c = loadConfig(settings, { env, argv: rest });
