@@ -4,7 +4,9 @@
 // data directory, lets data accumulate, then drives each route with autocannon
 // at 1, 8, 32 and 128 connections and prints req/s, p50, p99, errors and 503s
 // per row; last, /healthz while 128 connections storm the audit search.
-//   node --import tsx bench/api-load.ts [secondsPerRow=5] [warmupSeconds=45] [kafkaPort=19205]
+// Runs once per mode: `off` (MCPG_API_LOAD_CONTROL=false: every request runs
+// its queries, as before load control) and `on` (the defaults).
+//   node --import tsx bench/api-load.ts [secondsPerRow=5] [warmupSeconds=45] [kafkaPort=19205] [modes=off,on]
 // Give it a Kafka port no other broker on the host uses (the controller takes the next one).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -27,19 +29,20 @@ const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
 const SECONDS = Number(process.argv[2] ?? 5);
 const WARMUP = Number(process.argv[3] ?? 45);
 const KAFKA_PORT = Number(process.argv[4] ?? 19205);
+const MODES = (process.argv[5] ?? 'off,on').split(',');
 const CONNECTIONS = [1, 8, 32, 128];
 const org = 'default';
 
-// API_LOAD_CPU_PROF=<dir>: a V8 CPU profile of the stack, written when it
-// stops (bench/cpu-profile-summary.ts summarises it).
-async function bench(): Promise<void> {
+// API_LOAD_CPU_PROF=<dir>: a V8 CPU profile of the stack per mode, written
+// when it stops (bench/cpu-profile-summary.ts summarises it).
+async function bench(mode: string): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'mcpg-api-load-'));
   const child = spawn(
     process.execPath,
-    [...(process.env.API_LOAD_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.API_LOAD_CPU_PROF] : []), 'bin/mcpg.mjs', 'up', '--rate', '200', '--data-dir', dataDir, '--host', '127.0.0.1', '--port', '0', '--kafka-port', String(KAFKA_PORT)],
+    [...(process.env.API_LOAD_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', join(process.env.API_LOAD_CPU_PROF, mode)] : []), 'bin/mcpg.mjs', 'up', '--rate', '200', '--data-dir', dataDir, '--host', '127.0.0.1', '--port', '0', '--kafka-port', String(KAFKA_PORT)],
     {
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, MCPG_LOG_LEVEL: 'warn' },
+      env: { ...process.env, MCPG_LOG_LEVEL: 'warn', MCPG_API_LOAD_CONTROL: mode === 'off' ? 'false' : 'true' },
     },
   );
   let out = '';
@@ -67,7 +70,7 @@ async function bench(): Promise<void> {
       child.stdout.on('data', check);
       child.once('exit', (code) => reject(new Error(`mcpg up exited (${code}):\n${out}`)));
     });
-    console.log(`mcpg up at ${base}, data accumulating for ${WARMUP} s; ${SECONDS} s per row; node ${process.version}`);
+    console.log(`\n== load control ${mode}: mcpg up at ${base}, data accumulating for ${WARMUP} s; ${SECONDS} s per row; node ${process.version}`);
     await new Promise((r) => setTimeout(r, WARMUP * 1000));
 
     const day = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
@@ -110,4 +113,4 @@ async function bench(): Promise<void> {
   }
 }
 
-await bench();
+for (const mode of MODES) await bench(mode);

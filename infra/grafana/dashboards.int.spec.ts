@@ -65,7 +65,7 @@ const exposed = new Map<string, Set<string>>();
 
 before(async () => {
   store = await createTestStore();
-  app = buildApi({ store });
+  app = buildApi({ store, load: { cacheMaxAgeMs: 0 } });
   await app.ready();
 
   // What the rollup worker writes for some traffic, and what a worker flush records.

@@ -3,7 +3,7 @@
 import { apiSettings, describeConfig, loadConfig, storeSettings, telemetrySettings } from '@mcpg/config';
 import { createLogger, startAppTracing } from '@mcpg/telemetry';
 import { readFileSync } from 'node:fs';
-import { buildApi, loadApiKeys } from '@mcpg/api';
+import { buildApi, loadApiKeys, loadControlOptions } from '@mcpg/api';
 import { loadConsole } from '@mcpg/console';
 import { Keyring } from '@mcpg/ledger';
 import { openStore } from '@mcpg/workers';
@@ -24,7 +24,7 @@ if (!ledgerKeyring) log.warn('no ledger public keyring (MCPG_LEDGER_PUBLIC_KEYS_
 // The web console at /console/ (built here if its sources changed since the last build).
 const consoleFiles = await loadConsole();
 log.info({ built: consoleFiles.built, gzipBytes: consoleFiles.manifest.size.gzip }, 'web console ready at /console/');
-const app = buildApi({ store, logger: log, apiKeys, tracing, console: consoleFiles, ...(cursorSecret ? { cursorSecret } : {}), ...(ledgerKeyring ? { ledgerKeyring } : {}) });
+const app = buildApi({ store, logger: log, apiKeys, tracing, console: consoleFiles, load: loadControlOptions(config), ...(cursorSecret ? { cursorSecret } : {}), ...(ledgerKeyring ? { ledgerKeyring } : {}) });
 await app.listen({ host: config.apiHost, port: config.apiPort });
 
 let stopping = false;

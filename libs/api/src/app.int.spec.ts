@@ -19,7 +19,8 @@ let app: FastifyInstance;
 before(async () => {
   store = await createStore({ kind: 'embedded', dataDir, database });
   await migrate(store);
-  app = buildApi({ store });
+  // Rows are written here directly, not by a worker flush: no answer reuse.
+  app = buildApi({ store, load: { cacheMaxAgeMs: 0 } });
   await app.ready();
 });
 

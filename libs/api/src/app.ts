@@ -1,7 +1,7 @@
 // The query API as a fastify instance, without a socket: main.ts listens,
 // tests use inject(). Everything it needs is passed in. This file only
 // composes: cross-cutting layers first (errors, OpenAPI and the route
-// registry, metrics, auth — hooks that cover every route added after them),
+// registry, metrics, auth, load control — hooks that cover every route added after them),
 // then one line per route plugin (each `(api, deps…)`).
 import { randomBytes } from 'node:crypto';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
@@ -13,6 +13,7 @@ import { createCursorCodec } from './audit/audit-cursor.ts';
 import type { ApiKey } from './auth/api-key.ts';
 import { installAuth } from './auth/install-auth.ts';
 import { createKeyring } from './auth/keyring.ts';
+import { installLoadControl, type LoadControlOptions } from './load/install-load-control.ts';
 import { mcpRoutes } from './mcp/mcp-route.ts';
 import { createApiMetrics } from './observability/api-metrics.ts';
 import { installApiMetrics } from './observability/install-api-metrics.ts';
@@ -56,6 +57,8 @@ export interface ApiDeps {
   readonly console?: ConsoleFiles;
   /** Connection limits; tests shorten them. Default HTTP_LIMITS. */
   readonly httpLimits?: HttpLimits;
+  /** Answer reuse, coalescing and admission control (defaults: DEFAULT_LOAD_CONTROL); false: none. */
+  readonly load?: Partial<LoadControlOptions> | false;
 }
 
 export interface HttpLimits {
@@ -113,6 +116,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   installApiMetrics(app, metrics);
   installQueryNumbers(app);
   if (apiKeys.length > 0) installAuth(app, createKeyring(apiKeys));
+  if (deps.load !== false) installLoadControl(app, store, metrics.registry, deps.load);
 
   // Routes go in a plugin so they register after @fastify/swagger (itself a
   // plugin) and land in the OpenAPI document; the root's hooks cover them.

@@ -5,3 +5,4 @@ export { API_ROLES, generateSecret, hashSecret, parseApiKeys, parseApiKeySpecs, 
 export { ApiAuthError, API_AUTH_ERROR_CODES, type ApiAuthErrorCode } from './auth/auth-errors.ts';
 export { loadApiKeys } from './auth/load-api-keys.ts';
 export { CONSOLE_CSP, type ConsoleFile, type ConsoleFiles } from './routes/console.ts';
+export { createFlushSignal, DEFAULT_LOAD_CONTROL, loadControlOptions, type FlushSignal, type LoadControlOptions } from './load/install-load-control.ts';

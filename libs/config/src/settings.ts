@@ -114,6 +114,32 @@ export const apiSettings = {
     default: '',
     doc: 'Public keyring of the ledger (`mcpg keys generate --public-out`): the API verifies checkpoints with it and serves it at /v1/ledger/keys (empty: no keys, ledger verify answers UNKNOWN_KEY)',
   }),
+  apiMaxConcurrentQueries: intSetting({
+    env: 'MCPG_API_MAX_CONCURRENT_QUERIES',
+    default: 4,
+    min: 1,
+    max: 1024,
+    doc: 'Requests the API lets reach ClickHouse at once; the rest wait in a queue per route class, the fleet endpoint first',
+  }),
+  apiQueueLimit: intSetting({
+    env: 'MCPG_API_QUEUE_LIMIT',
+    default: 64,
+    min: 0,
+    max: 100_000,
+    doc: 'Requests that may wait per route class (fleet, query, export); beyond it the API answers 503 with Retry-After',
+  }),
+  apiCacheMaxAgeMs: intSetting({
+    env: 'MCPG_API_CACHE_MAX_AGE_MS',
+    default: 1000,
+    min: 0,
+    max: 3_600_000,
+    doc: 'Longest an answer is reused while no worker flush changed its data (0: no reuse; identical concurrent requests are still answered once)',
+  }),
+  apiLoadControl: boolSetting({
+    env: 'MCPG_API_LOAD_CONTROL',
+    default: true,
+    doc: 'Answer reuse, coalescing and admission control in the API (false: every request runs its queries; for comparison)',
+  }),
 };
 
 /** Payload capture's keys: the gateway seals with them, the query API opens with them (docs/operations.md, "Payload capture"). */

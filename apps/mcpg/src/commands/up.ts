@@ -15,7 +15,7 @@ import {
 import { provisionKafka, startLocalBroker } from '@mcpg/bus';
 import { TOPICS } from '@mcpg/events';
 import { createLogger, startAppTracing } from '@mcpg/telemetry';
-import { buildApi, loadApiKeys } from '@mcpg/api';
+import { buildApi, createFlushSignal, loadApiKeys, loadControlOptions } from '@mcpg/api';
 import { CONSOLE_PATH, loadConsole } from '@mcpg/console';
 import {
   demoSigningKey,
@@ -90,10 +90,14 @@ export const upCommand: Command = {
           : `clickhouse embedded, data in ${embeddedDir(c.dataDir)}, database ${c.clickhouseDatabase}`,
       );
 
+      // The API reuses answers until a worker stores new data: in one process
+      // it hears of each flush at once.
+      const flushes = createFlushSignal();
       const worker = await startRollupWorker({
         bus,
         store,
         ...rollupWorkerOptions(c),
+        onFlushed: (r) => flushes.notify(r.consumer),
         log,
         onFatal: (e) => {
           log.error({ err: String(e) }, 'rollup worker cannot store events; stopping');
@@ -111,6 +115,7 @@ export const upCommand: Command = {
         store,
         signingKeys: configured ?? demo!.keys,
         ...ledgerWorkerOptions(c),
+        onFlushed: (r) => flushes.notify(r.consumer),
         log,
         onFatal: (e) => {
           log.error({ err: String(e) }, 'ledger worker cannot go on; stopping');
@@ -130,7 +135,17 @@ export const upCommand: Command = {
       const cursorSecret = c.apiCursorSecret ? Buffer.from(c.apiCursorSecret, 'utf8') : undefined;
       // The web console, built first if its sources changed (esbuild, well under a second).
       const consoleFiles = await loadConsole();
-      const api = buildApi({ store, logger: false, apiKeys, tracing, console: consoleFiles, ...(cursorSecret ? { cursorSecret } : {}), ledgerKeyring: (configured ?? demo!.keys).keyring() });
+      const load = loadControlOptions(c);
+      const api = buildApi({
+        store,
+        logger: false,
+        apiKeys,
+        tracing,
+        console: consoleFiles,
+        ...(cursorSecret ? { cursorSecret } : {}),
+        ledgerKeyring: (configured ?? demo!.keys).keyring(),
+        load: load && { ...load, flushes },
+      });
       await api.listen({ host: c.apiHost, port: c.apiPort });
       life.add('api', () => api.close());
       const base = `http://${c.apiHost}:${(api.server.address() as { port: number }).port}`;

@@ -14,7 +14,10 @@ export interface TestApi {
 
 export async function createTestApi(deps: Omit<ApiDeps, 'store'> = {}): Promise<TestApi> {
   const store = await createTestStore();
-  const app = buildApi({ store, ...deps });
+  // Tests write rows directly, not through a worker flush (which is what
+  // tells the API an answer changed): answers are not reused unless a test
+  // asks for it. Coalescing and admission stay on.
+  const app = buildApi({ store, load: { cacheMaxAgeMs: 0 }, ...deps });
   await app.ready();
   return {
     store,
