@@ -108,7 +108,9 @@ export interface LoadControl {
 
 export function installLoadControl(app: FastifyInstance, store: Store, registry: Registry, options: Partial<LoadControlOptions> = {}): LoadControl {
   const opts = { ...DEFAULT_LOAD_CONTROL, ...options };
-  const versions = createDataVersions(store, opts.versionPollMs);
+  // Told of every flush in-process, reading the table as well would only
+  // change the version a second time per flush (it is read once, at start).
+  const versions = createDataVersions(store, opts.flushes ? Infinity : opts.versionPollMs);
   opts.flushes?.subscribe((consumer) => versions.bump(consumer));
   const cache = new AnswerCache({ maxAgeMs: opts.cacheMaxAgeMs, maxBytes: opts.cacheMaxBytes });
   const admission = new Admission(opts);
@@ -119,7 +121,9 @@ export function installLoadControl(app: FastifyInstance, store: Store, registry:
     flights.set(request, flight);
     // Everything the request holds is let go when its response is done or
     // its client went away, whichever comes first.
+    let closed = false;
     reply.raw.once('close', () => {
+      closed = true;
       flight.release?.();
       if (flight.answer && flight.answer.status === 200 && flight.version !== undefined && opts.cacheMaxAgeMs > 0) {
         cache.set(flight.key, flight.version, flight.answer);
@@ -130,6 +134,12 @@ export function installLoadControl(app: FastifyInstance, store: Store, registry:
     if (!release) {
       request.log.warn({ class: cls }, 'engine queue full: answering 503');
       return sendError(reply.header('retry-after', RETRY_AFTER_SECONDS), 'OVERLOADED', 'the API is busy: too many queries are waiting, retry later');
+    }
+    if (closed) {
+      // The client left while this waited: hand the slot on rather than run
+      // a query nobody reads (and never hold it: 'close' has passed).
+      release();
+      return reply.code(503).send();
     }
     flight.release = release;
     return undefined;

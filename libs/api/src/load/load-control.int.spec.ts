@@ -3,8 +3,10 @@
 // an answer across orgs or keys, and 503 + Retry-After past the queue.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { request as httpRequest } from 'node:http';
 import { recordFlush } from '@mcpg/store';
-import { insertAuditFixtures } from '@mcpg/store/testing';
+import { createTestStore, insertAuditFixtures } from '@mcpg/store/testing';
+import { buildApi } from '../app.ts';
 import { bearer, createTestApi, testKey, type TestApi } from '../testing/api-test-app.ts';
 
 let api: TestApi;
@@ -116,5 +118,43 @@ test('past the queue limit: 503 with Retry-After naming the overload; /healthz a
     for (const n of [1, 2]) assert.equal((await small.app.inject({ method: 'GET', url: `/v1/orgs/acme/audit?limit=${n}` })).statusCode, 200);
   } finally {
     await small.close();
+  }
+});
+
+test('a client that leaves while its request waits for the engine does not keep a slot', async () => {
+  const store = await createTestStore();
+  const app = buildApi({ store, load: { maxConcurrent: 1, queueLimit: 10, cacheMaxAgeMs: 0 } });
+  // A query route that holds its engine slot until the test lets it go.
+  let letGo!: () => void;
+  const held = new Promise<void>((r) => (letGo = r));
+  app.get('/v1/orgs/:org/tokens/held', async () => {
+    await held;
+    return { ok: true };
+  });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const { port } = app.server.address() as { port: number };
+  const running = async () => {
+    const body = (await app.inject({ method: 'GET', url: '/api/v1/metrics' })).body;
+    const line = (name: string) => Number(/^(\S+) (\S+)$/m.exec(body.split('\n').filter((l) => l.startsWith(name)).join('\n'))?.[2]);
+    return { running: line('http_engine_running_requests'), queued: line('http_engine_queue_requests{class="query"}') };
+  };
+  try {
+    const first = fetch(`http://127.0.0.1:${port}/v1/orgs/acme/tokens/held`);
+    // The second waits in the queue; its client then goes away.
+    const req = httpRequest({ host: '127.0.0.1', port, path: '/v1/orgs/acme/audit?limit=1' });
+    req.on('error', () => undefined);
+    req.end();
+    for (let i = 0; i < 200 && (await running()).queued !== 1; i++) await new Promise((r) => setTimeout(r, 10));
+    assert.deepEqual(await running(), { running: 1, queued: 1 });
+    req.destroy();
+    await new Promise((r) => setTimeout(r, 50));
+    letGo();
+    assert.equal((await first).status, 200);
+    for (let i = 0; i < 200 && (await running()).running !== 0; i++) await new Promise((r) => setTimeout(r, 10));
+    assert.deepEqual(await running(), { running: 0, queued: 0 }, 'every slot is free again');
+    for (const n of [1, 2, 3]) assert.equal((await app.inject({ method: 'GET', url: `/v1/orgs/acme/audit?limit=${n}` })).statusCode, 200);
+  } finally {
+    await app.close();
+    await store.close();
   }
 });
