@@ -8,6 +8,7 @@
 // org is in it, or in the query), the query normalised (parameters sorted;
 // the org auth filled in from the key included), the API key's id, and the
 // Accept header. Two keys, or two orgs, never share an answer.
+import type { Socket } from 'node:net';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Registry } from 'prom-client';
 import type { Store } from '@mcpg/store';
@@ -120,25 +121,41 @@ export function installLoadControl(app: FastifyInstance, store: Store, registry:
   const admit = async (request: FastifyRequest, reply: FastifyReply, cls: AdmittedClass, flight: Flight): Promise<FastifyReply | undefined> => {
     flights.set(request, flight);
     // Everything the request holds is let go when its response is done or
-    // its client went away, whichever comes first.
+    // its client went away, whichever comes first. A response the socket
+    // never started gets no 'close' of its own when the socket goes, and the
+    // socket may be gone already (its 'close' passed before this request got
+    // here): so the socket is watched as well, and checked.
+    const socket = request.raw.socket as Socket | null | undefined;
     let closed = false;
-    reply.raw.once('close', () => {
+    const onClose = () => {
+      if (closed) return;
       closed = true;
+      socket?.removeListener('close', onClose);
       flight.release?.();
       if (flight.answer && flight.answer.status === 200 && flight.version !== undefined && opts.cacheMaxAgeMs > 0) {
         cache.set(flight.key, flight.version, flight.answer);
       }
       flight.end?.(flight.answer);
-    });
+    };
+    reply.raw.once('close', onClose);
+    if (!socket || socket.destroyed) {
+      onClose();
+      return reply.code(503).send();
+    }
+    socket.once('close', onClose);
     const release = await admission.acquire(cls);
     if (!release) {
       request.log.warn({ class: cls }, 'engine queue full: answering 503');
       return sendError(reply.header('retry-after', RETRY_AFTER_SECONDS), 'OVERLOADED', 'the API is busy: too many queries are waiting, retry later');
     }
-    if (closed) {
+    if (closed || socket.destroyed) {
       // The client left while this waited: hand the slot on rather than run
-      // a query nobody reads (and never hold it: 'close' has passed).
-      release();
+      // a query nobody reads.
+      if (closed) release();
+      else {
+        flight.release = release;
+        onClose();
+      }
       return reply.code(503).send();
     }
     flight.release = release;

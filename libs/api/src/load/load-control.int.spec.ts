@@ -4,6 +4,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { request as httpRequest } from 'node:http';
+import { connect } from 'node:net';
+import type { FastifyInstance } from 'fastify';
 import { recordFlush } from '@mcpg/store';
 import { createTestStore, insertAuditFixtures } from '@mcpg/store/testing';
 import { buildApi } from '../app.ts';
@@ -121,6 +123,19 @@ test('past the queue limit: 503 with Retry-After naming the overload; /healthz a
   }
 });
 
+const connections = (app: FastifyInstance) => new Promise<number>((resolve, reject) => app.server.getConnections((err, n) => (err ? reject(err) : resolve(n))));
+/** Until the server has seen every other socket close (a client's close reaches it later than the client's destroy). */
+async function socketsOpen(app: FastifyInstance, n: number): Promise<void> {
+  for (let i = 0; i < 500 && (await connections(app)) !== n; i++) await new Promise((r) => setTimeout(r, 10));
+  assert.equal(await connections(app), n, 'sockets open on the server');
+}
+
+async function engineSlots(app: FastifyInstance): Promise<{ running: number; queued: number }> {
+  const body = (await app.inject({ method: 'GET', url: '/api/v1/metrics' })).body;
+  const line = (name: string) => Number(/^(\S+) (\S+)$/m.exec(body.split('\n').filter((l) => l.startsWith(name)).join('\n'))?.[2]);
+  return { running: line('http_engine_running_requests'), queued: line('http_engine_queue_requests{class="query"}') };
+}
+
 test('a client that leaves while its request waits for the engine does not keep a slot', async () => {
   const store = await createTestStore();
   const app = buildApi({ store, load: { maxConcurrent: 1, queueLimit: 10, cacheMaxAgeMs: 0 } });
@@ -133,11 +148,7 @@ test('a client that leaves while its request waits for the engine does not keep 
   });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const { port } = app.server.address() as { port: number };
-  const running = async () => {
-    const body = (await app.inject({ method: 'GET', url: '/api/v1/metrics' })).body;
-    const line = (name: string) => Number(/^(\S+) (\S+)$/m.exec(body.split('\n').filter((l) => l.startsWith(name)).join('\n'))?.[2]);
-    return { running: line('http_engine_running_requests'), queued: line('http_engine_queue_requests{class="query"}') };
-  };
+  const running = () => engineSlots(app);
   try {
     const first = fetch(`http://127.0.0.1:${port}/v1/orgs/acme/tokens/held`);
     // The second waits in the queue; its client then goes away.
@@ -147,11 +158,44 @@ test('a client that leaves while its request waits for the engine does not keep 
     for (let i = 0; i < 200 && (await running()).queued !== 1; i++) await new Promise((r) => setTimeout(r, 10));
     assert.deepEqual(await running(), { running: 1, queued: 1 });
     req.destroy();
-    await new Promise((r) => setTimeout(r, 50));
+    await socketsOpen(app, 1);
     letGo();
     assert.equal((await first).status, 200);
     for (let i = 0; i < 200 && (await running()).running !== 0; i++) await new Promise((r) => setTimeout(r, 10));
     assert.deepEqual(await running(), { running: 0, queued: 0 }, 'every slot is free again');
+    for (const n of [1, 2, 3]) assert.equal((await app.inject({ method: 'GET', url: `/v1/orgs/acme/audit?limit=${n}` })).statusCode, 200);
+  } finally {
+    await app.close();
+    await store.close();
+  }
+});
+
+test('a pipelined request whose client leaves while it waits for the engine does not keep a slot', async () => {
+  // The second request on a socket, sent before the first is answered, gets
+  // a response the socket has not started: when the socket goes, that
+  // response never emits 'close'. Its slot must be let go all the same.
+  const store = await createTestStore();
+  const app = buildApi({ store, load: { maxConcurrent: 1, queueLimit: 10, cacheMaxAgeMs: 0 } });
+  let letGo!: () => void;
+  const held = new Promise<void>((r) => (letGo = r));
+  app.get('/v1/orgs/:org/tokens/held', async () => {
+    await held;
+    return { ok: true };
+  });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const { port } = app.server.address() as { port: number };
+  try {
+    const socket = connect({ host: '127.0.0.1', port });
+    socket.on('error', () => undefined);
+    await new Promise<void>((r) => socket.once('connect', () => r()));
+    socket.write('GET /v1/orgs/acme/tokens/held HTTP/1.1\r\nHost: x\r\n\r\nGET /v1/orgs/acme/audit?limit=1 HTTP/1.1\r\nHost: x\r\n\r\n');
+    for (let i = 0; i < 200 && (await engineSlots(app)).queued !== 1; i++) await new Promise((r) => setTimeout(r, 10));
+    assert.deepEqual(await engineSlots(app), { running: 1, queued: 1 }, 'the first holds the slot, the second waits');
+    socket.destroy();
+    await socketsOpen(app, 0);
+    letGo();
+    for (let i = 0; i < 200 && (await engineSlots(app)).running !== 0; i++) await new Promise((r) => setTimeout(r, 10));
+    assert.deepEqual(await engineSlots(app), { running: 0, queued: 0 }, 'every slot is free again');
     for (const n of [1, 2, 3]) assert.equal((await app.inject({ method: 'GET', url: `/v1/orgs/acme/audit?limit=${n}` })).statusCode, 200);
   } finally {
     await app.close();

@@ -11,8 +11,9 @@
 //   never cached or shared (their bodies are streams, possibly huge).
 // - `other`: everything else (the API's own metrics, OpenAPI, public keys,
 //   admin, the web console's pages and files, served from memory, and POST
-//   /mcp, whose tools call the routes above through the API itself and are admitted there — admitting /mcp too would let MCP calls
-//   hold every slot while their inner requests wait for one).
+//   /mcp, whose tools call the routes above through the API itself and are
+//   admitted there — admitting /mcp too would let MCP calls hold every slot
+//   while their inner requests wait for one).
 export type RouteClass = 'health' | 'fleet' | 'query' | 'stream' | 'other';
 
 /**
