@@ -1,14 +1,14 @@
 // query-api: serves the fleet endpoint and health checks over HTTP. Reads
 // config, opens the store (migrating it), listens, and shuts down cleanly.
-import { apiSettings, describeConfig, loadConfig, storeSettings, telemetrySettings } from '@mcpg/config';
+import { apiSettings, describeConfig, loadConfig, sqlSettings, storeSettings, telemetrySettings } from '@mcpg/config';
 import { createLogger, startAppTracing } from '@mcpg/telemetry';
 import { readFileSync } from 'node:fs';
-import { buildApi, loadApiKeys, loadControlOptions } from '@mcpg/api';
+import { buildApi, createApiMetrics, loadApiKeys, loadControlOptions, sqlLimits, startSqlEndpoint, type SqlEndpoint } from '@mcpg/api';
 import { loadConsole } from '@mcpg/console';
 import { Keyring } from '@mcpg/ledger';
 import { openStore } from '@mcpg/workers';
 
-const spec = { ...storeSettings, ...apiSettings, ...telemetrySettings };
+const spec = { ...storeSettings, ...apiSettings, ...sqlSettings, ...telemetrySettings };
 const config = loadConfig(spec, { env: process.env, argv: process.argv.slice(2) });
 const log = createLogger({ name: 'query-api', level: config.logLevel });
 log.info({ config: describeConfig(spec, config) }, 'starting');
@@ -24,8 +24,16 @@ if (!ledgerKeyring) log.warn('no ledger public keyring (MCPG_LEDGER_PUBLIC_KEYS_
 // The web console at /console/ (built here if its sources changed since the last build).
 const consoleFiles = await loadConsole();
 log.info({ built: consoleFiles.built, gzipBytes: consoleFiles.manifest.size.gzip }, 'web console ready at /console/');
-const app = buildApi({ store, logger: log, apiKeys, tracing, console: consoleFiles, load: loadControlOptions(config), ...(cursorSecret ? { cursorSecret } : {}), ...(ledgerKeyring ? { ledgerKeyring } : {}) });
+const metrics = createApiMetrics();
+const app = buildApi({ store, logger: log, apiKeys, tracing, metrics, console: consoleFiles, load: loadControlOptions(config), ...(cursorSecret ? { cursorSecret } : {}), ...(ledgerKeyring ? { ledgerKeyring } : {}) });
 await app.listen({ host: config.apiHost, port: config.apiPort });
+// Analysts' SQL (off unless MCPG_SQL_LISTEN is set; embedded engine only).
+let sql: SqlEndpoint | undefined;
+if (config.sqlListen !== '') {
+  if (store.kind !== 'embedded') throw new Error('MCPG_SQL_LISTEN: the analyst SQL endpoint serves the embedded engine; with a ClickHouse server, analysts use its analyst user');
+  sql = await startSqlEndpoint({ store, apiKeys, metrics, listen: config.sqlListen, limits: sqlLimits(config), maxConcurrentPerKey: config.sqlConcurrentPerKey, log });
+  log.info({ url: sql.url }, 'analyst SQL endpoint listening');
+}
 
 let stopping = false;
 async function shutdown(signal: string): Promise<void> {
@@ -33,6 +41,7 @@ async function shutdown(signal: string): Promise<void> {
   stopping = true;
   log.info({ signal }, 'shutting down');
   await app.close(); // stops accepting, lets in-flight requests finish
+  await sql?.close();
   await store.close();
   await tracing.shutdown();
   process.exit(0);

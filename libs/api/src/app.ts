@@ -15,7 +15,7 @@ import { installAuth } from './auth/install-auth.ts';
 import { createKeyring } from './auth/keyring.ts';
 import { installLoadControl, type LoadControlOptions } from './load/install-load-control.ts';
 import { mcpRoutes } from './mcp/mcp-route.ts';
-import { createApiMetrics } from './observability/api-metrics.ts';
+import { createApiMetrics, type ApiMetrics } from './observability/api-metrics.ts';
 import { installApiMetrics } from './observability/install-api-metrics.ts';
 import { instrumentStore } from './observability/instrument-store.ts';
 import { installOpenApi } from './openapi/install-openapi.ts';
@@ -59,6 +59,8 @@ export interface ApiDeps {
   readonly httpLimits?: HttpLimits;
   /** Answer reuse, coalescing and admission control (defaults: DEFAULT_LOAD_CONTROL); false: none. */
   readonly load?: Partial<LoadControlOptions> | false;
+  /** The API's metrics; pass the same to the SQL endpoint so its queries show at /api/v1/metrics. Default: new. */
+  readonly metrics?: ApiMetrics;
 }
 
 export interface HttpLimits {
@@ -104,7 +106,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     frameworkErrors: frameworkErrorHandler,
   };
   const app = (logger ? Fastify({ ...options, loggerInstance: logger }) : Fastify({ ...options, logger: false })) as FastifyInstance;
-  const metrics = createApiMetrics();
+  const metrics = deps.metrics ?? createApiMetrics();
   const store = instrumentStore(deps.store, metrics);
   const cursorSecret = deps.cursorSecret ?? randomBytes(32);
   const cursors = createCursorCodec(cursorSecret);

@@ -6,3 +6,6 @@ export { ApiAuthError, API_AUTH_ERROR_CODES, type ApiAuthErrorCode } from './aut
 export { loadApiKeys } from './auth/load-api-keys.ts';
 export { CONSOLE_CSP, type ConsoleFile, type ConsoleFiles } from './routes/console.ts';
 export { createFlushSignal, DEFAULT_LOAD_CONTROL, loadControlOptions, type FlushSignal, type LoadControlOptions } from './load/install-load-control.ts';
+export { createApiMetrics, type ApiMetrics } from './observability/api-metrics.ts';
+export { createSqlServer, type SqlServer, type SqlServerOptions } from './sql/sql-server.ts';
+export { startSqlEndpoint, sqlLimits, type SqlEndpoint, type SqlEndpointOptions } from './sql/start-sql-endpoint.ts';

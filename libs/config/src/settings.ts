@@ -348,6 +348,24 @@ export const ledgerSettings = {
   }),
 };
 
+/** The analyst SQL endpoint (ClickHouse's HTTP interface, read-only, over the embedded engine). */
+export const sqlSettings = {
+  sqlListen: stringSetting({
+    env: 'MCPG_SQL_LISTEN',
+    flag: 'sql-listen',
+    default: '',
+    pattern: /^$|^[^\s:]+:\d{1,5}$|^\[[0-9A-Fa-f:.]+\]:\d{1,5}$/,
+    doc: 'host:port of the analyst SQL endpoint (ClickHouse HTTP interface, read-only, org-scoped; embedded engine only). Empty: off. `mcpg up` defaults to 127.0.0.1:8124',
+  }),
+  sqlMaxExecutionSeconds: intSetting({ env: 'MCPG_SQL_MAX_EXECUTION_SECONDS', default: 60, min: 1, max: 3_600, doc: 'An analyst query running longer is stopped (max_execution_time)' }),
+  sqlMaxRowsToRead: intSetting({ env: 'MCPG_SQL_MAX_ROWS_TO_READ', default: 2_000_000_000, min: 1, max: Number.MAX_SAFE_INTEGER, doc: 'Rows one analyst query may read (max_rows_to_read)' }),
+  sqlMaxBytesToRead: intSetting({ env: 'MCPG_SQL_MAX_BYTES_TO_READ', default: 100 * 2 ** 30, min: 1, max: Number.MAX_SAFE_INTEGER, doc: 'Bytes one analyst query may read (max_bytes_to_read)' }),
+  sqlMaxResultRows: intSetting({ env: 'MCPG_SQL_MAX_RESULT_ROWS', default: 1_000_000, min: 1, max: Number.MAX_SAFE_INTEGER, doc: 'Rows one analyst query may return (max_result_rows)' }),
+  sqlMaxResultBytes: intSetting({ env: 'MCPG_SQL_MAX_RESULT_BYTES', default: 128 * 2 ** 20, min: 1, max: Number.MAX_SAFE_INTEGER, doc: 'Bytes one analyst query may return, before formatting; the result is held in memory (max_result_bytes)' }),
+  sqlMaxMemoryBytes: intSetting({ env: 'MCPG_SQL_MAX_MEMORY_BYTES', default: 2 ** 30, min: 1, max: Number.MAX_SAFE_INTEGER, doc: 'Memory one analyst query may use (max_memory_usage)' }),
+  sqlConcurrentPerKey: intSetting({ env: 'MCPG_SQL_CONCURRENT_PER_KEY', default: 2, min: 1, max: 100, doc: 'Analyst queries one API key may run at once; more are refused (TOO_MANY_SIMULTANEOUS_QUERIES)' }),
+};
+
 /** Every shared setting, for the README table and its test. */
 export const allSettings = {
   ...busSettings,
@@ -355,6 +373,7 @@ export const allSettings = {
   ...storeSettings,
   ...apiSettings,
   ...payloadKeySettings,
+  ...sqlSettings,
   ...workerSettings,
   ...simSettings,
   ...telemetrySettings,

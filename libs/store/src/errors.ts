@@ -19,6 +19,8 @@ export const STORE_ERROR_CODES = [
   'MIGRATION_FAILED',
   /** A row about to be served does not hash to the leaf hash its ledger row stores: the stored data was altered. */
   'LEDGER_MISMATCH',
+  /** An analyst's SQL was refused (not read-only, outside its orgs, over a limit) or failed on the engine. */
+  'SQL_REFUSED',
 ] as const;
 export type StoreErrorCode = (typeof STORE_ERROR_CODES)[number];
 

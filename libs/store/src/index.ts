@@ -25,3 +25,6 @@ export * from './series/series-tiers.ts';
 export * from './series/query-series.ts';
 export * from './series/query-invocations.ts';
 export * from './series/query-call-trace.ts';
+export * from './sql/analyst-sql.ts';
+export { AnalystSqlError, CLICKHOUSE_CODES } from './sql/analyst-sql-error.ts';
+export type { AnalystLimits } from './sql/analyst-settings.ts';

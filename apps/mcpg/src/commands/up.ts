@@ -8,6 +8,7 @@ import {
   loadConfig,
   localKafkaSettings,
   simSettings,
+  sqlSettings,
   storeSettings,
   telemetrySettings,
   workerSettings,
@@ -15,7 +16,7 @@ import {
 import { provisionKafka, startLocalBroker } from '@mcpg/bus';
 import { TOPICS } from '@mcpg/events';
 import { createLogger, startAppTracing } from '@mcpg/telemetry';
-import { buildApi, createFlushSignal, loadApiKeys, loadControlOptions } from '@mcpg/api';
+import { buildApi, createApiMetrics, createFlushSignal, loadApiKeys, loadControlOptions, sqlLimits, startSqlEndpoint } from '@mcpg/api';
 import { CONSOLE_PATH, loadConsole } from '@mcpg/console';
 import {
   demoSigningKey,
@@ -40,6 +41,9 @@ const settings = {
   ...localKafkaSettings,
   ...storeSettings,
   ...apiSettings,
+  // The analyst SQL endpoint is on here, on loopback; elsewhere it is off unless configured.
+  ...sqlSettings,
+  sqlListen: { ...sqlSettings.sqlListen, default: '127.0.0.1:8124' },
   ...workerSettings,
   ...simSettings,
   ...telemetrySettings,
@@ -136,11 +140,13 @@ export const upCommand: Command = {
       // The web console, built first if its sources changed (esbuild, well under a second).
       const consoleFiles = await loadConsole();
       const load = loadControlOptions(c);
+      const metrics = createApiMetrics();
       const api = buildApi({
         store,
         logger: false,
         apiKeys,
         tracing,
+        metrics,
         console: consoleFiles,
         ...(cursorSecret ? { cursorSecret } : {}),
         ledgerKeyring: (configured ?? demo!.keys).keyring(),
@@ -152,6 +158,13 @@ export const upCommand: Command = {
       lines.push(`api        ${base}  (try: curl '${base}/v1/orgs/${c.simOrgs[0]}/metrics?granularity=hour')`);
       lines.push(`console    ${base}${CONSOLE_PATH}  (${consoleFiles.built ? `built in ${Math.round(consoleFiles.buildMs)} ms` : 'build up to date'}, ${Math.round(consoleFiles.manifest.size.gzip / 1024)} KB gzipped; sign in with an API key${apiKeys.length > 0 ? '' : ', none needed while auth is off'})`);
       lines.push(apiKeys.length > 0 ? `api auth   ${apiKeys.length} API keys` : 'api auth   off: no API keys configured (MCPG_API_KEYS_FILE / MCPG_API_KEYS); anyone reaching the port reads everything');
+      if (c.sqlListen !== '' && store.kind === 'embedded') {
+        const sql = await startSqlEndpoint({ store, apiKeys, metrics, listen: c.sqlListen, limits: sqlLimits(c), maxConcurrentPerKey: c.sqlConcurrentPerKey, log });
+        life.add('sql endpoint', () => sql.close());
+        lines.push(`sql        ${sql.url}  (ClickHouse HTTP, read-only, database ${sql.database}; try: mcpg sql --sql-url ${sql.url} "SHOW TABLES"${apiKeys.length > 0 ? '; keys need the sql role' : ''})`);
+      } else if (c.sqlListen !== '') {
+        lines.push('sql        off: with a ClickHouse server, analysts use its own analyst user');
+      }
 
       if (c.simRate > 0) {
         const abort = new AbortController();

@@ -5,8 +5,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { ApiAuthError } from './auth-errors.ts';
 
-/** What a key may read. `admin` holds every other role. */
-export const API_ROLES = ['metrics', 'audit', 'export', 'admin'] as const;
+/** What a key may read. `sql`: the analyst SQL endpoint. `admin` holds every other role. */
+export const API_ROLES = ['metrics', 'audit', 'export', 'sql', 'admin'] as const;
 export type ApiRole = (typeof API_ROLES)[number];
 
 /** A key's org scope: listed orgs, or `*` for every org. */

@@ -9,6 +9,9 @@ export interface ApiMetrics {
   readonly requestDuration: Histogram<'method' | 'route' | 'status'>;
   readonly activeConnections: Gauge;
   readonly storeQueryDuration: Histogram<'operation' | 'outcome'>;
+  /** Analyst SQL queries by key name (never the secret) and outcome (ok, error, refused: over the key's concurrency). */
+  readonly sqlQueries: Counter<'key' | 'outcome'>;
+  readonly sqlQueryDuration: Histogram<'key' | 'outcome'>;
 }
 
 export function createApiMetrics(): ApiMetrics {
@@ -39,6 +42,19 @@ export function createApiMetrics(): ApiMetrics {
       help: 'ClickHouse calls made by the API (query, exec: until the result stream is open; command, insert: until done)',
       labelNames: ['operation', 'outcome'],
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers: [registry],
+    }),
+    sqlQueries: new Counter({
+      name: 'mcpg_sql_queries_total',
+      help: 'Queries on the analyst SQL endpoint, by API key name and outcome',
+      labelNames: ['key', 'outcome'],
+      registers: [registry],
+    }),
+    sqlQueryDuration: new Histogram({
+      name: 'mcpg_sql_query_duration_seconds',
+      help: 'Time an analyst SQL query took, checks and engine, by API key name and outcome',
+      labelNames: ['key', 'outcome'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300],
       registers: [registry],
     }),
   };

@@ -24,7 +24,7 @@ test('a key sees its id, its orgs (sorted) and its roles; admin lists every role
   assert.equal(res.statusCode, 200);
   assert.deepEqual(res.json(), { auth: true, key_id: 'acme-audit', orgs: ['acme', 'globex'], all_orgs: false, roles: ['audit', 'export'] });
   assert.ok(!res.body.includes('secret'));
-  assert.deepEqual((await me(api, bearer('ops'))).json().roles, ['metrics', 'audit', 'export', 'admin']);
+  assert.deepEqual((await me(api, bearer('ops'))).json().roles, ['metrics', 'audit', 'export', 'sql', 'admin']);
 });
 
 test('a key for every org gets the orgs with data; no key or a wrong one is 401', async () => {
@@ -41,5 +41,5 @@ test('a key for every org gets the orgs with data; no key or a wrong one is 401'
 test('with auth off there is no key: every role, every org with data', async () => {
   const res = await me(open);
   assert.equal(res.statusCode, 200);
-  assert.deepEqual(res.json(), { auth: false, key_id: null, orgs: [], all_orgs: true, roles: ['metrics', 'audit', 'export', 'admin'] });
+  assert.deepEqual(res.json(), { auth: false, key_id: null, orgs: [], all_orgs: true, roles: ['metrics', 'audit', 'export', 'sql', 'admin'] });
 });

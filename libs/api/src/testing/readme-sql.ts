@@ -1,0 +1,42 @@
+// Test support: the analyst SQL examples of README.md, statement by
+// statement, and a store holding a few days of simulated traffic for two orgs
+// (default and acme) folded the way the rollup worker folds it, so the
+// examples find rows.
+import { readFileSync } from 'node:fs';
+import { foldBatchTiers, toInvocationRow } from '@mcpg/rollup';
+import { TrafficGenerator } from '@mcpg/simulator';
+import { insertDayTotals, insertHourTotals, insertRollups, insertTierRollups, insertToolInvocations, type Store } from '@mcpg/store';
+
+const README = new URL('../../../../README.md', import.meta.url);
+
+/**
+ * Every statement of every ```sql block of the README's section for analysts
+ * (comment-only pieces dropped), as written. (Operator statements elsewhere,
+ * such as a one-off INSERT, are not analyst queries.)
+ */
+export function readmeSqlExamples(): string[] {
+  const whole = readFileSync(README, 'utf8');
+  const start = whole.indexOf('## For analysts');
+  const markdown = whole.slice(start, whole.indexOf('\n## ', start + 1));
+  return [...markdown.matchAll(/```sql\n([\s\S]*?)```/g)].flatMap((m) =>
+    m[1]!
+      .split(/;\s*(?:\n|$)/)
+      .map((q) => q.trim())
+      .filter((q) => q.split('\n').some((line) => line.trim() !== '' && !line.trim().startsWith('--'))),
+  );
+}
+
+/** Two days of traffic for orgs default and acme in every tier the examples read. */
+export async function seedTraffic(store: Store, calls = 6_000): Promise<void> {
+  const g = new TrafficGenerator({ seed: 3, orgs: ['default', 'acme'], gateways: 4, startTime: Date.now() - 2 * 86_400_000, rate: 0.05 });
+  const batch = Array.from({ length: calls }, (_, i) => ({ partition: i % 2, offset: i >> 1, event: g.next().call }));
+  const { minutes, days, hours, hourRollups, dayRollups } = foldBatchTiers(batch);
+  await Promise.all([
+    insertRollups(store, minutes),
+    insertDayTotals(store, days),
+    insertHourTotals(store, hours),
+    insertTierRollups(store, 'hour', hourRollups),
+    insertTierRollups(store, 'day', dayRollups),
+    insertToolInvocations(store, batch.map((c) => toInvocationRow(c.event, c.partition, String(c.offset)))),
+  ]);
+}
