@@ -1,14 +1,16 @@
 // query-api: serves the fleet endpoint and health checks over HTTP. Reads
 // config, opens the store (migrating it), listens, and shuts down cleanly.
-import { apiSettings, describeConfig, loadConfig, sqlSettings, storeSettings, telemetrySettings } from '@mcpg/config';
+import { apiSettings, busSettings, describeConfig, loadConfig, planCatalogue, retentionSettings, sqlSettings, storeSettings, telemetrySettings } from '@mcpg/config';
+import { busOperatorAudit } from '@mcpg/pipeline';
+import { OrgRetention } from '@mcpg/store';
 import { createLogger, startAppTracing } from '@mcpg/telemetry';
 import { readFileSync } from 'node:fs';
 import { buildApi, createApiMetrics, loadApiKeys, loadControlOptions, sqlLimits, startSqlEndpoint, type SqlEndpoint } from '@mcpg/api';
 import { loadConsole } from '@mcpg/console';
 import { Keyring } from '@mcpg/ledger';
-import { openStore } from '@mcpg/workers';
+import { openBus, openStore } from '@mcpg/workers';
 
-const spec = { ...storeSettings, ...apiSettings, ...sqlSettings, ...telemetrySettings };
+const spec = { ...storeSettings, ...apiSettings, ...sqlSettings, ...telemetrySettings, ...busSettings, ...retentionSettings };
 const config = loadConfig(spec, { env: process.env, argv: process.argv.slice(2) });
 const log = createLogger({ name: 'query-api', level: config.logLevel });
 log.info({ config: describeConfig(spec, config) }, 'starting');
@@ -25,7 +27,11 @@ if (!ledgerKeyring) log.warn('no ledger public keyring (MCPG_LEDGER_PUBLIC_KEYS_
 const consoleFiles = await loadConsole();
 log.info({ built: consoleFiles.built, gzipBytes: consoleFiles.manifest.size.gzip }, 'web console ready at /console/');
 const metrics = createApiMetrics();
-const app = buildApi({ store, logger: log, apiKeys, tracing, metrics, console: consoleFiles, load: loadControlOptions(config), ...(cursorSecret ? { cursorSecret } : {}), ...(ledgerKeyring ? { ledgerKeyring } : {}) });
+// Plan changes are operator actions recorded in the org's ledger: sent to mcpg.audit.v1 (connects on the first change).
+const bus = openBus(config, log, 'query-api');
+const operatorAudit = busOperatorAudit(bus);
+const retention = new OrgRetention(store, planCatalogue(config));
+const app = buildApi({ store, logger: log, apiKeys, tracing, metrics, console: consoleFiles, load: loadControlOptions(config), retention, operatorAudit, ...(cursorSecret ? { cursorSecret } : {}), ...(ledgerKeyring ? { ledgerKeyring } : {}) });
 await app.listen({ host: config.apiHost, port: config.apiPort });
 // Analysts' SQL (off unless MCPG_SQL_LISTEN is set; embedded engine only).
 let sql: SqlEndpoint | undefined;
@@ -42,6 +48,8 @@ async function shutdown(signal: string): Promise<void> {
   log.info({ signal }, 'shutting down');
   await app.close(); // stops accepting, lets in-flight requests finish
   await sql?.close();
+  await operatorAudit.close();
+  await bus.close();
   await store.close();
   await tracing.shutdown();
   process.exit(0);

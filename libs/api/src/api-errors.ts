@@ -5,7 +5,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { StoreError } from '@mcpg/store';
 
-export const API_ERROR_CODES = ['INVALID_PARAMETER', 'BAD_REQUEST', 'UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND', 'STORE_UNAVAILABLE', 'LEDGER_INTEGRITY', 'OVERLOADED', 'INTERNAL'] as const;
+export const API_ERROR_CODES = ['INVALID_PARAMETER', 'BAD_REQUEST', 'UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND', 'STORE_UNAVAILABLE', 'AUDIT_UNAVAILABLE', 'LEDGER_INTEGRITY', 'OVERLOADED', 'INTERNAL'] as const;
 export type ApiErrorCode = (typeof API_ERROR_CODES)[number];
 
 export const API_ERROR_STATUS: Readonly<Record<ApiErrorCode, number>> = {
@@ -15,6 +15,7 @@ export const API_ERROR_STATUS: Readonly<Record<ApiErrorCode, number>> = {
   FORBIDDEN: 403,
   NOT_FOUND: 404,
   STORE_UNAVAILABLE: 503,
+  AUDIT_UNAVAILABLE: 503,
   LEDGER_INTEGRITY: 500,
   /** Admission control: the engine queue of the route's class is full (with Retry-After). */
   OVERLOADED: 503,

@@ -5,7 +5,9 @@
 // then one line per route plugin (each `(api, deps…)`).
 import { randomBytes } from 'node:crypto';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import type { Store } from '@mcpg/store';
+import { OrgRetention, type Store } from '@mcpg/store';
+import { PlanCatalogue } from '@mcpg/config';
+import type { OperatorAudit } from '@mcpg/events';
 import type { Keyring } from '@mcpg/ledger';
 import { installHttpServerSpans, type Tracing } from '@mcpg/telemetry';
 import { frameworkErrorHandler, installErrorHandlers } from './api-errors.ts';
@@ -35,6 +37,8 @@ import { callTraceRoutes } from './routes/call-trace.ts';
 import { anomaliesRoutes } from './routes/anomalies.ts';
 import { createInvocationCursorCodec } from './series/invocation-cursor.ts';
 import { tokenUsageRoutes } from './routes/token-usage.ts';
+import { orgPlanRoutes } from './routes/org-plan.ts';
+import { orgRetentionRoutes } from './routes/org-retention.ts';
 
 export interface ApiDeps {
   readonly store: Store;
@@ -55,6 +59,10 @@ export interface ApiDeps {
   readonly tracing?: Tracing;
   /** The built web console (@mcpg/console's loadConsole); absent: no console is served. */
   readonly console?: ConsoleFiles;
+  /** Each org's retention plan (from the configuration's plan catalogue); default: the default plans, every org on enterprise. */
+  readonly retention?: OrgRetention;
+  /** Where operator actions (plan changes) go to be recorded in the org's ledger; absent: plan changes are refused (503). */
+  readonly operatorAudit?: OperatorAudit;
   /** Connection limits; tests shorten them. Default HTTP_LIMITS. */
   readonly httpLimits?: HttpLimits;
   /** Answer reuse, coalescing and admission control (defaults: DEFAULT_LOAD_CONTROL); false: none. */
@@ -111,6 +119,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   const cursorSecret = deps.cursorSecret ?? randomBytes(32);
   const cursors = createCursorCodec(cursorSecret);
   const invocationCursors = createInvocationCursorCodec(cursorSecret);
+  const retention = deps.retention ?? new OrgRetention(deps.store, new PlanCatalogue());
 
   installErrorHandlers(app);
   installHttpServerSpans(app);
@@ -138,6 +147,8 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     adminTracingRoutes(api, deps.tracing);
     meRoutes(api, store);
     consoleRoutes(api, deps.console);
+    orgPlanRoutes(api, retention, deps.operatorAudit, now);
+    orgRetentionRoutes(api, retention, now);
   });
   return app;
 }

@@ -3,6 +3,8 @@
 import { parseFault } from '@mcpg/simulator';
 import { EXPORTER_PRESETS, OTLP_PROTOCOLS } from '@mcpg/telemetry';
 import { boolSetting, enumSetting, intSetting, itemListSetting, listSetting, numberSetting, stringSetting } from './setting.ts';
+import { ConfigError } from './load-config.ts';
+import { DEFAULT_PLAN_NAME, PlanCatalogue, parseOrgPlan, parsePlanSpec, type RetentionPlan } from './retention-plans.ts';
 
 export const busSettings = {
   bus: enumSetting({
@@ -366,6 +368,38 @@ export const sqlSettings = {
   sqlConcurrentPerKey: intSetting({ env: 'MCPG_SQL_CONCURRENT_PER_KEY', default: 2, min: 1, max: 100, doc: 'Analyst queries one API key may run at once; more are refused (TOO_MANY_SIMULTANEOUS_QUERIES)' }),
 };
 
+export const retentionSettings = {
+  retentionPlans: itemListSetting<RetentionPlan>({
+    env: 'MCPG_RETENTION_PLANS',
+    default: [],
+    accepts: 'comma-separated name=samples/payloads/rollups_1m/rollups_1h/rollups_1d/audit (days, or years as 7y)',
+    parseItem: parsePlanSpec,
+    doc: 'Retention plans besides (or replacing) community, pro, team and enterprise, e.g. gold=60/30/90/1y/5y/7y (docs/operations.md "Retention")',
+  }),
+  orgPlans: itemListSetting<{ org: string; plan: string }>({
+    env: 'MCPG_ORG_PLANS',
+    default: [],
+    accepts: 'comma-separated org=plan',
+    parseItem: parseOrgPlan,
+    doc: 'Plans of named orgs, e.g. acme=team,globex=community; a plan set through PUT /v1/admin/orgs/{org}/plan takes precedence',
+  }),
+  defaultPlan: stringSetting({
+    env: 'MCPG_DEFAULT_PLAN',
+    default: DEFAULT_PLAN_NAME,
+    pattern: /^[a-z][a-z0-9_-]{0,62}$/,
+    doc: 'Retention plan of every org that has none in MCPG_ORG_PLANS or through the admin API',
+  }),
+};
+
+/** The plan catalogue of a config holding retentionSettings; throws a ConfigError naming the setting. */
+export function planCatalogue(config: { retentionPlans: readonly RetentionPlan[]; orgPlans: readonly { org: string; plan: string }[]; defaultPlan: string }): PlanCatalogue {
+  try {
+    return new PlanCatalogue({ plans: config.retentionPlans, orgPlans: config.orgPlans, defaultPlan: config.defaultPlan });
+  } catch (e) {
+    throw new ConfigError('INVALID_SETTING', (e as Error).message);
+  }
+}
+
 /** Every shared setting, for the README table and its test. */
 export const allSettings = {
   ...busSettings,
@@ -378,4 +412,5 @@ export const allSettings = {
   ...simSettings,
   ...telemetrySettings,
   ...ledgerSettings,
+  ...retentionSettings,
 };

@@ -6,3 +6,4 @@ export type { EventCodec } from './codec.ts';
 export { toolCallCodec, auditCodec, decodeAny, eventSchemas, type DecodedEvent } from './event-codecs.ts';
 export { EventError, EVENT_ERROR_CODES, EVENT_ERROR_DOCS, type EventErrorCode } from './errors.ts';
 export * from './event-types.generated.ts';
+export { OPERATOR_INSTANCE, operatorAuditEvent, type OperatorAction, type OperatorAudit } from './operator-event.ts';

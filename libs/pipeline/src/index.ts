@@ -4,3 +4,4 @@ export { DEFAULT_RETRY, NO_DELAY_RETRY, isRetriable, withRetry, type RetryPolicy
 export { BatchingSink, type SinkOptions, type SinkLog, type FlushStats,
   type FlushReport, type SinkTotals, type DecodeFailure } from './batching-sink.ts';
 export { LagTracker } from './lag-tracker.ts';
+export { busOperatorAudit } from './operator-audit.ts';

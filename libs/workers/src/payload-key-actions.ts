@@ -8,7 +8,7 @@
 // made.
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { auditCodec, TOPICS, type AuditEvent } from '@mcpg/events';
+import { auditCodec, operatorAuditEvent, TOPICS, type AuditEvent } from '@mcpg/events';
 import type { BusProducer } from '@mcpg/pipeline';
 import { readKeystoreFile, rewrapKeystore, rotateOrgKey, shredOrgKeys, stageKeystoreFile, type KeyWrapper, type KeystoreDoc } from '@mcpg/payload-crypto';
 
@@ -38,26 +38,9 @@ export interface PayloadKeyOutcome {
   readonly events: readonly AuditEvent[];
 }
 
-function operatorEvent(org: string, action: string, actor: string, resource: string, details: object, at: Date): AuditEvent {
-  return {
-    event_id: `operator:${randomUUID()}`,
-    org,
-    workspace: '',
-    instance: `mcpg-cli@${hostname()}`,
-    occurred_at: at.getTime(),
-    action,
-    actor,
-    resource,
-    decision: 'none',
-    outcome: 'ok',
-    latency_us: null,
-    // The action's parameters (versions, KEK ids): never key bytes.
-    arguments: JSON.stringify(details),
-    response: null,
-    error: null,
-    trace_id: null,
-    call_event_id: null,
-  };
+function operatorEvent(org: string, action: `operator.${string}`, actor: string, resource: string, details: object, at: Date): AuditEvent {
+  // The action's parameters (versions, KEK ids) are the row's arguments: never key bytes.
+  return operatorAuditEvent({ eventId: `operator:${randomUUID()}`, org, action, actor, resource, details, occurredAt: at.getTime(), instance: `mcpg-cli@${hostname()}` });
 }
 
 async function change(req: PayloadKeyRequest, doc: KeystoreDoc, now: Date): Promise<{ doc: KeystoreDoc; orgs: Record<string, number[]>; details: (org: string) => object; resource: (org: string) => string }> {

@@ -12,11 +12,13 @@ import { TOPICS, toolCallCodec } from '@mcpg/events';
 import { BatchingSink, type Bus, type FlushReport, type IncomingMessage, type LagTracker, type SinkLog, type SinkTotals } from '@mcpg/pipeline';
 import { RollupFold, chunkStart, toInvocationRow, validateCall, type DayTotalsRow, type FoldOptions, type HourTotalsRow, type InvocationRow, type RollupRow, type TierRollupRow } from '@mcpg/rollup';
 import { assertSameLog } from './log-continuity.ts';
-import { insertDayTotals, insertHourTotals, insertRollups, insertTierRollups, insertToolInvocations, recordFlush, type Store } from '@mcpg/store';
+import { insertDayTotals, insertHourTotals, insertRollups, insertTierRollups, insertToolInvocations, recordFlush, type OrgRetention, type Store } from '@mcpg/store';
 
 export interface RollupWorkerOptions {
   readonly bus: Bus;
   readonly store: Store;
+  /** Each org's plan: rows are stamped with their class's window (schemas/clickhouse 061). Absent: the columns' defaults. */
+  readonly retention?: OrgRetention;
   readonly groupId?: string;
   /** The calls topic; default mcpg.calls.v1 (tests give one of their own). */
   readonly topic?: string;
@@ -83,6 +85,7 @@ export async function startRollupWorker(opts: RollupWorkerOptions): Promise<Runn
     return [toInvocationRow(event, msg.partition, msg.offset, msg.timestamp)];
   };
 
+  const retention = opts.retention;
   const sink = new BatchingSink<InvocationRow>({
     name: 'rollup-worker',
     consumer,
@@ -100,12 +103,12 @@ export async function startRollupWorker(opts: RollupWorkerOptions): Promise<Runn
       for (const r of fold.takeHourRollups()) unwrittenHourRollups.push(r);
       for (const r of fold.takeDayRollups()) unwrittenDayRollups.push(r);
       await Promise.all([
-        insertToolInvocations(opts.store, rows),
-        insertRollups(opts.store, unwrittenRollups),
+        insertToolInvocations(opts.store, rows, retention?.stamp('samples')),
+        insertRollups(opts.store, unwrittenRollups, retention?.stamp('rollups_1m')),
         insertDayTotals(opts.store, unwrittenTotals),
-        insertHourTotals(opts.store, unwrittenHours),
-        insertTierRollups(opts.store, 'hour', unwrittenHourRollups),
-        insertTierRollups(opts.store, 'day', unwrittenDayRollups),
+        insertHourTotals(opts.store, unwrittenHours, retention?.stamp('rollups_1h')),
+        insertTierRollups(opts.store, 'hour', unwrittenHourRollups, retention?.stamp('rollups_1h')),
+        insertTierRollups(opts.store, 'day', unwrittenDayRollups, retention?.stamp('rollups_1d')),
       ]);
       unwrittenRollups = [];
       unwrittenTotals = [];

@@ -5,6 +5,8 @@ import {
   apiSettings,
   busSettings,
   ledgerSettings,
+  planCatalogue,
+  retentionSettings,
   loadConfig,
   localKafkaSettings,
   simSettings,
@@ -15,6 +17,8 @@ import {
 } from '@mcpg/config';
 import { provisionKafka, startLocalBroker } from '@mcpg/bus';
 import { TOPICS } from '@mcpg/events';
+import { busOperatorAudit } from '@mcpg/pipeline';
+import { OrgRetention } from '@mcpg/store';
 import { createLogger, startAppTracing } from '@mcpg/telemetry';
 import { buildApi, createApiMetrics, createFlushSignal, loadApiKeys, loadControlOptions, sqlLimits, startSqlEndpoint } from '@mcpg/api';
 import { CONSOLE_PATH, loadConsole } from '@mcpg/console';
@@ -48,6 +52,7 @@ const settings = {
   ...simSettings,
   ...telemetrySettings,
   ...ledgerSettings,
+  ...retentionSettings,
 };
 
 export const upCommand: Command = {
@@ -97,9 +102,19 @@ export const upCommand: Command = {
       // The API reuses answers until a worker stores new data: in one process
       // it hears of each flush at once.
       const flushes = createFlushSignal();
+
+      // Each org's retention plan: rows are stamped with it, and a change seen here is re-applied.
+      const retention = new OrgRetention(store, planCatalogue(c));
+      await retention.refresh();
+      retention.start(30_000, (e) => log.warn({ err: String(e) }, 'reading org plans failed; trying again'));
+      life.add('retention plans', () => retention.stop());
+      const operatorAudit = busOperatorAudit(bus);
+      life.add('operator audit', () => operatorAudit.close());
+
       const worker = await startRollupWorker({
         bus,
         store,
+        retention,
         ...rollupWorkerOptions(c),
         onFlushed: (r) => flushes.notify(r.consumer),
         log,
@@ -151,6 +166,8 @@ export const upCommand: Command = {
         ...(cursorSecret ? { cursorSecret } : {}),
         ledgerKeyring: (configured ?? demo!.keys).keyring(),
         load: load && { ...load, flushes },
+        retention,
+        operatorAudit,
       });
       await api.listen({ host: c.apiHost, port: c.apiPort });
       life.add('api', () => api.close());

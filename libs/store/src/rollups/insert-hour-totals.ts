@@ -3,19 +3,21 @@
 import type { Store } from '../create-store.ts';
 import { toStoreError } from '../errors.ts';
 import type { HourTotalsRow } from '@mcpg/rollup';
+import { stamped, type RetentionStamp } from '../retention/retention-stamp.ts';
 
 const COLUMNS: [string, ...string[]] = [
   'org', 'workspace', 'plugin', 'tool', 'hour', 'source_partition', 'chunk_start', 'last_offset', 'calls', 'tokens_in', 'tokens_out',
 ];
 
-export async function insertHourTotals(store: Store, rows: readonly HourTotalsRow[]): Promise<void> {
+/** `stamp`: the org's rollups_1h window per row; absent, the column's default. */
+export async function insertHourTotals(store: Store, rows: readonly HourTotalsRow[], stamp?: RetentionStamp): Promise<void> {
   if (!rows.length) return;
-  const values = rows.map((r) => [
+  const { columns, values } = stamped(COLUMNS, rows, (r) => [
     r.org, r.workspace, r.plugin, r.tool, Math.floor(r.hour / 1000), r.source_partition, r.chunk_start, r.last_offset,
     r.calls, r.tokens_in, r.tokens_out,
-  ]);
+  ], stamp);
   try {
-    await store.client.insert({ table: 'tool_totals_1h', columns: COLUMNS, values, format: 'JSONCompactEachRow' });
+    await store.client.insert({ table: 'tool_totals_1h', columns, values, format: 'JSONCompactEachRow' });
   } catch (err) {
     throw toStoreError(err, `inserting ${rows.length} tool_totals_1h rows`);
   }

@@ -4,6 +4,7 @@
 import type { Store } from '../create-store.ts';
 import { toStoreError } from '../errors.ts';
 import type { RollupRow } from '@mcpg/rollup';
+import { stamped, type RetentionStamp } from '../retention/retention-stamp.ts';
 
 const COLUMNS: [string, ...string[]] = [
   'org', 'workspace', 'plugin', 'tool', 'minute', 'source_partition', 'chunk_start', 'last_offset',
@@ -11,15 +12,16 @@ const COLUMNS: [string, ...string[]] = [
   'tokens_in', 'tokens_out', 'duration_us_sum', 'latency_min_ms', 'latency_max_ms', 'latency_means', 'latency_weights',
 ];
 
-export async function insertRollups(store: Store, rows: readonly RollupRow[]): Promise<void> {
+/** `stamp`: the org's rollups_1m window per row (OrgRetention.stamp); absent, the column's default. */
+export async function insertRollups(store: Store, rows: readonly RollupRow[], stamp?: RetentionStamp): Promise<void> {
   if (!rows.length) return;
-  const values = rows.map((r) => [
+  const { columns, values } = stamped(COLUMNS, rows, (r) => [
     r.org, r.workspace, r.plugin, r.tool, Math.floor(r.minute / 1000), r.source_partition, r.chunk_start, r.last_offset,
     r.calls, r.errors, r.outcomes.ok, r.outcomes.error, r.outcomes.denied, r.outcomes.timeout, r.outcomes.cancelled,
     r.tokens_in, r.tokens_out, r.duration_us_sum, r.latency_min_ms, r.latency_max_ms, r.latency_means, r.latency_weights,
-  ]);
+  ], stamp);
   try {
-    await store.client.insert({ table: 'tool_rollups_1m', columns: COLUMNS, values, format: 'JSONCompactEachRow' });
+    await store.client.insert({ table: 'tool_rollups_1m', columns, values, format: 'JSONCompactEachRow' });
   } catch (err) {
     throw toStoreError(err, `inserting ${rows.length} tool_rollups_1m rows`);
   }

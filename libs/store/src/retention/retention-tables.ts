@@ -1,0 +1,25 @@
+// Which tables hold each data class of a retention plan, and the time column
+// their TTL counts from (schemas/clickhouse 061). The audit class has no row
+// TTL: the ledger is pruned by whole signed segments (prune-ledger.ts).
+import type { DataClass } from '@mcpg/config';
+
+export interface RetainedTable {
+  readonly table: string;
+  /** The row's own time the window counts from. */
+  readonly time: string;
+}
+
+export const RETENTION_TABLES: Readonly<Record<Exclude<DataClass, 'audit'>, readonly RetainedTable[]>> = {
+  samples: [{ table: 'tool_invocations', time: 'started_at' }],
+  // tool_invocation_payloads joins this class once it exists (its own migration adds the column).
+  payloads: [],
+  rollups_1m: [{ table: 'tool_rollups_1m', time: 'minute' }],
+  rollups_1h: [
+    { table: 'tool_rollups_1h', time: 'hour' },
+    { table: 'tool_totals_1h', time: 'hour' },
+  ],
+  rollups_1d: [{ table: 'tool_rollups_1d', time: 'day' }],
+};
+
+export type RowClass = keyof typeof RETENTION_TABLES;
+export const ROW_CLASSES = Object.keys(RETENTION_TABLES) as RowClass[];
