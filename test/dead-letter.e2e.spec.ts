@@ -211,3 +211,75 @@ test('ledger worker (its router): an audit event near the size limit is dead-let
   assert.equal(worker.routerTotals.deadLetterReferences, 1);
   assert.deepEqual(fatal, []);
 });
+
+test('ledger worker (its router): a valid audit event whose routed copy is over the limit is dead-lettered and counted, the chain goes on; header bytes are routed as they are', async () => {
+  // Topics of its own: the worker reads this test's events only.
+  const source = `dlq-audit-${run}`;
+  const routedTopic = `dlq-by-org-${run}`;
+  const org = `${ORG}-big`;
+  const signingKeys = new SigningKeys([{ key: signerKeyFromSeed('test.invalid/dlq', new Uint8Array(32).fill(9)), window: { notBefore: null, notAfter: null } }]);
+  // The source record batch (61 bytes of batch header, ~27 of record framing
+  // and key) just under the broker's limit; the routed copy adds the route
+  // headers (~43 bytes) and is over it.
+  const limit = 1_048_588;
+  const valid = sized((e: AuditEvent) => auditCodec.encode(e), (pad) => audit(1, { org, event_id: `${org}-a1`, arguments: pad }), limit - 61 - 27 - org.length - 8);
+  const notUtf8 = Buffer.from([0xe2, 0x82, 0x00, 0xa0]);
+  await bus.ensureTopics([{ name: source, partitions: 2 }, { name: routedTopic, partitions: 2 }]);
+  const producer = await bus.producer();
+  await producer.send(source, [
+    { key: org, value: auditCodec.encode(audit(0, { org, event_id: `${org}-a0` })) },
+    { key: org, value: valid },
+    { key: org, value: auditCodec.encode(audit(2, { org, event_id: `${org}-a2` })), headers: { 'x-bytes': notUtf8, twice: ['a', Buffer.from([0x80])], 'x-run': run } },
+  ]);
+  await producer.close();
+  const fatal: unknown[] = [];
+  const worker = await startLedgerWorker({
+    bus,
+    store,
+    signingKeys,
+    segments: { rows: 100, seconds: 3600 },
+    groupId: `dlq-ledger-big-${run}`,
+    topic: source,
+    routedTopic,
+    batchRows: 1000,
+    flushMs: 50,
+    onFatal: (e) => fatal.push(e),
+  });
+  stops.push(() => worker.stop());
+
+  await waitFor('the events around it in the chain', async () => {
+    const s = (await queryLedgerStates(store, [org])).get(org);
+    return s && s.ledger.fold.range.size === 2 ? true : undefined;
+  }, fatal);
+  assert.deepEqual(fatal, [], 'the router did not stop');
+  const [ref] = await deadLetters((m) => m.headers[DLQ_HEADERS.consumer] === ROUTER_NAME && m.key === org, 1);
+  assert.equal(ref!.headers[DLQ_HEADERS.code], 'TOO_LARGE_TO_ROUTE');
+  assert.ok((ref!.headers[DLQ_HEADERS.reason] ?? '').includes(`over the broker's limit for ${routedTopic}`), ref!.headers[DLQ_HEADERS.reason]);
+  assert.equal(ref!.headers[DLQ_HEADERS.topic], source);
+  assert.equal(ref!.headers[DLQ_HEADERS.form], 'reference', 'its whole copy is too large as well');
+  assert.equal(ref!.headers[DLQ_HEADERS.size], String(valid.length));
+  assert.equal(ref!.headers[DLQ_HEADERS.sha256], createHash('sha256').update(valid).digest('hex'));
+  assert.equal(worker.routerTotals.deadLetters, 1);
+  assert.equal(worker.routerTotals.deadLetterReferences, 1);
+  const health = await store.client.query({
+    query: 'SELECT code, count() AS n FROM dead_letters FINAL WHERE consumer = {consumer:String} AND topic = {topic:String} AND code = {code:String} GROUP BY code',
+    query_params: { consumer: ROUTER_NAME, topic: source, code: 'TOO_LARGE_TO_ROUTE' },
+    format: 'JSONEachRow',
+  });
+  const counted = (await health.json<{ code: string; n: string | number }>()).map((r) => ({ code: r.code, n: Number(r.n) }));
+  assert.deepEqual(counted, [{ code: 'TOO_LARGE_TO_ROUTE', n: 1 }], 'counted where pipeline health reads dead letters');
+
+  // The routed copy of the event with odd header bytes: the same bytes, every value of a repeated header.
+  const routed: IncomingMessage[] = [];
+  const reader = await bus.consumer({ groupId: `dlq-routed-${run}`, topics: [routedTopic], fromBeginning: true });
+  await reader.start(async (batch) => {
+    for (const m of batch.messages) if (m.key === org && m.headers['x-run'] === run) routed.push(m);
+  });
+  try {
+    await waitFor('the routed copy', async () => (routed.length ? true : undefined), []);
+  } finally {
+    await reader.close();
+  }
+  assert.deepEqual(routed[0]!.raw.headers['x-bytes'], [notUtf8], 'the header bytes, not U+FFFD');
+  assert.deepEqual(routed[0]!.raw.headers.twice, [Buffer.from('a'), Buffer.from([0x80])], 'every value of a repeated header, in order');
+});

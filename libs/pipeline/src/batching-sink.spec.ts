@@ -325,6 +325,36 @@ test('a dead letter the broker refuses as too large goes out as a reference, is 
   assert.match(JSON.stringify(warned[0]), /"offset":"51"/);
 });
 
+test('messages whose rows the write refuses for good are dead-lettered, recorded and counted; the rest is committed', async () => {
+  const c = fakeConsumer();
+  const p = fakeProducer();
+  const reports: FlushReport[] = [];
+  const sources = new Map<string, IncomingMessage>();
+  const fatal: unknown[] = [];
+  const sink = testSink({
+    consumer: c.consumer,
+    producer: p.producer,
+    decode: (m) => (sources.set(m.value.toString(), m), [m.value.toString()]),
+    write: async (rows) => rows.filter((r) => r.startsWith('big')).map((r) => ({ source: sources.get(r)!, code: 'TOO_LARGE', reason: `${r} is over the limit` })),
+    record: async (r) => void reports.push(r),
+    batchRows: 1000,
+    onFatal: (e) => fatal.push(e),
+  });
+  await sink.start();
+  await c.deliver(2, ['a', 'big-1', 'b'], 10);
+  await sink.stop();
+  assert.deepEqual(fatal, []);
+  assert.deepEqual(c.commits.map((x) => x[0]?.offset), ['13']);
+  const letters = p.sent.flatMap((s) => s.messages);
+  assert.equal(letters.length, 1);
+  assert.equal(letters[0]!.value?.toString(), 'big-1');
+  assert.equal(letters[0]!.headers?.[DLQ_HEADERS.code], 'TOO_LARGE');
+  assert.equal(letters[0]!.headers?.[DLQ_HEADERS.offset], '11');
+  assert.deepEqual(reports[0]?.deadLetters.map(({ offset, code, reason }) => ({ offset, code, reason })), [{ offset: '11', code: 'TOO_LARGE', reason: 'big-1 is over the limit' }]);
+  assert.equal(sink.totals.deadLetters, 1);
+  assert.equal(sink.totals.messages, 3);
+});
+
 test('a dead letter that fails for another reason is not replaced by a reference: the flush fails as before', async () => {
   const c = fakeConsumer();
   const fatal: unknown[] = [];

@@ -22,6 +22,13 @@ export interface DecodeFailure {
   readonly message: string;
 }
 
+/** A message whose rows the sink's target refused for good, and why. */
+export interface WriteRefusal {
+  readonly source: IncomingMessage;
+  readonly code: string;
+  readonly reason: string;
+}
+
 export interface SinkOptions<Row> {
   /** Names this sink in dead-letter headers and logs. */
   readonly name: string;
@@ -31,8 +38,13 @@ export interface SinkOptions<Row> {
   readonly deadLetterTopic: string;
   /** Turns one message into rows; throws (with a `code`) for a message that must be dead-lettered. */
   readonly decode: (msg: IncomingMessage) => Row[];
-  /** Stores rows. Must be idempotent: the same message may arrive again after a crash. */
-  readonly write: (rows: Row[]) => Promise<void>;
+  /**
+   * Stores rows. Must be idempotent: the same message may arrive again after
+   * a crash. May return the messages whose rows the target refused for good
+   * (the rest stored): they are dead-lettered and counted like messages that
+   * cannot be decoded, and the sink moves on.
+   */
+  readonly write: (rows: Row[]) => Promise<void | readonly WriteRefusal[]>;
   /**
    * The offset to commit for a partition whose messages before `next` are all
    * stored. Default: `next`. A fold that must re-read part of the log after a
@@ -169,9 +181,7 @@ export class BatchingSink<Row> {
         for (const row of this.opts.decode(msg)) p.rows.push(row);
       } catch (e) {
         const f = asFailure(e);
-        const cause = { code: f.code, reason: f.message, consumer: this.opts.name };
-        p.deadLetters.push({ source: msg, cause });
-        p.deadRecords.push({ topic: msg.topic, partition: msg.partition, offset: msg.offset, code: f.code, reason: f.message.slice(0, MAX_RECORDED_REASON) });
+        this.toDeadLetters(p, msg, f.code, f.message);
       }
     }
     const last = batch.messages.at(-1);
@@ -198,6 +208,13 @@ export class BatchingSink<Row> {
       // A failure is kept in `failed` and surfaces at the next batch.
       this.inFlight.catch(() => undefined);
     }
+  }
+
+  private toDeadLetters(p: Pending<Row>, msg: IncomingMessage, code: string, reason: string): DeadLetterEntry {
+    const entry = { source: msg, cause: { code, reason, consumer: this.opts.name } };
+    p.deadLetters.push(entry);
+    p.deadRecords.push({ topic: msg.topic, partition: msg.partition, offset: msg.offset, code, reason: reason.slice(0, MAX_RECORDED_REASON) });
+    return entry;
   }
 
   private report(p: Pending<Row>): FlushReport {
@@ -240,11 +257,16 @@ export class BatchingSink<Row> {
     try {
       // The store's spans (ClickHouse inserts) are children of the write span.
       await context.with(trace.setSpan(ROOT_CONTEXT, span), async () => {
-        references = await writeDeadLetters(
-          { producer: this.opts.producer, topic: this.opts.deadLetterTopic, retry, onRetry, onReference: this.onReference },
-          p.deadLetters,
-        );
-        if (p.rows.length) await withRetry(retry, () => this.opts.write(p.rows), onRetry);
+        const writer = { producer: this.opts.producer, topic: this.opts.deadLetterTopic, retry, onRetry, onReference: this.onReference };
+        references = await writeDeadLetters(writer, p.deadLetters);
+        const refused = p.rows.length ? await withRetry(retry, () => this.opts.write(p.rows), onRetry) : undefined;
+        if (refused?.length) {
+          this.opts.log?.warn({ sink: this.opts.name, refused: refused.length, codes: [...new Set(refused.map((r) => r.code))] }, 'messages refused by the write: dead-lettered');
+          references += await writeDeadLetters(
+            writer,
+            refused.map((r) => this.toDeadLetters(p, r.source, r.code, r.reason)),
+          );
+        }
         if (this.opts.record) {
           const report = this.report(p);
           await withRetry(retry, () => this.opts.record!(report), onRetry);

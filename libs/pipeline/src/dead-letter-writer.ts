@@ -22,7 +22,7 @@ export interface DeadLetterWriter {
 }
 
 /** The bus's code for a message or batch over the broker's limit (message.max.bytes). */
-const tooLarge = (e: unknown): boolean => typeof e === 'object' && e !== null && (e as { code?: unknown }).code === 'MESSAGE_TOO_LARGE';
+export const isTooLarge = (e: unknown): boolean => typeof e === 'object' && e !== null && (e as { code?: unknown }).code === 'MESSAGE_TOO_LARGE';
 
 /** Resolves with how many were written as references. */
 export async function writeDeadLetters(w: DeadLetterWriter, entries: readonly DeadLetterEntry[]): Promise<number> {
@@ -35,12 +35,12 @@ export async function writeDeadLetters(w: DeadLetterWriter, entries: readonly De
   for (let i = 0; i < results.length; i++) {
     const result = results[i]!;
     if (result.status === 'fulfilled') continue;
-    if (!tooLarge(result.reason)) throw result.reason;
+    if (!isTooLarge(result.reason)) throw result.reason;
     // Refused with others in one request, or on its own: alone, once more, tells.
     try {
       await send(copies[i]!);
     } catch (e) {
-      if (!tooLarge(e)) throw e;
+      if (!isTooLarge(e)) throw e;
       await send(deadLetterReference(entries[i]!.source, entries[i]!.cause));
       references++;
       w.onReference(entries[i]!, e);

@@ -14,8 +14,26 @@
 // a time, the producer idempotent with one request in flight), so within one
 // source partition the routed copies keep their order, and the first copy of
 // each event is what the ledger folds.
+//
+// The routed copy is larger than its source (the route headers, ~45 bytes),
+// so an event just under the broker's size limit can be refused on the
+// routed topic (and a batch of small ones can be over the limit together).
+// Then the batch is sent again one message at a time, in order, and a message
+// still refused is dead-lettered and counted (a reference if its copy is too
+// large as well): the router never stalls on one event.
 import { TOPICS } from '@mcpg/events';
-import { BatchingSink, type Bus, type FlushReport, type IncomingMessage, type OutgoingMessage, type SinkLog, type SinkTotals } from '@mcpg/pipeline';
+import {
+  BatchingSink,
+  isTooLarge,
+  type Bus,
+  type BusProducer,
+  type FlushReport,
+  type IncomingMessage,
+  type OutgoingMessage,
+  type SinkLog,
+  type SinkTotals,
+  type WriteRefusal,
+} from '@mcpg/pipeline';
 import { recordFlush, type Store } from '@mcpg/store';
 import { ROUTE_HEADERS, routableOrg } from './ledger-event.ts';
 
@@ -44,14 +62,49 @@ export interface RunningAuditRouter {
   stop(): Promise<void>;
 }
 
-/** The routed copy of a source message: its bytes and headers, keyed by org, with its source position. */
+/**
+ * The routed copy of a source message: its value and header bytes as the log
+ * holds them (every value of a repeated header; bytes that are not UTF-8
+ * stay as they are), keyed by org, with its source position.
+ */
 export function routedMessage(msg: IncomingMessage): OutgoingMessage {
   const org = routableOrg(msg);
   return {
     key: org,
     value: msg.value,
-    headers: { ...msg.headers, [ROUTE_HEADERS.partition]: String(msg.partition), [ROUTE_HEADERS.offset]: msg.offset },
+    headers: { ...msg.raw.headers, [ROUTE_HEADERS.partition]: String(msg.partition), [ROUTE_HEADERS.offset]: msg.offset },
   };
+}
+
+interface Routed {
+  readonly source: IncomingMessage;
+  readonly copy: OutgoingMessage;
+}
+
+/** Sends the routed copies; those the broker refuses as too large even alone come back as refusals. */
+export async function sendRouted(producer: BusProducer, topic: string, batch: readonly Routed[]): Promise<WriteRefusal[]> {
+  try {
+    await producer.send(
+      topic,
+      batch.map((r) => r.copy),
+    );
+    return [];
+  } catch (e) {
+    if (!isTooLarge(e)) throw e;
+  }
+  // Part of the batch may have landed: the copies sent again are skipped by
+  // source position. One at a time, in order, tells which message is refused.
+  const refused: WriteRefusal[] = [];
+  for (const r of batch) {
+    try {
+      await producer.send(topic, [r.copy]);
+    } catch (e) {
+      if (!isTooLarge(e)) throw e;
+      const size = r.copy.value?.length ?? 0;
+      refused.push({ source: r.source, code: 'TOO_LARGE_TO_ROUTE', reason: `the routed copy (${size} bytes of value plus the route headers) is over the broker's limit for ${topic}: ${String(e)}` });
+    }
+  }
+  return refused;
 }
 
 export async function startAuditRouter(opts: AuditRouterOptions): Promise<RunningAuditRouter> {
@@ -62,14 +115,14 @@ export async function startAuditRouter(opts: AuditRouterOptions): Promise<Runnin
     onError: (e) => opts.onFatal?.(e),
   });
   const producer = await opts.bus.producer();
-  const sink = new BatchingSink<OutgoingMessage>({
+  const sink = new BatchingSink<Routed>({
     name: ROUTER_NAME,
     consumer,
     producer,
     deadLetterTopic: TOPICS.deadletter,
-    decode: (msg) => [routedMessage(msg)],
+    decode: (msg) => [{ source: msg, copy: routedMessage(msg) }],
     // A retried send may have landed in part: the copies it adds are skipped by source position.
-    write: (messages) => producer.send(opts.routedTopic, messages),
+    write: (batch) => sendRouted(producer, opts.routedTopic, batch),
     record: async (report) => {
       await recordFlush(opts.store, report);
       opts.onFlushed?.(report);

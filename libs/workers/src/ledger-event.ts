@@ -9,7 +9,8 @@ import { encodeCanonicalRow, isLedgerOrg, ledgerRowFromEvent, type LedgerEvent }
 import type { Masker } from '@mcpg/masking';
 import type { IncomingMessage } from '@mcpg/pipeline';
 
-export const LEDGER_DECODE_CODES = ['INVALID_ORG', 'KEY_NOT_ORG', 'NOT_ROUTED'] as const;
+/** Why the ledger worker dead-letters an audit event (TOO_LARGE_TO_ROUTE: its routed copy is over the broker's limit). */
+export const LEDGER_DECODE_CODES = ['INVALID_ORG', 'KEY_NOT_ORG', 'NOT_ROUTED', 'TOO_LARGE_TO_ROUTE'] as const;
 export type LedgerDecodeCode = (typeof LEDGER_DECODE_CODES)[number];
 
 export class LedgerDecodeError extends Error {
