@@ -22,6 +22,8 @@ export interface StackOptions {
   readonly ruleFor: string;
   /** Scrape and evaluation interval. */
   readonly interval: string;
+  /** The shipped scrape job pointed at the target (default: mcpg-fleet, the fleet endpoint); the others are left out. */
+  readonly job?: string;
 }
 
 export interface ReceivedAlert {
@@ -106,7 +108,9 @@ export async function startStack(o: StackOptions): Promise<Stack> {
   prom.global.evaluation_interval = o.interval;
   prom.rule_files = [join(dir, 'rules.yml')];
   prom.alerting.alertmanagers[0].static_configs[0].targets = [`127.0.0.1:${amPort}`];
-  const job = prom.scrape_configs[0];
+  const job = prom.scrape_configs.find((j: { job_name: string }) => j.job_name === (o.job ?? 'mcpg-fleet'));
+  if (!job) throw new Error(`no scrape job ${o.job} in infra/prometheus/prometheus.yml`);
+  prom.scrape_configs = [job];
   job.scrape_interval = o.interval;
   job.metrics_path = o.metricsPath;
   job.static_configs[0].targets = [o.target];

@@ -35,6 +35,10 @@ export class GatewayMetrics {
     this.#serverStatus = new Gauge({ name: 'server_status', help: 'Upstream server connected (1) or not (0)', labelNames: ['server'], registers });
     this.#sessions = new Gauge({ name: 'active_sessions', help: 'Open client sessions', labelNames: ['transport'], registers });
     this.#dropped = new Counter({ name: 'events_dropped_total', help: 'Events dropped because the disk spool was full, by overflow policy', labelNames: ['reason'], registers });
+    // Exposed at 0 from the start: a series that first appears with the count
+    // of a burst shows no increase() to Prometheus, and the alert on it
+    // (MCPGGatewayEventsDropped) would miss the first burst.
+    for (const reason of ['drop-oldest', 'drop-newest']) this.#dropped.inc({ reason }, 0);
     new Gauge({
       name: 'event_queue_depth',
       help: 'Events in the in-memory queue waiting for Kafka',
