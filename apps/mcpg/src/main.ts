@@ -9,8 +9,9 @@ import { gatewayCommand } from './commands/gateway.ts';
 import { keysCommand } from './commands/keys.ts';
 import { exportAuditCommand } from './commands/export-audit.ts';
 import { verifyCommand } from './commands/verify.ts';
+import { sqlCommand } from './commands/sql.ts';
 
-const commands: readonly Command[] = [upCommand, simCommand, migrateCommand, kafkaCommand, keysCommand, exportAuditCommand, verifyCommand, gatewayCommand];
+const commands: readonly Command[] = [upCommand, simCommand, migrateCommand, kafkaCommand, keysCommand, exportAuditCommand, verifyCommand, sqlCommand, gatewayCommand];
 
 function usage(): string {
   return [

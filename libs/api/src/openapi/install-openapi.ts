@@ -23,7 +23,7 @@ export function installOpenApi(app: FastifyInstance, authEnabled: boolean): void
       info: {
         title: 'mcpg query API',
         version: '1',
-        description: 'Fleet metrics, audit search and export, token analytics and the audit ledger of mcpg. Send an API key as `Authorization: Bearer <key>`.',
+        description: 'Fleet metrics, audit search and export, token analytics and the audit ledger of mcpg. Send an API key as `Authorization: Bearer <key>`. Analysts\' SQL is not a route here: it is ClickHouse\'s own HTTP interface (read-only, org-scoped) on the port of MCPG_SQL_LISTEN, for keys with the `sql` role (see the README, "Analysts\' SQL endpoint").',
       },
       components: { securitySchemes: { [BEARER_SCHEME]: { type: 'http', scheme: 'bearer', description: 'An mcpg API key (see the README, "API")' } } },
       security: [{ [BEARER_SCHEME]: [] }],

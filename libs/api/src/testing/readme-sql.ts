@@ -40,3 +40,15 @@ export async function seedTraffic(store: Store, calls = 6_000): Promise<void> {
     insertToolInvocations(store, batch.map((c) => toInvocationRow(c.event, c.partition, String(c.offset)))),
   ]);
 }
+
+/**
+ * The same answer, as far as the statement fixes it: the same rows in any
+ * order (several examples order by a count, whose ties ClickHouse may return
+ * in any order), and under a LIMIT only as many rows (ties at the cut may
+ * pick different rows from one run to the next).
+ */
+export function sameAnswer(sql: string, actual: readonly unknown[], expected: readonly unknown[]): boolean {
+  if (/\bLIMIT\b/i.test(sql)) return actual.length === expected.length;
+  const key = (rows: readonly unknown[]) => rows.map((r) => JSON.stringify(r)).sort();
+  return JSON.stringify(key(actual)) === JSON.stringify(key(expected));
+}
