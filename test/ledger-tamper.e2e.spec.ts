@@ -6,6 +6,8 @@
 // write path (fold, sign, store) into the embedded engine; keys come from
 // `mcpg keys generate`. The API's verify (GET /v1/orgs/{org}/audit/verify)
 // reads the same tampered tables and must name the same code, seq and table.
+// The same tampering is caught on a ledger whose first segments were pruned
+// by its retention plan, and so is an edit of the pruned range's kept hashes.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -14,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildApi } from '@mcpg/api';
 import { Keyring, SegmentedLedger, signCheckpoint, toHex, type LedgerEvent, type SigningKeys } from '@mcpg/ledger';
-import { insertCheckpoints, ledgerExportLines, type Store } from '@mcpg/store';
+import { insertCheckpoints, ledgerExportLines, pruneLedger, type Store } from '@mcpg/store';
 import { createTestStore } from '@mcpg/store/testing';
 import { foldLedgerBatch, loadSigningKeys, storeLedgerWrites, type PendingLedgerEvent } from '@mcpg/workers';
 import { verifyCommand } from '../apps/mcpg/src/commands/verify.ts';
@@ -286,4 +288,79 @@ test('a cut-short or malformed export is never "verified": the line is named and
   lines[12] = '{"seq": broken';
   writeFileSync(cut, lines.join('\n'));
   assertVerdict(await verify(cut), 3, /^NOT VERIFIED: cannot read the export .*export line 13: not JSON/);
+});
+
+/** The honest ledger after retention pruned what occurred before T0 + 25 s: seq 0..19 (whole signed segments). */
+async function prunedStore(): Promise<Store> {
+  const store = await honestStore();
+  const r = await pruneLedger(store, ORG, T0 + 25_000, { wait: true });
+  assert.deepEqual([r.prunedSize, r.newlyPruned], [20, 20], 'the prefix ends at the last checkpoint before the first row in the window');
+  return store;
+}
+
+test('a pruned ledger: the export starts after the pruned prefix and verifies; proofs of retained rows still verify', async () => {
+  const store = await prunedStore();
+  const path = await exportFile(store, 'pruned');
+  const text = readFileSync(path, 'utf8');
+  assert.match(text.split('\n')[0]!, /^\{"mcpg_ledger_export":2,"org":"acme-tamper"\}$/);
+  assert.match(text, /^\{"pruned":\{"tree_size":"20","frontier":\["[0-9a-f]{64}","[0-9a-f]{64}"\]\}\}$/m);
+  assert.doesNotMatch(text, /"seq":"19"/);
+  const r = mcpg('verify', path, '--public-key', publicKeys);
+  assertVerdict(r, 0, /^VERIFIED: acme-tamper, rows seq 20\.\.59 \(40 rows\) match the checkpoint of size 60/);
+  assert.match(r.stdout, /rows seq 0\.\.19 were pruned by the retention plan/);
+  // A second run finds nothing more due; the API verifies what is left and says where it starts.
+  assert.equal((await pruneLedger(store, ORG, T0 + 25_000, { wait: true })).newlyPruned, 0);
+  const whole = await apiVerify(store);
+  assert.deepEqual(breakOf(whole), [true, undefined, undefined, undefined]);
+  assert.equal(whole.checked.from_seq, 20);
+  assert.equal((whole as unknown as { pruned_before: number }).pruned_before, 20);
+  const app = buildApi({ store, ledgerKeyring: Keyring.parse(readFileSync(publicKeys, 'utf8')) });
+  try {
+    for (const [seq, size] of [[20, 30], [37, 60]] as const) {
+      const proof = await app.inject({ method: 'GET', url: `/v1/orgs/${ORG}/audit/proofs/inclusion?seq=${seq}&tree_size=${size}` });
+      assert.equal(proof.statusCode, 200, proof.body);
+    }
+    const consistency = await app.inject({ method: 'GET', url: `/v1/orgs/${ORG}/audit/proofs/consistency?from=20&to=60` });
+    assert.equal(consistency.statusCode, 200, consistency.body);
+  } finally {
+    await app.close();
+  }
+});
+
+test('a pruned ledger: deleting, editing or inserting a retained row, or dropping its tail, is still tampering', async () => {
+  const cases: [string, string, RegExp][] = [
+    ['deleted', `ALTER TABLE audit_log DELETE WHERE org = {org:String} AND seq = 27`, /^TAMPERED: ROW_DELETED at seq 27/],
+    ['first-deleted', `ALTER TABLE audit_log DELETE WHERE org = {org:String} AND seq = 20`, /^TAMPERED: ROW_DELETED at seq 20/],
+    ['edited', `ALTER TABLE audit_log UPDATE actor = 'mallory' WHERE org = {org:String} AND seq = 33`, /^TAMPERED: ROW_EDITED at seq 33/],
+    ['tail', `ALTER TABLE audit_log DELETE WHERE org = {org:String} AND seq >= 55`, /^TAMPERED: TAIL_DROPPED at seq 55/],
+  ];
+  for (const [name, statement, verdict] of cases) {
+    const store = await prunedStore();
+    await sql(store, statement);
+    assertVerdict(await verify(await exportFile(store, `pruned-${name}`)), 5, verdict);
+  }
+});
+
+test('a pruned ledger: an edited pruned-range hash is NODE_EDITED at the pruned size, offline', async () => {
+  const store = await prunedStore();
+  await sql(store, `ALTER TABLE audit_pruned UPDATE frontier = arrayMap(x -> lower(hex(SHA256(x))), frontier) WHERE org = {org:String}`);
+  assertVerdict(await verify(await exportFile(store, 'pruned-hash')), 5, /^TAMPERED: NODE_EDITED at tree size 20/);
+  // Claiming more was pruned than was (rows 20..29 hidden behind a pruned range of 30 with forged hashes) is caught too.
+  const other = await prunedStore();
+  await sql(other, `INSERT INTO audit_pruned SELECT org, 30, frontier, cutoff, pruned_at FROM audit_pruned WHERE org = {org:String}`);
+  assertVerdict(await verify(await exportFile(other, 'pruned-more')), 5, /^TAMPERED: NODE_EDITED at tree size 30/);
+});
+
+test('pruning never takes a row inside the window: a late-stamped row holds the prefix back to the checkpoint before it', async () => {
+  const store = await honestStore();
+  // Row 14 carries a gateway time inside the window (after T0 + 25 s) although the ledger put it at seq 14.
+  // (occurred_at is in the sort key: the row is re-inserted with the later time and the original deleted.)
+  const e14 = { e14: `${ORG}-14`, t14: T0 + 14_000 };
+  await sql(store, `INSERT INTO audit_log SELECT * REPLACE (occurred_at + INTERVAL 40 SECOND AS occurred_at) FROM audit_log WHERE org = {org:String} AND event_id = {e14:String}`, e14);
+  await sql(store, `ALTER TABLE audit_log DELETE WHERE org = {org:String} AND event_id = {e14:String} AND toUnixTimestamp64Milli(occurred_at) = {t14:Int64}`, e14);
+  const r = await pruneLedger(store, ORG, T0 + 25_000, { wait: true });
+  assert.deepEqual([r.prunedSize, r.newlyPruned], [10, 10]);
+  // Nothing is due for an org whose rows are all inside the window, nor for one with no ledger.
+  assert.equal((await pruneLedger(store, OTHER, T0 - 1, { wait: true })).newlyPruned, 0);
+  assert.equal((await pruneLedger(store, 'nobody', T0 + 1e9, { wait: true })).newlyPruned, 0);
 });

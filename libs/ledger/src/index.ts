@@ -60,16 +60,19 @@ export { checkTrustedAdvance } from './verify/trusted-state.ts';
 export { verifyLedgerRange, type RangeVerifyResult, type VerifyRangeInput } from './verify/verify-range.ts';
 export {
   LEDGER_EXPORT_VERSION,
+  LEDGER_EXPORT_PRUNED_VERSION,
   LedgerExportReader,
   MalformedExportError,
   exportCheckpointLine,
   exportEndLine,
   exportHeaderLine,
+  exportPrunedLine,
   exportRowLine,
   parseLedgerExport,
   type LedgerExport,
   type LedgerExportCounts,
 } from './export/ledger-export.ts';
+export { prunedFromJson, prunedToJson, type PrunedPrefix } from './export/pruned-prefix.ts';
 export {
   SEGMENT_CLOSED_BY,
   SegmentedLedger,

@@ -34,3 +34,4 @@ export * from './retention/org-plans.ts';
 export * from './retention/reapply-retention.ts';
 export * from './retention/org-retention.ts';
 export * from './retention/query-oldest-retained.ts';
+export * from './retention/prune-expired-ledgers.ts';

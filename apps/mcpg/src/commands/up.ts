@@ -18,7 +18,7 @@ import {
 import { provisionKafka, startLocalBroker } from '@mcpg/bus';
 import { TOPICS } from '@mcpg/events';
 import { busOperatorAudit } from '@mcpg/pipeline';
-import { OrgRetention } from '@mcpg/store';
+import { OrgRetention, startLedgerPruning } from '@mcpg/store';
 import { createLogger, startAppTracing } from '@mcpg/telemetry';
 import { buildApi, createApiMetrics, createFlushSignal, loadApiKeys, loadControlOptions, sqlLimits, startSqlEndpoint } from '@mcpg/api';
 import { CONSOLE_PATH, loadConsole } from '@mcpg/console';
@@ -142,6 +142,11 @@ export const upCommand: Command = {
         },
       });
       life.add('ledger worker', () => ledger.stop());
+      const stopPruning = startLedgerPruning(retention, 3_600_000, {
+        onPruned: (r) => log.info({ org: r.org, prunedSize: r.prunedSize, newlyPruned: r.newlyPruned }, 'ledger rows past the audit window pruned'),
+        onError: (e) => log.warn({ err: String(e) }, 'ledger pruning failed; trying again in an hour'),
+      });
+      life.add('ledger pruning', stopPruning);
       lines.push(`worker     ledger-worker routing ${TOPICS.audit} by org into ${TOPICS.auditByOrg} and folding it, a checkpoint every ${c.ledgerSegmentRows} rows or ${c.ledgerSegmentSeconds} s of event time`);
       lines.push(
         demo

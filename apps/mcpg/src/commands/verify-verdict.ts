@@ -58,7 +58,9 @@ export function headline(e: LedgerError): string {
     case 'BAD_SIGNATURE':
       return `a checkpoint${size} has a signature that does not verify`;
     case 'NODE_EDITED':
-      return `a stored Merkle node at seq ${seq} was edited`;
+      return e.seq === undefined && e.treeSize !== undefined
+        ? `the hashes kept for the rows before tree size ${e.treeSize} (pruned, or stored nodes) do not reproduce its signed root`
+        : `a stored Merkle node at seq ${seq} was edited`;
     case 'INVALID_ROW':
       return e.seq === undefined ? 'a row cannot be read' : `row seq ${seq} cannot be encoded`;
     case 'MALFORMED_NOTE':
@@ -85,10 +87,12 @@ export function successReport(v: LedgerVerdict): string {
   }
   const latest = v.latest?.checkpoint;
   const keys = v.latest?.signedBy.map((k) => k.key.name).join(', ') ?? '';
+  const from = v.prunedSize;
   const lines = [
-    `VERIFIED: ${v.org}, rows seq 0..${v.signedSize - 1} (${v.signedSize} rows) match the checkpoint of size ${latest?.size} signed by ${keys}`,
+    `VERIFIED: ${v.org}, rows seq ${from}..${v.signedSize - 1} (${v.signedSize - from} rows) match the checkpoint of size ${latest?.size} signed by ${keys}`,
     `  root ${Buffer.from(latest?.root ?? []).toString('base64')}, event time ${new Date(latest?.eventTime ?? 0).toISOString()}`,
   ];
+  if (from > 0) lines.push(`  rows seq 0..${from - 1} were pruned by the retention plan; their subtree hashes reproduce the signed root of size ${from}`);
   if (v.unsignedRows > 0) lines.push(`  ${v.unsignedRows} rows after seq ${v.signedSize - 1} chain correctly but are not signed yet (not vouched for)`);
   return lines.join('\n');
 }

@@ -91,7 +91,7 @@ export const verifyCommand: Command = {
     const org = c.org || exported.org;
     if (org !== exported.org) console.error(`note: the export header names org ${JSON.stringify(exported.org)}; verifying it as the ledger of ${JSON.stringify(org)}`);
 
-    const result = verifyLedger({ org, rows: exported.rows, checkpoints: exported.checkpoints, keyring, trusted });
+    const result = verifyLedger({ org, rows: exported.rows, checkpoints: exported.checkpoints, keyring, trusted, ...(exported.pruned ? { pruned: exported.pruned } : {}) });
     if (!result.ok) {
       console.log(failureReport(result.error));
       return exitCodeOf(result.error.code);

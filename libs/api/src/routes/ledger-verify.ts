@@ -56,12 +56,13 @@ const schema = {
   response: {
     200: {
       type: 'object',
-      required: ['org', 'from_seq', 'to_seq', 'verified', 'signed_by', 'checked', 'checkpoint', 'error'],
+      required: ['org', 'from_seq', 'to_seq', 'verified', 'signed_by', 'checked', 'checkpoint', 'error', 'pruned_before'],
       properties: {
         org: { type: 'string' },
         from_seq: { type: 'integer' },
         to_seq: { type: 'integer' },
         verified: { type: 'boolean', description: 'true: every row of the range is the one the signed checkpoint commits to' },
+        pruned_before: { type: ['integer', 'null'], description: 'The range reaches rows pruned by the org retention plan: rows before this seq are gone, and the check starts here (their subtree hashes must reproduce the signed root at it); null when nothing asked for was pruned' },
         signed_by: { type: 'array', items: { type: 'string' }, description: 'Keys whose signatures verified' },
         checked: {
           type: 'object',
@@ -118,7 +119,7 @@ export function ledgerVerifyRoutes(app: FastifyInstance, store: Store, keyring: 
     const checkpoint = checkpointJson(plan.cover);
     if (keyring === undefined || keyring.entries.length === 0) {
       return {
-        org, from_seq: fromSeq, to_seq: toSeq, verified: false, signed_by: [], checked: { from_seq: plan.start, to_seq: plan.start - 1, checkpoints: [] }, checkpoint,
+        org, from_seq: fromSeq, to_seq: toSeq, verified: false, signed_by: [], checked: { from_seq: plan.start, to_seq: plan.start - 1, checkpoints: [] }, checkpoint, pruned_before: plan.prunedBefore,
         error: { code: 'UNKNOWN_KEY', message: 'this API has no ledger public keys configured' },
       };
     }
@@ -128,6 +129,6 @@ export function ledgerVerifyRoutes(app: FastifyInstance, store: Store, keyring: 
       ? { code: e.code, message: e.message, ...(e.seq === undefined ? {} : { seq: e.seq }), ...(e.treeSize === undefined ? {} : { tree_size: e.treeSize }), ...(e.table === undefined ? {} : { table: e.table }) }
       : null;
     const checked = { from_seq: verdict.checked.fromSeq, to_seq: verdict.checked.toSeq, checkpoints: verdict.checked.checkpoints };
-    return { org, from_seq: fromSeq, to_seq: toSeq, verified: verdict.verified, signed_by: verdict.signedBy, checked, checkpoint, error };
+    return { org, from_seq: fromSeq, to_seq: toSeq, verified: verdict.verified, signed_by: verdict.signedBy, checked, checkpoint, error, pruned_before: plan.prunedBefore };
   });
 }

@@ -3,13 +3,13 @@
 // first (operator.plan_change, signed with the rest of the ledger), then into
 // org_plans, then the new windows are re-applied to the org's stored rows
 // (a downgrade deletes what is now past its window, an upgrade keeps what is
-// still there). Without a way to the ledger the API refuses to change plans.
+// still there), the ledger pruned by whole signed segments for a shorter audit window. Without a way to the ledger the API refuses to change plans.
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { DATA_CLASSES } from '@mcpg/config';
 import type { OperatorAudit } from '@mcpg/events';
 import { isLedgerOrg } from '@mcpg/ledger';
-import { reapplyRetention, writeOrgPlan, type OrgRetention, type ResolvedPlan } from '@mcpg/store';
+import { pruneExpiredLedger, reapplyRetention, writeOrgPlan, type OrgRetention, type ResolvedPlan } from '@mcpg/store';
 import { ApiError, errorBodySchema } from '../api-errors.ts';
 
 const daysSchema = {
@@ -98,6 +98,8 @@ export function orgPlanRoutes(app: FastifyInstance, retention: OrgRetention, aud
       await writeOrgPlan(retention.store, { org, plan: plan.name, changedAt: at, changedBy: by, eventId });
       await retention.refresh();
       await reapplyRetention(retention.store, org, plan.days);
+      // A shorter audit window prunes the ledger's now-expired signed segments at once.
+      if (plan.days.audit < before.plan.days.audit) await pruneExpiredLedger(retention, org, at);
       request.log.info({ org, from: before.plan.name, to: plan.name, eventId }, 'retention plan changed');
       return planOf(org, retention.resolve(org));
     },

@@ -58,7 +58,10 @@ test('a malformed line is named by its number', () => {
   malformedAt(at(2, '{"checkpoint":42}'), 3, /signed note text/);
   malformedAt(at(3, exportHeaderLine(ORG).trim()), 4, /second header/);
   malformedAt(at(0, '{"seq":"0"}'), 1, /first line must be the header/);
-  malformedAt(at(0, '{"mcpg_ledger_export":2,"org":"acme"}'), 1, /unsupported export version 2/);
+  malformedAt(at(0, '{"mcpg_ledger_export":3,"org":"acme"}'), 1, /unsupported export version 3/);
+  // Version 2 is an export of a pruned ledger: it must say what was pruned, and only it may.
+  malformedAt(at(0, '{"mcpg_ledger_export":2,"org":"acme"}'), 0, /version 2 export must declare its pruned range/);
+  malformedAt(at(2, '{"pruned":{"tree_size":"2","frontier":[]}}'), 3, /"pruned" line needs export version 2/);
 });
 
 test('a file cut short, or with lines after the end, is never read as a shorter export', () => {

@@ -3,6 +3,7 @@
 // apart by their keys:
 //   {"mcpg_ledger_export":1,"org":"acme"}              header, first line
 //   {"checkpoint":"<signed note text>"}                 a signed checkpoint, verbatim
+//   {"pruned":{"tree_size":"40","frontier":[…]}}       (version 2) rows before 40 expired: their subtree hashes
 //   {"seq":"0","org":"acme",…,"leaf_hash":…,"prev_hash":…}   a row (exportedRowToJson)
 //   {"end":{"checkpoints":2,"rows":40}}                 last line: what was written
 // Writers put the checkpoints before the rows (read first, so the rows read
@@ -11,8 +12,11 @@
 // unreadable instead of silently shorter.
 import { LedgerError } from '../errors.ts';
 import { exportedRowFromJson, exportedRowToJson, type ExportedRow } from '../verify/exported-row.ts';
+import { prunedFromJson, prunedToJson, type PrunedPrefix } from './pruned-prefix.ts';
 
 export const LEDGER_EXPORT_VERSION = 1;
+/** An export whose oldest rows were pruned by retention: version 2, with a "pruned" line. */
+export const LEDGER_EXPORT_PRUNED_VERSION = 2;
 const HEADER_KEY = 'mcpg_ledger_export';
 
 export interface LedgerExport {
@@ -20,6 +24,8 @@ export interface LedgerExport {
   readonly org: string;
   readonly checkpoints: string[];
   readonly rows: ExportedRow[];
+  /** Declared by a version 2 export: the rows before `pruned.size` expired. */
+  readonly pruned?: PrunedPrefix;
 }
 
 export interface LedgerExportCounts {
@@ -38,7 +44,9 @@ export class MalformedExportError extends LedgerError {
   }
 }
 
-export const exportHeaderLine = (org: string): string => `${JSON.stringify({ [HEADER_KEY]: LEDGER_EXPORT_VERSION, org })}\n`;
+export const exportHeaderLine = (org: string, pruned = false): string =>
+  `${JSON.stringify({ [HEADER_KEY]: pruned ? LEDGER_EXPORT_PRUNED_VERSION : LEDGER_EXPORT_VERSION, org })}\n`;
+export const exportPrunedLine = (p: PrunedPrefix): string => `${JSON.stringify({ pruned: prunedToJson(p) })}\n`;
 export const exportCheckpointLine = (note: string): string => `${JSON.stringify({ checkpoint: note })}\n`;
 export const exportRowLine = (row: ExportedRow): string => `${JSON.stringify(exportedRowToJson(row))}\n`;
 export const exportEndLine = (counts: LedgerExportCounts): string =>
@@ -53,6 +61,8 @@ function onlyKey(obj: Record<string, unknown>, key: string): boolean {
 export class LedgerExportReader {
   private line = 0;
   private org: string | undefined;
+  private version = 0;
+  private pruned: PrunedPrefix | undefined;
   private end: LedgerExportCounts | undefined;
   private readonly checkpoints: string[] = [];
   private readonly rows: ExportedRow[] = [];
@@ -79,6 +89,16 @@ export class LedgerExportReader {
       return;
     }
     if (onlyKey(obj, 'end')) return this.readEnd(obj['end']);
+    if (onlyKey(obj, 'pruned')) {
+      if (this.version !== LEDGER_EXPORT_PRUNED_VERSION) throw new MalformedExportError(this.line, `a "pruned" line needs export version ${LEDGER_EXPORT_PRUNED_VERSION}`);
+      if (this.pruned !== undefined) throw new MalformedExportError(this.line, 'a second "pruned" line');
+      try {
+        this.pruned = prunedFromJson(obj['pruned']);
+      } catch (error) {
+        throw new MalformedExportError(this.line, error instanceof LedgerError ? error.message : String(error), error);
+      }
+      return;
+    }
     try {
       this.rows.push(exportedRowFromJson(obj));
     } catch (error) {
@@ -92,18 +112,20 @@ export class LedgerExportReader {
     if (this.end === undefined) {
       throw new MalformedExportError(0, `incomplete: no end line after line ${this.line} (the export was cut short)`);
     }
-    return { org: this.org, checkpoints: this.checkpoints, rows: this.rows };
+    if (this.version === LEDGER_EXPORT_PRUNED_VERSION && this.pruned === undefined) throw new MalformedExportError(0, `a version ${LEDGER_EXPORT_PRUNED_VERSION} export must declare its pruned range`);
+    return { org: this.org, checkpoints: this.checkpoints, rows: this.rows, ...(this.pruned ? { pruned: this.pruned } : {}) };
   }
 
   private readHeader(obj: Record<string, unknown>): void {
     const version = obj[HEADER_KEY];
     if (version === undefined) throw new MalformedExportError(this.line, `the first line must be the header {"${HEADER_KEY}":1,"org":…}`);
-    if (version !== LEDGER_EXPORT_VERSION) throw new MalformedExportError(this.line, `unsupported export version ${JSON.stringify(version)}`);
+    if (version !== LEDGER_EXPORT_VERSION && version !== LEDGER_EXPORT_PRUNED_VERSION) throw new MalformedExportError(this.line, `unsupported export version ${JSON.stringify(version)}`);
     const org = obj['org'];
     if (typeof org !== 'string' || org === '' || Object.keys(obj).length !== 2) {
       throw new MalformedExportError(this.line, 'the header must have exactly the keys version and "org" (a non-empty string)');
     }
     this.org = org;
+    this.version = version;
   }
 
   private readEnd(value: unknown): void {

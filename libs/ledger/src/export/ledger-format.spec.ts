@@ -7,6 +7,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, createPublicKey, verify as verifySignature } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+// Only to check that the library agrees with the page on the pruned example; the verifier below uses none of it.
+import { Keyring, parseLedgerExport, verifyLedger } from '../index.ts';
 
 const doc = readFileSync(new URL('../../../../docs/ledger-format.md', import.meta.url), 'utf8');
 
@@ -144,40 +146,78 @@ function verifyExport(file: string, keyringText: string): { org: string; rows: n
   const lines = file.slice(0, -1).split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
   const header = lines[0] as Record<string, unknown>;
   assert.deepEqual(Object.keys(header).sort(), ['mcpg_ledger_export', 'org']);
-  assert.equal(header['mcpg_ledger_export'], 1);
+  const version = header['mcpg_ledger_export'];
+  assert.ok(version === 1 || version === 2, 'version 1, or 2 for a pruned export');
   const org = header['org'] as string;
   const end = lines[lines.length - 1] as { end?: { checkpoints: number; rows: number } };
   assert.ok(end.end, 'the last line is the end line');
   const notes = lines.filter((l) => 'checkpoint' in l).map((l) => l['checkpoint'] as string);
-  const rows = lines.slice(1, -1).filter((l) => !('checkpoint' in l));
+  const prunedLines = lines.filter((l) => 'pruned' in l);
+  assert.equal(prunedLines.length, version === 2 ? 1 : 0, 'one pruned line in version 2, none in version 1');
+  const rows = lines.slice(1, -1).filter((l) => !('checkpoint' in l) && !('pruned' in l));
   assert.deepEqual(end.end, { checkpoints: notes.length, rows: rows.length });
   const keys = parseKeyring(keyringText);
   const checkpoints = new Map(notes.map((n) => openCheckpoint(n, org, keys)).map((cp) => [cp.size, cp]));
   let h = genesis(org);
-  const leaves: Buffer[] = [];
+  // §10: the tree as a stack of (size, hash) perfect subtrees; the root folds it from the right.
+  let stack: { size: number; hash: Buffer }[] = [];
+  const root = () => stack.slice(0, -1).reduceRight((r, t) => sha256(Buffer.from([1]), t.hash, r), (stack[stack.length - 1] as { hash: Buffer }).hash);
+  let size = 0;
+  if (version === 2) {
+    const pruned = (prunedLines[0] as { pruned: { tree_size: string; frontier: string[] } }).pruned;
+    size = Number(pruned.tree_size);
+    const bits = [...size.toString(2)].map((b, i, all) => (b === '1' ? 2 ** (all.length - 1 - i) : 0)).filter((x) => x > 0);
+    assert.equal(pruned.frontier.length, bits.length, 'one frontier hash per bit set in the pruned size');
+    stack = bits.map((b, i) => ({ size: b, hash: Buffer.from(pruned.frontier[i] as string, 'hex') }));
+    const cp = checkpoints.get(size);
+    assert.ok(cp, 'a signed checkpoint at the pruned size');
+    assert.ok(root().equals(cp.root), 'the frontier reproduces the signed root at the pruned size');
+    h = cp.chainHead;
+  }
   for (const row of rows) {
     assert.deepEqual(Object.keys(row).sort(), [...ROW_FIELDS, 'leaf_hash', 'prev_hash'].sort());
     assert.equal(row['org'], org);
-    assert.equal(row['seq'], String(leaves.length));
+    assert.equal(row['seq'], String(size));
     const l = leaf(row);
     assert.equal(l.toString('hex'), row['leaf_hash'], `leaf of seq ${row['seq']}`);
     assert.equal(h.toString('hex'), row['prev_hash'], `link of seq ${row['seq']}`);
     h = chain(h, l);
-    leaves.push(l);
-    const cp = checkpoints.get(leaves.length);
+    stack.push({ size: 1, hash: l });
+    while (stack.length > 1 && stack[stack.length - 1]!.size === stack[stack.length - 2]!.size) {
+      const upper = stack.pop()!;
+      const lower = stack.pop()!;
+      stack.push({ size: 2 * upper.size, hash: sha256(Buffer.from([1]), lower.hash, upper.hash) });
+    }
+    size++;
+    const cp = checkpoints.get(size);
     if (cp) {
-      assert.ok(mth(leaves).equals(cp.root), `root at size ${cp.size}`);
+      assert.ok(root().equals(cp.root), `root at size ${cp.size}`);
       assert.ok(h.equals(cp.chainHead), `chain head at size ${cp.size}`);
       assert.equal(row['occurred_at'], cp.eventTime);
     }
   }
   const signed = Math.max(0, ...checkpoints.keys());
-  assert.ok(leaves.length >= signed, 'the rows reach the largest checkpoint');
-  return { org, rows: leaves.length, signed };
+  assert.ok(size >= signed, 'the rows reach the largest checkpoint');
+  return { org, rows: rows.length, signed };
 }
 
 test("the document's worked example verifies with a verifier written from the document alone", () => {
   assert.deepEqual(verifyExport(example('export'), example('keyring')), { org: 'example', rows: 3, signed: 3 });
+});
+
+test("the document's pruned example verifies with the same verifier, and the library reads and verifies it too", () => {
+  assert.deepEqual(verifyExport(example('pruned'), example('keyring')), { org: 'example', rows: 1, signed: 3 });
+  const parsed = parseLedgerExport(example('pruned'));
+  const r = verifyLedger({ org: 'example', rows: parsed.rows, checkpoints: parsed.checkpoints, keyring: Keyring.parse(example('keyring')), ...(parsed.pruned ? { pruned: parsed.pruned } : {}) });
+  assert.ok(r.ok && r.prunedSize === 2 && r.signedSize === 3);
+});
+
+test('the verifier refuses the pruned example with an edited frontier hash or a deleted retained row', () => {
+  const file = example('pruned');
+  const keyring = example('keyring');
+  assert.throws(() => verifyExport(file.replace('1466a3d3', '1466a3d4'), keyring), /frontier reproduces the signed root/);
+  const noRow = file.split('\n').filter((l) => !l.includes('"seq":"2"')).join('\n').replace('"rows":1', '"rows":0');
+  assert.throws(() => verifyExport(noRow, keyring), /reach the largest checkpoint/);
 });
 
 test('the step-by-step values in the document are the ones the example hashes to', () => {

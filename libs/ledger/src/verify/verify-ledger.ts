@@ -21,11 +21,14 @@ import { classifyBrokenRow, classifyGap } from './classify-break.ts';
 import type { ExportedRow } from './exported-row.ts';
 import { collectSignedHeads, type SignedHead } from './signed-heads.ts';
 import { headMismatch } from './head-mismatch.ts';
+import { prunedWalkStart, type PrunedPrefix } from '../export/pruned-prefix.ts';
 
 export interface VerifyLedgerInput {
   readonly org: string;
-  /** Rows as exported (ORDER BY seq), from seq 0. */
+  /** Rows as exported (ORDER BY seq), from seq 0, or from `pruned.size` when the prefix was pruned. */
   readonly rows: readonly ExportedRow[];
+  /** The prefix pruned by retention, as the export declares it: rows start after it. */
+  readonly pruned?: PrunedPrefix;
   /** Signed checkpoint notes, any order. */
   readonly checkpoints: readonly string[];
   readonly keyring: Keyring;
@@ -37,6 +40,8 @@ export interface LedgerVerdict {
   readonly ok: true;
   readonly org: string;
   readonly rows: number;
+  /** Rows before the export's first row that were pruned (their subtree hashes checked against a signed root); 0 if none. */
+  readonly prunedSize: number;
   /** Rows covered by the largest signed checkpoint: what this verdict vouches for. 0 if none. */
   readonly signedSize: number;
   /** Rows after the largest checkpoint: consistent with the chain but not yet signed. */
@@ -145,14 +150,17 @@ function walk(input: VerifyLedgerInput): LedgerVerdict {
   const { org, rows } = input;
   const origin = checkpointOrigin(org);
   const { heads, latest } = collectSignedHeads(input.checkpoints, input.keyring, origin, input.trusted);
-  const { range, chainHead } = walkRows(org, rows, heads, { range: new CompactRange(), chainHead: genesisHash(org), eventTime: 0 });
+  const start = input.pruned ? prunedWalkStart(input.pruned, heads) : { range: new CompactRange(), chainHead: genesisHash(org), eventTime: 0 };
+  const prunedSize = input.pruned?.size ?? 0;
+  const { range, chainHead } = walkRows(org, rows, heads, start);
   const signedSize = latest?.checkpoint.size ?? 0;
   return {
     ok: true,
     org,
     rows: rows.length,
+    prunedSize,
     signedSize,
-    unsignedRows: rows.length - signedSize,
+    unsignedRows: prunedSize + rows.length - signedSize,
     latest,
     root: range.root(),
     chainHead,

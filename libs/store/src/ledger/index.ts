@@ -6,3 +6,4 @@ export * from './ledger-checkpoints.ts';
 export * from './ledger-state.ts';
 export * from './ledger-export-lines.ts';
 export * from './verify-stored-range.ts';
+export * from './ledger-pruning.ts';

@@ -22,6 +22,7 @@ import type { Store } from '../create-store.ts';
 import { queryCheckpointCovering, queryCheckpoints, queryCheckpointsBetween, type CheckpointRecord } from './ledger-checkpoints.ts';
 import { frontierKeys, nodeKeyString, queryStoredNodeRows, queryStoredPerfectNodes } from './merkle-nodes.ts';
 import { queryLedgerRows } from './ledger-rows.ts';
+import { queryPrunedPrefix } from './ledger-pruning.ts';
 
 export type LedgerTable = 'audit_log' | 'audit_merkle_nodes' | 'audit_checkpoints';
 
@@ -62,10 +63,19 @@ function errorOf(e: LedgerError): NonNullable<RangeVerdict['error']> {
 }
 
 /** The checkpoint-aligned stretch a verify of fromSeq..toSeq reads: [start, cover.treeSize). */
-export async function planStoredRange(store: Store, org: string, fromSeq: number, toSeq: number): Promise<{ start: number; cover: CheckpointRecord } | undefined> {
+export async function planStoredRange(
+  store: Store,
+  org: string,
+  fromSeq: number,
+  toSeq: number,
+): Promise<{ start: number; cover: CheckpointRecord; prunedBefore: number | null } | undefined> {
+  // Rows pruned by retention are gone for good: a range reaching into them starts
+  // at the pruned size (a signed size whose root the kept hashes reproduce).
+  const pruned = (await queryPrunedPrefix(store, org))?.size ?? 0;
   const [below] = await queryCheckpoints(store, { org, limit: 1, beforeSize: fromSeq + 1 });
-  const cover = await queryCheckpointCovering(store, org, toSeq + 1);
-  return cover ? { start: below?.treeSize ?? 0, cover } : undefined;
+  const cover = await queryCheckpointCovering(store, org, Math.max(toSeq + 1, pruned + 1));
+  const start = Math.max(below?.treeSize ?? 0, pruned);
+  return cover ? { start, cover, prunedBefore: fromSeq < pruned ? pruned : null } : undefined;
 }
 
 export async function verifyStoredRange(
