@@ -12,6 +12,12 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Who may call the route; see route-access.ts for the default. */
     role?: RouteAccess;
+    /**
+     * false: the route's answers depend on more than what worker flushes
+     * write (e.g. an org's plan, set through the admin API), so load control
+     * never reuses or shares them; they are still admitted to the engine.
+     */
+    reuse?: boolean;
   }
 }
 

@@ -167,6 +167,7 @@ export function installLoadControl(app: FastifyInstance, store: Store, registry:
     if (load.cls === 'health' || load.cls === 'other') return;
     const key = cacheKey(request);
     if (load.cls === 'stream') return admit(request, reply, 'stream', { key, version: undefined, end: undefined });
+    if (request.routeOptions.config.reuse === false) return admit(request, reply, load.cls, { key, version: undefined, end: undefined });
 
     // Without a version (the store does not answer), nothing is served from
     // the cache; the route gives its own error.

@@ -52,6 +52,9 @@ test('an org not named is on the default plan; a named one on its configured pla
 });
 
 test('a plan change goes to the org ledger first, then takes effect; the retention view follows', async () => {
+  // Read before the change: the view after it must not be an answer kept from now.
+  const earlier = await app.inject({ method: 'GET', url: '/v1/orgs/acme/retention', headers: bearer('prom') });
+  assert.equal(earlier.json().plan, 'enterprise');
   const res = await put(app, 'acme', { plan: 'community' });
   assert.equal(res.statusCode, 200, res.body);
   const view = res.json();

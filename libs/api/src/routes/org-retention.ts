@@ -37,7 +37,8 @@ export function orgRetentionRoutes(app: FastifyInstance, retention: OrgRetention
   app.get<{ Params: { org: string } }>(
     '/v1/orgs/:org/retention',
     {
-      config: { role: 'metrics' },
+      // The plan comes from the admin API, not from a worker flush: never a kept answer.
+      config: { role: 'metrics', reuse: false },
       schema: { summary: "The org's retention plan, window per data class and oldest retained row", tags: ['retention'], params, response: { 200: view, 400: errorBodySchema, 503: errorBodySchema } },
     },
     async (request) => {
