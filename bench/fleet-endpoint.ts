@@ -1,14 +1,20 @@
 // The fleet endpoint as Prometheus meets it: GET /v1/orgs/{org}/metrics over
-// 10,000 label sets stored in the embedded engine, and the rendering step
-// alone (counters, the latency summary with quantiles merged from the window's
-// digests, pipeline health) on the rows those queries return. Per minute the
-// window is the minute rows; per hour and day the hour and day digests
+// 10,000 label sets stored in the embedded engine, a granularity=hour scrape
+// stage by stage, and the latency quantiles merged in TypeScript from the
+// centroid arrays (before) against merged by the engine (after). Per minute
+// the window is the minute rows; per hour and day the hour and day digests
 // (015, 016), folded by one running fold as the worker does.
 //   node --import tsx bench/fleet-endpoint.ts [labelSets=10000] [minutes=60] [rounds=30]
+//   FLEET_PROFILE=<file.cpuprofile> also profiles the before path.
 import { performance } from 'node:perf_hooks';
 import type { ToolCallEvent } from '@mcpg/events';
-import { RollupFold } from '@mcpg/rollup';
-import { insertDayTotals, insertRollups, insertTierRollups, queryToolTotals, queryWindowDigests } from '@mcpg/store';
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
+import { digestQuantiles, mergeDigests, RollupFold } from '@mcpg/rollup';
+import {
+  insertDayTotals, insertRollups, insertTierRollups, queryToolTotals, queryWindowDigests, queryWindowQuantiles, WINDOW_QUANTILES,
+  type ToolTotals, type WindowDigest, type WindowQuantiles,
+} from '@mcpg/store';
 import { createTestStore } from '@mcpg/store/testing';
 import { buildApi } from '@mcpg/api';
 import { BufferPool, ExpositionWriter } from '@mcpg/exposition';
@@ -60,34 +66,64 @@ async function measure(name: string, fn: () => Promise<number>): Promise<void> {
   console.log(`${name.padEnd(44)} p50 ${pct(ms, 0.5).toFixed(1)} ms  p99 ${pct(ms, 0.99).toFixed(1)} ms  ${(bytes / 1e6).toFixed(2)} MB`);
 }
 
-for (const [granularity, windowMs] of [['minute', 60_000], ['hour', 3_600_000], ['day', 86_400_000]] as const) {
-  const [totals, window] = await Promise.all([queryToolTotals(store, { org }), queryWindowDigests(store, { org, fromMs: now - windowMs, tier: granularity })]);
-  const pool = new BufferPool();
-  await measure(`render only, granularity=${granularity}`, async () => {
-    const w = new ExpositionWriter({ pool });
-    writeToolMetrics(w, org, totals, window);
-    const n = w.bytes().length;
-    w.release();
-    return n;
+// Before: the centroid arrays of every row of the window as JSON, merged per
+// label set in TypeScript (mergeDigests + digestQuantiles, what the route
+// did); after: the quantiles merged by the engine (queryWindowQuantiles).
+const merged = (window: readonly WindowDigest[]): WindowQuantiles[] =>
+  window.flatMap((d) => {
+    const m = mergeDigests(d.digests);
+    return m.means.length ? [{ workspace: d.workspace, plugin: d.plugin, tool: d.tool, quantilesMs: digestQuantiles(m, WINDOW_QUANTILES) }] : [];
   });
+const render = (pool: BufferPool, totals: ToolTotals[], window: WindowQuantiles[]) => {
+  const w = new ExpositionWriter({ pool });
+  writeToolMetrics(w, org, totals, window);
+  const n = w.bytes().length;
+  w.release();
+  return n;
+};
+
+// Where a granularity=hour scrape spends its time, stage by stage, before the
+// change, and a CPU profile of the whole of it (bench/cpu-profile-summary.ts
+// reads it; FLEET_PROFILE=<file>).
+{
+  const pool = new BufferPool();
+  const fromMs = () => Date.now() - 3_600_000;
+  const totals = await queryToolTotals(store, { org });
+  const digests = await queryWindowDigests(store, { org, fromMs: fromMs(), tier: 'hour' });
+  const quantiles = merged(digests);
+  await measure('stage: totals query (tool_totals_1d)', async () => (await queryToolTotals(store, { org })).length);
+  await measure('stage: hour digests query + JSON decode', async () => (await queryWindowDigests(store, { org, fromMs: fromMs(), tier: 'hour' })).length);
+  await measure('stage: merge digests in TypeScript', async () => merged(digests).length);
+  await measure('stage: render', async () => render(pool, totals, quantiles));
+  await measure('stage: hour quantiles query (engine merges)', async () => (await queryWindowQuantiles(store, { org, fromMs: fromMs(), tier: 'hour' })).length);
+  if (process.env.FLEET_PROFILE) {
+    const session = new Session();
+    session.connect();
+    const post = (method: string, params?: object) => new Promise<{ profile?: object }>((res, rej) => session.post(method, params, (e, r) => (e ? rej(e) : res(r as { profile?: object }))));
+    await post('Profiler.enable');
+    await post('Profiler.setSamplingInterval', { interval: 200 });
+    await post('Profiler.start');
+    for (let i = 0; i < ROUNDS; i++) {
+      const [t, d] = await Promise.all([queryToolTotals(store, { org }), queryWindowDigests(store, { org, fromMs: fromMs(), tier: 'hour' })]);
+      render(pool, t, merged(d));
+    }
+    const { profile } = await post('Profiler.stop');
+    writeFileSync(process.env.FLEET_PROFILE, JSON.stringify(profile));
+    session.disconnect();
+  }
 }
-// Before and after, alternating: the trailing hour merged from the minute
-// rows (what granularity=hour did before the hour digests) against the
-// current and previous hour from the hour digests; each query + render.
+
+// Before and after, alternating: each is the two store queries + render.
 const paths = {
-  'hour window from minute rows (before)': { tier: 'minute', windowMs: 3_600_000 },
-  'hour window from hour digests (after)': { tier: 'hour', windowMs: 3_600_000 },
+  'hour digests merged in TypeScript (before)': async (fromMs: number) => merged(await queryWindowDigests(store, { org, fromMs, tier: 'hour' })),
+  'hour quantiles merged by the engine (after)': (fromMs: number) => queryWindowQuantiles(store, { org, fromMs, tier: 'hour' }),
 } as const;
 for (let round = 0; round < 2; round++) {
-  for (const [name, p] of Object.entries(paths)) {
+  for (const [name, window] of Object.entries(paths)) {
     const pool = new BufferPool();
     await measure(`query + render, ${name}`, async () => {
-      const [totals, window] = await Promise.all([queryToolTotals(store, { org }), queryWindowDigests(store, { org, fromMs: Date.now() - p.windowMs, tier: p.tier })]);
-      const w = new ExpositionWriter({ pool });
-      writeToolMetrics(w, org, totals, window);
-      const n = w.bytes().length;
-      w.release();
-      return n;
+      const [totals, w] = await Promise.all([queryToolTotals(store, { org }), window(Date.now() - 3_600_000)]);
+      return render(pool, totals, w);
     });
   }
 }

@@ -6,8 +6,8 @@
 // valid, empty exposition (not a 404): Prometheus keeps scraping it and
 // `absent()` alerts behave.
 import { LabelSetCache, renderLabel, type EncodedLabels, type ExpositionWriter } from '@mcpg/exposition';
-import { digestQuantiles, mergeDigests, OTHER_LABEL } from '@mcpg/rollup';
-import type { ToolTotals, WindowDigest } from '@mcpg/store';
+import { OTHER_LABEL } from '@mcpg/rollup';
+import { WINDOW_QUANTILES, type ToolTotals, type WindowQuantiles } from '@mcpg/store';
 
 // Label sets are rendered and encoded once and reused across scrapes (bounded
 // cache); each family is then one loop writing bytes into one buffer. The
@@ -17,8 +17,7 @@ const toolLabels = new LabelSetCache(['org', 'workspace', 'plugin', 'tool']);
 const DIRECTION_IN = renderLabel('direction', 'in');
 const DIRECTION_OUT = renderLabel('direction', 'out');
 
-export const QUANTILES = [0.5, 0.9, 0.95, 0.99] as const;
-const QUANTILE_LABELS = QUANTILES.map((q) => renderLabel('quantile', String(q)));
+const QUANTILE_LABELS = WINDOW_QUANTILES.map((q) => renderLabel('quantile', String(q)));
 
 export const TOOL_CALLS = {
   name: 'mcpg_tool_calls_total',
@@ -65,7 +64,7 @@ export function writeToolMetrics(
   w: ExpositionWriter,
   org: string,
   totals: readonly ToolTotals[],
-  window: readonly WindowDigest[],
+  window: readonly WindowQuantiles[],
   options: RenderOptions = {},
 ): void {
   const key = [org, '', '', ''];
@@ -81,14 +80,9 @@ export function writeToolMetrics(
   w.family({ name: 'mcpg_tool_tokens_total', help: 'Tokens of tool arguments (direction="in") and results (direction="out").', type: 'counter' })
     .samples(labels, (i) => totals[i]!.tokensIn, DIRECTION_IN)
     .samples(labels, (i) => totals[i]!.tokensOut, DIRECTION_OUT);
-  const withData: EncodedLabels[] = [];
-  const quantilesMs: number[][] = [];
-  for (const d of window) {
-    const merged = mergeDigests(d.digests);
-    if (!merged.means.length) continue;
-    withData.push(labelsOf(d));
-    quantilesMs.push(digestQuantiles(merged, QUANTILES));
-  }
+  // Merged by the engine (queryWindowQuantiles): only label sets with calls in the window.
+  const withData = window.map(labelsOf);
+  const quantilesMs = window.map((d) => d.quantilesMs);
   w.family(TOOL_LATENCY);
   QUANTILE_LABELS.forEach((extra, q) => w.samples(withData, (i) => round6(quantilesMs[i]![q]! / 1000), extra));
   w.samples(labels, (i) => totals[i]!.durationUsSum / 1_000_000, undefined, '_sum');

@@ -1,7 +1,7 @@
 // GET /v1/orgs/:org/metrics — the fleet's Prometheus exposition for one org.
 import type { FastifyInstance } from 'fastify';
 import { BufferPool, ExpositionWriter, PROMETHEUS_TEXT_CONTENT_TYPE } from '@mcpg/exposition';
-import { queryPipelineHealth, queryToolTotals, queryWindowDigests, type Store } from '@mcpg/store';
+import { queryPipelineHealth, queryToolTotals, queryWindowQuantiles, type Store } from '@mcpg/store';
 import { errorBodySchema } from '../api-errors.ts';
 import { writeToolMetrics } from '../metrics/render-tool-metrics.ts';
 import { writePipelineHealth } from '../metrics/render-pipeline-health.ts';
@@ -50,13 +50,13 @@ export function orgMetricsRoutes(app: FastifyInstance, store: Store): void {
     // minute. Per hour and day: the current UTC hour (day) and the one before,
     // read from the hour (day) digests, one row each per label set, where a
     // trailing 60 minutes would merge sixty minute digests per label set on
-    // every scrape.
+    // every scrape. The engine merges them and sends four numbers per label set.
     const { org } = request.params;
     const tier = request.query.granularity;
     const fromMs = Date.now() - WINDOW_MS[tier];
     const [totals, window, health] = await Promise.all([
       queryToolTotals(store, { org }),
-      queryWindowDigests(store, { org, fromMs, tier }),
+      queryWindowQuantiles(store, { org, fromMs, tier }),
       queryPipelineHealth(store),
     ]);
     const w = new ExpositionWriter({ pool });
