@@ -3,7 +3,8 @@
 //   node --import tsx bench/fold.ts [events=500000] [orgs=20]
 // Events come from the simulator, are encoded once (Avro single-object, as
 // on Kafka), then each round times decode → validateCall → RollupFold.add,
-// taking rows (digest snapshots, day and hour totals) every 5,000 events as the worker does per batch.
+// taking rows (digest snapshots, day and hour totals, hour and day digests,
+// org-wide rows) every 5,000 events as the worker does per batch.
 import { createRequire } from 'node:module';
 import { toolCallCodec, type ToolCallEvent } from '@mcpg/events';
 import {
@@ -44,9 +45,16 @@ function time(fn: () => number): { ms: number; cpuMs: number; out: number } {
   return { ms: performance.now() - t, cpuMs: (used.user + used.system) / 1000, out };
 }
 
-// What the worker takes per batch: minute rows, day and hour totals.
+// What the worker takes per batch: minute rows, day and hour totals, hour
+// and day digests, and the org-wide rows where the fold has them (the same
+// file runs against a checkout from before them, for before/after).
 function take(fold: RollupFold): number {
-  return fold.takeRows().length + fold.takeDayTotals().length + fold.takeHourTotals().length;
+  const f = fold as RollupFold & { takeOrgRollups?: () => { minutes: unknown[]; hours: unknown[]; days: unknown[] } };
+  const org = f.takeOrgRollups?.();
+  return (
+    fold.takeRows().length + fold.takeDayTotals().length + fold.takeHourTotals().length + fold.takeHourRollups().length + fold.takeDayRollups().length +
+    (org ? org.minutes.length + org.hours.length + org.days.length : 0)
+  );
 }
 
 function decodeOnly(): number {

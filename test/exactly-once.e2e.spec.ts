@@ -177,6 +177,22 @@ async function checkTotals(store: Store): Promise<void> {
       assert.deepEqual(byTierRows.get(key), { calls: s.calls, tokensIn: s.tokensIn, tokensOut: s.tokensOut, weights: s.calls }, `${table} of ${key}`);
     }
   }
+  // The org-wide rows (040) hold each org's calls once, whatever its labels.
+  for (const table of ['tool_rollups_org_1m', 'tool_rollups_org_1h', 'tool_rollups_org_1d'] as const) {
+    const rs = await store.client.query({
+      query: `SELECT org, sum(calls) AS n_calls, sum(tokens_out) AS n_out, sum(arraySum(latency_weights)) AS n_weights
+              FROM ${table} FINAL WHERE org IN {orgs:Array(String)} GROUP BY org ORDER BY org`,
+      query_params: { orgs },
+      format: 'JSONEachRow',
+    });
+    const got = (await rs.json<{ org: string; n_calls: string; n_out: string; n_weights: string }>()).map((r) => ({ org: r.org, calls: Number(r.n_calls), tokensOut: Number(r.n_out), weights: Number(r.n_weights) }));
+    const want = [...orgs].sort().map((org) => {
+      const mine = sent.filter((s) => s.org === org);
+      const calls = mine.reduce((n, s) => n + s.calls, 0);
+      return { org, calls, tokensOut: mine.reduce((n, s) => n + s.tokensOut, 0), weights: calls };
+    }).filter((o) => o.calls > 0);
+    assert.deepEqual(got, want, table);
+  }
   const rs = await store.client.query({
     query: 'SELECT count() AS n, uniqExact(event_id) AS u FROM tool_invocations FINAL WHERE org IN {orgs:Array(String)}',
     query_params: { orgs },
@@ -197,15 +213,19 @@ test('replaying the topic from offset 0 into empty tables rebuilds identical rol
   const fresh = await createStore({ kind: 'embedded', dataDir: join(dataDir, 'clickhouse'), database: 'eo_replay' });
   stores.push(crashy, fresh);
   const rows = async (s: Store, table: string, time: string) => {
+    const labels = table.startsWith('tool_rollups_org_') ? '' : 'workspace, plugin, tool, ';
     const rs = await s.client.query({
       query: `SELECT * FROM ${table} FINAL WHERE org IN {orgs:Array(String)}
-              ORDER BY org, workspace, plugin, tool, ${time}, source_partition, chunk_start`,
+              ORDER BY org, ${labels}${time}, source_partition, chunk_start`,
       query_params: { orgs },
       format: 'JSONEachRow',
     });
     return rs.json<Record<string, unknown>>();
   };
-  for (const [table, time] of [['tool_rollups_1m', 'minute'], ['tool_totals_1h', 'hour'], ['tool_rollups_1h', 'hour'], ['tool_rollups_1d', 'day']] as const) {
+  for (const [table, time] of [
+    ['tool_rollups_1m', 'minute'], ['tool_totals_1h', 'hour'], ['tool_rollups_1h', 'hour'], ['tool_rollups_1d', 'day'],
+    ['tool_rollups_org_1m', 'minute'], ['tool_rollups_org_1h', 'hour'], ['tool_rollups_org_1d', 'day'],
+  ] as const) {
     const [a, b] = [await rows(crashy, table, time), await rows(fresh, table, time)];
     assert.ok(a.length > 0, table);
     assert.equal(a.length, b.length, table);

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { foldBatchTiers, toInvocationRow } from '@mcpg/rollup';
 import { TrafficGenerator } from '@mcpg/simulator';
-import { insertDayTotals, insertHourTotals, insertRollups, insertTierRollups, insertToolInvocations, type Store } from '@mcpg/store';
+import { insertDayTotals, insertHourTotals, insertOrgRollupTiers, insertRollups, insertTierRollups, insertToolInvocations, type Store } from '@mcpg/store';
 import { createTestStore } from '@mcpg/store/testing';
 
 const README = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
@@ -58,13 +58,14 @@ before(async () => {
   store = await createTestStore();
   const g = new TrafficGenerator({ seed: 3, orgs: ['default', 'acme'], gateways: 4, startTime: Date.now() - 2 * 86_400_000, rate: 0.05 });
   const calls = Array.from({ length: 8_000 }, (_, i) => ({ partition: i % 2, offset: i >> 1, event: g.next().call }));
-  const { minutes, days, hours, hourRollups, dayRollups } = foldBatchTiers(calls);
+  const { minutes, days, hours, hourRollups, dayRollups, org } = foldBatchTiers(calls);
   await Promise.all([
     insertRollups(store, minutes),
     insertDayTotals(store, days),
     insertHourTotals(store, hours),
     insertTierRollups(store, 'hour', hourRollups),
     insertTierRollups(store, 'day', dayRollups),
+    insertOrgRollupTiers(store, org),
     insertToolInvocations(store, calls.map((c) => toInvocationRow(c.event, c.partition, String(c.offset)))),
   ]);
 });

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { createStore, insertDayTotals, insertHourTotals, insertRollups, insertTierRollups, migrate, recordFlush, type Store } from '@mcpg/store';
+import { createStore, insertDayTotals, insertHourTotals, insertOrgRollupTiers, insertRollups, insertTierRollups, migrate, recordFlush, type Store } from '@mcpg/store';
 import type { ToolCallEvent } from '@mcpg/events';
 import { foldBatchTiers, type FoldOptions, type PositionedCall } from '@mcpg/rollup';
 import { buildApi } from './app.ts';
@@ -67,13 +67,14 @@ function call(over: Partial<ToolCallEvent>, ago = 60_000): PositionedCall {
 
 /** What the rollup worker writes for a batch: minute rollups, day and hour totals. */
 async function storeFold(batch: readonly PositionedCall[], options?: FoldOptions): Promise<void> {
-  const { minutes, days, hours, hourRollups, dayRollups } = foldBatchTiers(batch, options);
+  const { minutes, days, hours, hourRollups, dayRollups, org } = foldBatchTiers(batch, options);
   await Promise.all([
     insertRollups(store, minutes),
     insertDayTotals(store, days),
     insertHourTotals(store, hours),
     insertTierRollups(store, 'hour', hourRollups),
     insertTierRollups(store, 'day', dayRollups),
+    insertOrgRollupTiers(store, org),
   ]);
 }
 

@@ -1,7 +1,8 @@
 // @mcpg/rollup: pure folds of call events. One row per call for
 // tool_invocations, and per-minute rollups (counters and a latency t-digest)
 // for tool_rollups_1m, with day and hour totals beside them (tool_totals_1d,
-// tool_totals_1h), label normalisation and a cardinality cap.
+// tool_totals_1h), hour and day digests, org-wide rows (tool_rollups_org_*),
+// label normalisation and a cardinality cap.
 export { toInvocationRow, errorHash, type InvocationRow } from './invocation-row.ts';
 export { validateCall, InvalidCallError } from './validate-call.ts';
 export { RollupError, ROLLUP_ERROR_CODES, type RollupErrorCode } from './errors.ts';
@@ -14,7 +15,7 @@ export { digestQuantile, digestQuantiles } from './digest/quantile.ts';
 export { ID_PLACEHOLDER, normalizeLabel, LabelNormalizer } from './labels/normalize-label.ts';
 export { OTHER_LABEL, LabelSetGuard } from './labels/label-set-guard.ts';
 
-export { ERROR_OUTCOMES, ROLLUP_KEY_COLUMNS, TIER_ROLLUP_KEY_COLUMNS, type RollupRow, type TierRollupRow } from './fold/rollup-row.ts';
+export { ERROR_OUTCOMES, ROLLUP_KEY_COLUMNS, TIER_ROLLUP_KEY_COLUMNS, type RollupRow, type TierRollupRow, type OrgRollupRows } from './fold/rollup-row.ts';
 export { DAY_TOTALS_KEY_COLUMNS, type DayTotalsRow } from './fold/day-totals.ts';
 export { HOUR_TOTALS_KEY_COLUMNS, type HourTotalsRow } from './fold/hour-totals.ts';
 export {

@@ -21,6 +21,7 @@ export * from './ledger/index.ts';
 export * from './audit/export-audit-csv.ts';
 export * from './orgs/query-known-orgs.ts';
 export * from './rollups/insert-tier-rollups.ts';
+export * from './rollups/insert-org-rollups.ts';
 export * from './series/series-tiers.ts';
 export * from './series/query-series.ts';
 export * from './series/query-invocations.ts';

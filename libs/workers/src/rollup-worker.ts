@@ -12,7 +12,7 @@ import { TOPICS, toolCallCodec } from '@mcpg/events';
 import { BatchingSink, type Bus, type FlushReport, type IncomingMessage, type LagTracker, type SinkLog, type SinkTotals } from '@mcpg/pipeline';
 import { RollupFold, chunkStart, toInvocationRow, validateCall, type DayTotalsRow, type FoldOptions, type HourTotalsRow, type InvocationRow, type RollupRow, type TierRollupRow } from '@mcpg/rollup';
 import { assertSameLog } from './log-continuity.ts';
-import { insertDayTotals, insertHourTotals, insertRollups, insertTierRollups, insertToolInvocations, recordFlush, type OrgRetention, type Store } from '@mcpg/store';
+import { insertDayTotals, insertHourTotals, insertOrgRollupTiers, insertRollups, insertTierRollups, insertToolInvocations, recordFlush, type OrgRetention, type Store } from '@mcpg/store';
 
 export interface RollupWorkerOptions {
   readonly bus: Bus;
@@ -73,6 +73,7 @@ export async function startRollupWorker(opts: RollupWorkerOptions): Promise<Runn
   let unwrittenHours: HourTotalsRow[] = [];
   let unwrittenHourRollups: TierRollupRow[] = [];
   let unwrittenDayRollups: TierRollupRow[] = [];
+  let unwrittenOrg = { minutes: [] as TierRollupRow[], hours: [] as TierRollupRow[], days: [] as TierRollupRow[] };
 
   const decode = (msg: IncomingMessage): InvocationRow[] => {
     const event = validateCall(toolCallCodec.decode(msg.value), msg.timestamp);
@@ -102,6 +103,10 @@ export async function startRollupWorker(opts: RollupWorkerOptions): Promise<Runn
       for (const r of fold.takeHourTotals()) unwrittenHours.push(r);
       for (const r of fold.takeHourRollups()) unwrittenHourRollups.push(r);
       for (const r of fold.takeDayRollups()) unwrittenDayRollups.push(r);
+      const org = fold.takeOrgRollups();
+      for (const r of org.minutes) unwrittenOrg.minutes.push(r);
+      for (const r of org.hours) unwrittenOrg.hours.push(r);
+      for (const r of org.days) unwrittenOrg.days.push(r);
       await Promise.all([
         insertToolInvocations(opts.store, rows, retention?.stamp('samples')),
         insertRollups(opts.store, unwrittenRollups, retention?.stamp('rollups_1m')),
@@ -109,12 +114,14 @@ export async function startRollupWorker(opts: RollupWorkerOptions): Promise<Runn
         insertHourTotals(opts.store, unwrittenHours, retention?.stamp('rollups_1h')),
         insertTierRollups(opts.store, 'hour', unwrittenHourRollups, retention?.stamp('rollups_1h')),
         insertTierRollups(opts.store, 'day', unwrittenDayRollups, retention?.stamp('rollups_1d')),
+        insertOrgRollupTiers(opts.store, unwrittenOrg, retention && { minute: retention.stamp('rollups_1m'), hour: retention.stamp('rollups_1h'), day: retention.stamp('rollups_1d') }),
       ]);
       unwrittenRollups = [];
       unwrittenTotals = [];
       unwrittenHours = [];
       unwrittenHourRollups = [];
       unwrittenDayRollups = [];
+      unwrittenOrg = { minutes: [], hours: [], days: [] };
     },
     record: async (report) => {
       await recordFlush(opts.store, report);

@@ -84,7 +84,8 @@ test('hour and day steps read their digest tiers: counts exact, p99 within 1e-3 
       const durations = calls.filter((c) => c.started_at >= sec * 1000 && c.started_at < sec * 1000 + bucketMs).map((c) => c.duration_us / 1000).sort((a, b) => a - b);
       assert.equal(s.groups[0]!.metrics.calls![i], durations.length);
       // The tails are kept in small centroids (1e-3 at p99, the target); in
-      // the middle a centroid holds more calls, so p50 can be off by half of one.
+      // the middle a centroid holds more calls, so p50 can be off by half of
+      // one. Org-wide buckets come from one digest of all the org's calls (040).
       for (const [m, q, limit] of [['p50', 0.5, 5e-3], ['p90', 0.9, 3e-3], ['p95', 0.95, 2e-3], ['p99', 0.99, 1e-3]] as const) {
         const err = rankError(durations, s.groups[0]!.metrics[m]![i]!, q);
         assert.ok(err <= limit, `${step} ${m} at ${new Date(sec * 1000).toISOString()}: rank error ${err}`);
@@ -113,6 +114,39 @@ test('step=auto picks the tier from the range; outcome filters read the raw call
   assert.equal(lag.truncated_before, null);
   const filtered = await series(`from=${T}&to=${T + H}&step=1h&workspace=dev&plugin=github&tool=search`);
   assert.equal(filtered.groups[0]!.metrics.calls![0], calls.filter((c) => c.workspace === 'dev' && c.plugin === 'github' && c.tool === 'search' && c.started_at < T + H).length);
+});
+
+test('org-wide series read the org-wide tier, and the label-set tiers for calls folded before it was written', async () => {
+  // Calls before the split were stored without org-wide rows (folded before
+  // migration 040); the split falls inside a minute, an hour and a day.
+  const legacy = makeCalls({ org: 'legacy', seed: 5, calls: 12_000, fromMs: T, spanMs: 2 * D });
+  const split = T + 30 * H + 17 * 60_000 + 20_000;
+  await storeCalls(api.store, legacy.filter((c) => c.started_at < split), 1, { orgTier: false });
+  await storeCalls(api.store, legacy.filter((c) => c.started_at >= split), 2);
+  const cases = [
+    ['1m', split - 10 * 60_000, split + 10 * 60_000, 60_000],
+    ['5m', split - 30 * 60_000, split + 30 * 60_000, 5 * 60_000],
+    ['1h', T, T + 2 * D, H],
+    ['1d', T, T + 2 * D, D],
+  ] as const;
+  for (const [step, from, to, bucketMs] of cases) {
+    const res = await get(`/v1/orgs/legacy/series?from=${from}&to=${to}&step=${step}&metrics=calls,errors,tokens_in,p99`);
+    assert.equal(res.statusCode, 200, res.body);
+    const s = res.json() as Series;
+    const m = s.groups[0]!.metrics;
+    assert.ok(s.t.length >= 2, step);
+    s.t.forEach((sec, i) => {
+      const inBucket = legacy.filter((c) => c.started_at >= sec * 1000 && c.started_at < sec * 1000 + bucketMs);
+      assert.equal(m.calls![i], inBucket.length, `${step} calls at ${new Date(sec * 1000).toISOString()}`);
+      assert.equal(m.errors![i], inBucket.filter(isError).length);
+      assert.equal(m.tokens_in![i], inBucket.reduce((n, c) => n + c.tokens_in, 0));
+      if (bucketMs >= H) {
+        const durations = inBucket.map((c) => c.duration_us / 1000).sort((a, b) => a - b);
+        assert.ok(rankError(durations, m.p99![i]!, 0.99) <= 2e-3, `${step} p99 at ${sec}`);
+      }
+    });
+    assert.equal(m.calls!.reduce((a, b) => a! + b!, 0), legacy.filter((c) => c.started_at >= s.t[0]! * 1000 && c.started_at < s.to).length, `${step}: every call once`);
+  }
 });
 
 test('bad input is a 400 naming the parameter', async () => {

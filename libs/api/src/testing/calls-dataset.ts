@@ -1,10 +1,10 @@
 // Test support for the drill-down routes: a fixed-seed set of tool calls,
 // folded by the rollup fold exactly as the worker folds them and stored in
-// every tier (raw calls, minute rows, hour and day digests), so a route's
+// every tier (raw calls, minute rows, hour and day digests, org-wide rows), so a route's
 // figures can be checked against the calls themselves.
 import type { ToolCallEvent } from '@mcpg/events';
 import { RollupFold, toInvocationRow } from '@mcpg/rollup';
-import { insertRollups, insertTierRollups, insertToolInvocations, type Store } from '@mcpg/store';
+import { insertOrgRollupTiers, insertRollups, insertTierRollups, insertToolInvocations, type Store } from '@mcpg/store';
 
 export interface DatasetOptions {
   readonly org: string;
@@ -56,13 +56,23 @@ export function makeCalls(o: DatasetOptions): ToolCallEvent[] {
   return out;
 }
 
-/** Folds the calls (one partition, offsets in order) and stores every tier; `raw: false` leaves out the raw calls. */
-export async function storeCalls(store: Store, calls: readonly ToolCallEvent[], partition = 0, options: { raw?: boolean } = {}): Promise<void> {
+/**
+ * Folds the calls (one partition, offsets in order) and stores every tier;
+ * `raw: false` leaves out the raw calls, `orgTier: false` the org-wide rows
+ * (calls folded before those were written).
+ */
+export async function storeCalls(store: Store, calls: readonly ToolCallEvent[], partition = 0, options: { raw?: boolean; orgTier?: boolean } = {}): Promise<void> {
   const fold = new RollupFold();
   const rows = calls.map((e, offset) => {
     fold.add(partition, offset, e);
     return toInvocationRow(e, partition, String(offset));
   });
   if (options.raw !== false) for (let i = 0; i < rows.length; i += 20_000) await insertToolInvocations(store, rows.slice(i, i + 20_000));
-  await Promise.all([insertRollups(store, fold.takeRows()), insertTierRollups(store, 'hour', fold.takeHourRollups()), insertTierRollups(store, 'day', fold.takeDayRollups())]);
+  const org = fold.takeOrgRollups();
+  await Promise.all([
+    insertRollups(store, fold.takeRows()),
+    insertTierRollups(store, 'hour', fold.takeHourRollups()),
+    insertTierRollups(store, 'day', fold.takeDayRollups()),
+    options.orgTier === false ? undefined : insertOrgRollupTiers(store, org),
+  ]);
 }

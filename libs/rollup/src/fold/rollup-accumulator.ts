@@ -30,6 +30,10 @@ export class RollupAccumulator implements Counts {
    */
   hourRollup: RollupAccumulator | undefined;
   dayRollup: RollupAccumulator | undefined;
+  /** The org-wide minute, hour and day rows (tool_rollups_org_*) the calls also go to, one push per call each. */
+  orgMinute: RollupAccumulator | undefined;
+  orgHour: RollupAccumulator | undefined;
+  orgDay: RollupAccumulator | undefined;
   readonly #digest: MergingDigest;
   // What the day and hour totals have of this minute already.
   readonly #settled: Counts = { calls: 0, errors: 0, tokensIn: 0, tokensOut: 0, durationUsSum: 0, lastOffset: -1, outcomes: emptyOutcomes() };

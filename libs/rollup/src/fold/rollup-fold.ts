@@ -12,7 +12,7 @@ import { ChunkFold } from './chunk-fold.ts';
 import { resolveFoldOptions, type FoldOptions, type ResolvedFoldOptions } from './fold-options.ts';
 import type { DayTotalsRow } from './day-totals.ts';
 import type { HourTotalsRow } from './hour-totals.ts';
-import type { RollupRow, TierRollupRow } from './rollup-row.ts';
+import type { OrgRollupRows, RollupRow, TierRollupRow } from './rollup-row.ts';
 
 /** A call event and its position in the log. Offsets are Kafka's int64 as a number (exact below 2^53). */
 export interface PositionedCall {
@@ -45,6 +45,7 @@ export class RollupFold {
   #closedHours: HourTotalsRow[] = [];
   #closedHourRollups: TierRollupRow[] = [];
   #closedDayRollups: TierRollupRow[] = [];
+  #closedOrg = { minutes: [] as TierRollupRow[], hours: [] as TierRollupRow[], days: [] as TierRollupRow[] };
   #events = 0;
   #folded = 0;
   readonly #foldedByOrg = new Map<string, number>();
@@ -115,6 +116,14 @@ export class RollupFold {
     return rows;
   }
 
+  /** Org-wide minute, hour and day rows (tool_rollups_org_*) changed since the last call, like takeRows. */
+  takeOrgRollups(): OrgRollupRows {
+    const rows = this.#closedOrg;
+    this.#closedOrg = { minutes: [], hours: [], days: [] };
+    for (const { chunk } of this.#partitions.values()) appendOrg(rows, chunk.takeOrgRollups());
+    return rows;
+  }
+
   /** Drops a partition's state (revoked in a rebalance). Its untaken rows are dropped too: the new owner refolds them. */
   release(partition: number): void {
     this.#partitions.delete(partition);
@@ -140,6 +149,7 @@ export class RollupFold {
     appendAll(this.#closedHours, chunk.takeHourTotals());
     appendAll(this.#closedHourRollups, chunk.takeHourRollups());
     appendAll(this.#closedDayRollups, chunk.takeDayRollups());
+    appendOrg(this.#closedOrg, chunk.takeOrgRollups());
     this.#folded += chunk.foldedEvents;
     for (const [org, n] of chunk.foldedByOrg()) this.#foldedByOrg.set(org, (this.#foldedByOrg.get(org) ?? 0) + n);
   }
@@ -148,6 +158,12 @@ export class RollupFold {
 // push(...rows) would pass every row as an argument: too many for a large chunk.
 function appendAll<T>(to: T[], from: readonly T[]): void {
   for (const x of from) to.push(x);
+}
+
+function appendOrg(to: { minutes: TierRollupRow[]; hours: TierRollupRow[]; days: TierRollupRow[] }, from: OrgRollupRows): void {
+  appendAll(to.minutes, from.minutes);
+  appendAll(to.hours, from.hours);
+  appendAll(to.days, from.days);
 }
 
 /**
@@ -159,12 +175,19 @@ export function foldBatch(calls: Iterable<PositionedCall>, options?: FoldOptions
   return foldBatchTiers(calls, options).minutes;
 }
 
-/** foldBatch with every tier: the minute rows, the day and hour totals, the hour and day digest rows. */
+/** foldBatch with every tier: the minute rows, the day and hour totals, the hour and day digest rows, the org-wide rows. */
 export function foldBatchTiers(
   calls: Iterable<PositionedCall>,
   options?: FoldOptions,
-): { minutes: RollupRow[]; days: DayTotalsRow[]; hours: HourTotalsRow[]; hourRollups: TierRollupRow[]; dayRollups: TierRollupRow[] } {
+): { minutes: RollupRow[]; days: DayTotalsRow[]; hours: HourTotalsRow[]; hourRollups: TierRollupRow[]; dayRollups: TierRollupRow[]; org: OrgRollupRows } {
   const fold = new RollupFold(options);
   for (const c of calls) fold.add(c.partition, c.offset, c.event);
-  return { minutes: fold.takeRows(), days: fold.takeDayTotals(), hours: fold.takeHourTotals(), hourRollups: fold.takeHourRollups(), dayRollups: fold.takeDayRollups() };
+  return {
+    minutes: fold.takeRows(),
+    days: fold.takeDayTotals(),
+    hours: fold.takeHourTotals(),
+    hourRollups: fold.takeHourRollups(),
+    dayRollups: fold.takeDayRollups(),
+    org: fold.takeOrgRollups(),
+  };
 }

@@ -66,3 +66,15 @@ export interface TierRollupRow extends Omit<RollupRow, 'minute'> {
 
 /** The columns that identify an hour or day digest row (`start` is the `hour` or `day` column). */
 export const TIER_ROLLUP_KEY_COLUMNS = ['org', 'workspace', 'plugin', 'tool', 'start', 'source_partition', 'chunk_start'] as const;
+
+/**
+ * Org-wide rows (`tool_rollups_org_1m`, `_1h`, `_1d`, schemas/clickhouse 040):
+ * every call of an org per minute, hour and day, keyed and versioned like the
+ * tiers above with (org, start, partition, chunk); workspace, plugin and tool
+ * are empty.
+ */
+export interface OrgRollupRows {
+  readonly minutes: readonly TierRollupRow[];
+  readonly hours: readonly TierRollupRow[];
+  readonly days: readonly TierRollupRow[];
+}

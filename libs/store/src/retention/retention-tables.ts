@@ -13,12 +13,19 @@ export const RETENTION_TABLES: Readonly<Record<Exclude<DataClass, 'audit'>, read
   samples: [{ table: 'tool_invocations', time: 'started_at' }],
   // tool_invocation_payloads joins this class once it exists (its own migration adds the column).
   payloads: [],
-  rollups_1m: [{ table: 'tool_rollups_1m', time: 'minute' }],
+  rollups_1m: [
+    { table: 'tool_rollups_1m', time: 'minute' },
+    { table: 'tool_rollups_org_1m', time: 'minute' },
+  ],
   rollups_1h: [
     { table: 'tool_rollups_1h', time: 'hour' },
     { table: 'tool_totals_1h', time: 'hour' },
+    { table: 'tool_rollups_org_1h', time: 'hour' },
   ],
-  rollups_1d: [{ table: 'tool_rollups_1d', time: 'day' }],
+  rollups_1d: [
+    { table: 'tool_rollups_1d', time: 'day' },
+    { table: 'tool_rollups_org_1d', time: 'day' },
+  ],
 };
 
 export type RowClass = keyof typeof RETENTION_TABLES;

@@ -11,6 +11,7 @@ import { insertToolInvocations } from '../tool-invocations/insert-tool-invocatio
 import type { ToolInvocationRow } from '../tool-invocations/tool-invocation-row.ts';
 import { insertRollups } from '../rollups/insert-rollups.ts';
 import { insertTierRollups } from '../rollups/insert-tier-rollups.ts';
+import { insertOrgRollups } from '../rollups/insert-org-rollups.ts';
 import { OrgRetention } from './org-retention.ts';
 import { writeOrgPlan } from './org-plans.ts';
 import { reapplyRetention } from './reapply-retention.ts';
@@ -47,11 +48,13 @@ async function writeHistory(retention: OrgRetention, org: string): Promise<void>
   await insertToolInvocations(store, times.map((t, i) => call(org, t, i)), retention.stamp('samples'));
   await insertRollups(store, times.map((t, i) => minuteRow(org, t, i)), retention.stamp('rollups_1m'));
   await insertTierRollups(store, 'day', times.map((t, i) => dayRow(org, t, i)), retention.stamp('rollups_1d'));
+  const orgMinutes = times.map((t, i) => ({ ...dayRow(org, t, i), workspace: '', plugin: '', tool: '', start: Math.floor(t / 60_000) * 60_000 }));
+  await insertOrgRollups(store, 'minute', orgMinutes, retention.stamp('rollups_1m'));
 }
 
 /** Forces every TTL now, as the engine's merges would in time. */
 async function forceTtl(): Promise<void> {
-  for (const table of ['tool_invocations', 'tool_rollups_1m', 'tool_rollups_1d']) {
+  for (const table of ['tool_invocations', 'tool_rollups_1m', 'tool_rollups_1d', 'tool_rollups_org_1m']) {
     await store.client.command({ query: `ALTER TABLE ${table} MATERIALIZE TTL`, clickhouse_settings: { mutations_sync: '2' } });
     await store.client.command({ query: `OPTIMIZE TABLE ${table} FINAL` });
   }
@@ -60,7 +63,7 @@ async function forceTtl(): Promise<void> {
 /** Ages (days) of the rows an org still has per table. */
 async function keptAges(org: string): Promise<Record<string, number[]>> {
   const out: Record<string, number[]> = {};
-  for (const [table, time] of [['tool_invocations', 'started_at'], ['tool_rollups_1m', 'minute'], ['tool_rollups_1d', 'day']] as const) {
+  for (const [table, time] of [['tool_invocations', 'started_at'], ['tool_rollups_1m', 'minute'], ['tool_rollups_1d', 'day'], ['tool_rollups_org_1m', 'minute']] as const) {
     const rs = await store.client.query({
       query: `SELECT toUnixTimestamp64Milli(toDateTime64(${time}, 3, 'UTC')) AS t FROM ${table} FINAL WHERE org = {org:String} ORDER BY t DESC`,
       query_params: { org },
@@ -82,6 +85,7 @@ test('each default plan keeps every class exactly its window: rows stamped in th
     const kept = await keptAges(`org-${p.name}`);
     assert.deepEqual(kept['tool_invocations'], within(p.days.samples), `${p.name}: samples`);
     assert.deepEqual(kept['tool_rollups_1m'], within(p.days.rollups_1m), `${p.name}: minute rollups`);
+    assert.deepEqual(kept['tool_rollups_org_1m'], within(p.days.rollups_1m), `${p.name}: org-wide minute rollups`);
     // A day row starts at midnight, up to a day before the call: its age rounds to the day of the call or the next.
     const dayAges = kept['tool_rollups_1d']!;
     assert.equal(dayAges.length, within(p.days.rollups_1d).length, `${p.name}: day rollups ${dayAges.join(',')}`);
@@ -109,6 +113,7 @@ test('a downgrade deletes what is now past its window; an upgrade keeps what is 
   assert.equal(Number((await rs.json<{ n: string }>())[0]!.n), within(30).length, 'gone right after the mutation');
   let kept = await keptAges(org);
   assert.deepEqual(kept['tool_rollups_1m'], within(30));
+  assert.deepEqual(kept['tool_rollups_org_1m'], within(30), 'the org-wide rows of the class too');
   assert.equal(kept['tool_rollups_1d']!.length, within(30).length);
 
   // Upgrade to team: nothing comes back, nothing more goes, and new rows get team's windows.

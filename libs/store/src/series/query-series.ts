@@ -1,6 +1,7 @@
 // Time series of an org's tool calls per bucket and group, for charts: calls,
 // errors, tokens and latency quantiles from the rollup tier of the step
-// (series-tiers.ts), pipeline lag quantiles from the raw calls. Quantiles
+// (series-tiers.ts; org-wide without label filters, its org-wide tier),
+// pipeline lag quantiles from the raw calls. Quantiles
 // are merged from the stored t-digest centroids (each centroid mean weighted
 // by its count), never averaged across rows. One row per group comes back,
 // its buckets as arrays: a day of minutes for ten groups is ten rows, not
@@ -37,6 +38,8 @@ export interface SeriesQuery extends SeriesFilter {
   readonly lag: boolean;
   /** Read the raw calls for everything (ClickHouse's quantilesTDigest on durations): the peer the tiers are measured against. */
   readonly rawPeer?: boolean;
+  /** false: org-wide from the per-label-set tiers even where the org-wide tier holds the range (what org-wide series read before 040; bench/series.ts compares). */
+  readonly orgTier?: boolean;
 }
 
 /** One group's buckets, ascending; a bucket without calls is absent. */
@@ -81,16 +84,23 @@ interface Source {
 
 const Q = SERIES_QUANTILES.join(', ');
 const ROLLUP_FIGURES = { calls: 'sum(calls)', errors: 'sum(errors)', quantiles: `quantilesExactWeightedArray(${Q})(latency_means, latency_weights)` };
-// Every source is chosen from this closed list, never from input.
+function tierSource(table: string, tier: SeriesTier): Source {
+  if (tier === 'day') {
+    return { table, time: "toDateTime(day, 'UTC')", range: "day >= toDate(toDateTime({from_s:UInt32}, 'UTC')) AND day < toDate(toDateTime({to_s:UInt32}, 'UTC'))", ...ROLLUP_FIGURES };
+  }
+  return { table, time: tier, range: `${tier} >= toDateTime({from_s:UInt32}, 'UTC') AND ${tier} < toDateTime({to_s:UInt32}, 'UTC')`, ...ROLLUP_FIGURES };
+}
+// The org-wide tiers (040): one row per bucket and offset chunk for a whole org.
+const ORG_SOURCES: Readonly<Record<SeriesTier, Source>> = {
+  minute: tierSource('tool_rollups_org_1m', 'minute'),
+  hour: tierSource('tool_rollups_org_1h', 'hour'),
+  day: tierSource('tool_rollups_org_1d', 'day'),
+};
+// Every source is chosen from these closed lists, never from input.
 const SOURCES: Readonly<Record<SeriesTier | 'raw' | 'peer', Source>> = {
-  minute: { table: 'tool_rollups_1m', time: 'minute', range: "minute >= toDateTime({from_s:UInt32}, 'UTC') AND minute < toDateTime({to_s:UInt32}, 'UTC')", ...ROLLUP_FIGURES },
-  hour: { table: 'tool_rollups_1h', time: 'hour', range: "hour >= toDateTime({from_s:UInt32}, 'UTC') AND hour < toDateTime({to_s:UInt32}, 'UTC')", ...ROLLUP_FIGURES },
-  day: {
-    table: 'tool_rollups_1d',
-    time: "toDateTime(day, 'UTC')",
-    range: "day >= toDate(toDateTime({from_s:UInt32}, 'UTC')) AND day < toDate(toDateTime({to_s:UInt32}, 'UTC'))",
-    ...ROLLUP_FIGURES,
-  },
+  minute: tierSource('tool_rollups_1m', 'minute'),
+  hour: tierSource('tool_rollups_1h', 'hour'),
+  day: tierSource('tool_rollups_1d', 'day'),
   raw: {
     table: 'tool_invocations',
     time: 'started_at',
@@ -124,8 +134,7 @@ export function bucketRange(fromMs: number, toMs: number, step: SeriesStep): { f
   return { fromMs: Math.floor(fromMs / s) * s, toMs: Math.ceil(toMs / s) * s };
 }
 
-function params(q: SeriesQuery): Record<string, unknown> {
-  const r = bucketRange(q.fromMs, q.toMs, q.step);
+function params(q: SeriesQuery, r: { fromMs: number; toMs: number } = bucketRange(q.fromMs, q.toMs, q.step)): Record<string, unknown> {
   const p: Record<string, unknown> = { org: q.org, from_s: r.fromMs / 1000, to_s: r.toMs / 1000, step_s: STEP_MS[q.step] / 1000, top: q.top };
   for (const k of ['workspace', 'plugin', 'tool', 'outcome'] as const) if (q[k] !== undefined) p[k] = q[k];
   return p;
@@ -176,19 +185,70 @@ interface SeriesRow {
 
 const keyOf = (cols: readonly string[], row: Record<string, unknown>): Record<string, string> => Object.fromEntries(cols.map((c) => [c, String(row[c])]));
 
+const SETTINGS = { output_format_json_quote_64bit_integers: 0 } as const;
+
+async function seriesRows(store: Store, src: Source, cols: readonly string[], where: string, query_params: Record<string, unknown>): Promise<SeriesRow[]> {
+  const rs = await store.client.query({ query: seriesSql(src, cols, where), query_params, format: 'JSONEachRow', clickhouse_settings: SETTINGS });
+  return rs.json<SeriesRow>();
+}
+
+/**
+ * An org-wide series without label filters: from the org-wide tier (040),
+ * one row per bucket and chunk, for the buckets it holds whole. It holds
+ * every call from its org's first full bucket on (the first one may miss the
+ * calls folded before the tier was written); buckets before that come from
+ * the per-label-set tier, as before 040.
+ */
+async function orgWideRows(store: Store, q: SeriesQuery, tier: SeriesTier): Promise<SeriesRow[]> {
+  const org = ORG_SOURCES[tier];
+  const range = bucketRange(q.fromMs, q.toMs, q.step);
+  const where = filterSql(q, false);
+  // Both at once: where the org tier starts, and its buckets of the range.
+  const [first, [fromOrg]] = await Promise.all([firstOrgBucket(store, org, q.org), seriesRows(store, org, [], where, params(q, range))]);
+  const stepMs = STEP_MS[q.step];
+  // Whole steps after the first (possibly partial) bucket of the org tier.
+  const cutoff = first === undefined ? Infinity : Math.ceil((first + TIER_MS[tier]) / stepMs) * stepMs;
+  const newer = fromOrg && keepFrom(fromOrg, cutoff / 1000);
+  if (range.fromMs >= cutoff) return newer ? [newer] : [];
+  const [older] = await seriesRows(store, SOURCES[tier], [], where, params(q, { fromMs: range.fromMs, toMs: Math.min(range.toMs, cutoff) }));
+  if (!newer?.b.length) return older ? [older] : [];
+  if (!older?.b.length) return [newer];
+  return [{ b: [...older.b, ...newer.b], c: [...older.c, ...newer.c], e: [...older.e, ...newer.e], ti: [...older.ti, ...newer.ti], tout: [...older.tout, ...newer.tout], q: [...older.q, ...newer.q] }];
+}
+
+const TIER_MS: Readonly<Record<SeriesTier, number>> = { minute: STEP_MS['1m'], hour: STEP_MS['1h'], day: STEP_MS['1d'] };
+
+/** The row's buckets from `fromS` (epoch seconds) on. */
+function keepFrom(row: SeriesRow, fromS: number): SeriesRow {
+  const i = row.b.findIndex((b) => Number(b) >= fromS);
+  if (i === 0) return row;
+  const at = i < 0 ? row.b.length : i;
+  return { b: row.b.slice(at), c: row.c.slice(at), e: row.e.slice(at), ti: row.ti.slice(at), tout: row.tout.slice(at), q: row.q.slice(at) };
+}
+
+async function firstOrgBucket(store: Store, src: Source, org: string): Promise<number | undefined> {
+  const rs = await store.client.query({
+    query: `SELECT toUnixTimestamp(${src.time}) AS first FROM ${src.table} WHERE org = {org:String} ORDER BY ${src.time} LIMIT 1`,
+    query_params: { org },
+    format: 'JSONEachRow',
+    clickhouse_settings: SETTINGS,
+  });
+  const [row] = await rs.json<{ first: number }>();
+  return row === undefined ? undefined : Number(row.first) * 1000;
+}
+
 export async function querySeries(store: Store, q: SeriesQuery): Promise<SeriesResult> {
   const tier: SeriesTier | 'raw' = q.outcome !== undefined ? 'raw' : TIER_OF_STEP[q.step];
   const src = SOURCES[q.rawPeer ? 'peer' : tier];
   const cols = GROUP_COLUMNS[q.groupBy];
   const where = filterSql(q, src.table === 'tool_invocations');
   const query_params = params(q);
-  const settings = { output_format_json_quote_64bit_integers: 0 } as const;
+  const orgWide = tier !== 'raw' && !q.rawPeer && q.orgTier !== false && q.groupBy === 'none' && q.workspace === undefined && q.plugin === undefined && q.tool === undefined;
   try {
-    const [rs, lagRs] = await Promise.all([
-      store.client.query({ query: seriesSql(src, cols, where), query_params, format: 'JSONEachRow', clickhouse_settings: settings }),
-      q.lag ? store.client.query({ query: lagSql(cols, filterSql(q, true)), query_params, format: 'JSONEachRow', clickhouse_settings: settings }) : undefined,
+    const [rows, lagRs] = await Promise.all([
+      orgWide ? orgWideRows(store, q, tier) : seriesRows(store, src, cols, where, query_params),
+      q.lag ? store.client.query({ query: lagSql(cols, filterSql(q, true)), query_params, format: 'JSONEachRow', clickhouse_settings: SETTINGS }) : undefined,
     ]);
-    const rows = await rs.json<SeriesRow>();
     const lagRows = lagRs ? await lagRs.json<Record<string, unknown> & { b: Num; lag: number[] }>() : [];
     const lagByGroup = new Map<string, Map<number, readonly [number, number]>>();
     for (const r of lagRows) {
