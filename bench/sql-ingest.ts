@@ -117,5 +117,6 @@ await worker.stop();
 await bus.close();
 await store.close();
 await stopBroker();
-rmSync(dir, { recursive: true, force: true });
+// The engine may still be finishing background work in its directory: retry the removal.
+rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
 process.exit(0);
