@@ -1,16 +1,17 @@
 // query-api: serves the fleet endpoint and health checks over HTTP. Reads
 // config, opens the store (migrating it), listens, and shuts down cleanly.
-import { apiSettings, busSettings, describeConfig, loadConfig, planCatalogue, retentionSettings, sqlSettings, storeSettings, telemetrySettings } from '@mcpg/config';
+import { apiSettings, busSettings, describeConfig, loadConfig, payloadKeySettings, planCatalogue, retentionSettings, sqlSettings, storeSettings, telemetrySettings } from '@mcpg/config';
 import { busOperatorAudit } from '@mcpg/pipeline';
 import { OrgRetention } from '@mcpg/store';
 import { createLogger, startAppTracing } from '@mcpg/telemetry';
 import { readFileSync } from 'node:fs';
-import { buildApi, createApiMetrics, loadApiKeys, loadControlOptions, sqlLimits, startSqlEndpoint, type SqlEndpoint } from '@mcpg/api';
+import { buildApi, createApiMetrics, loadApiKeys, loadControlOptions, payloadViews, sqlLimits, startSqlEndpoint, type SqlEndpoint } from '@mcpg/api';
 import { loadConsole } from '@mcpg/console';
 import { Keyring } from '@mcpg/ledger';
 import { openBus, openStore } from '@mcpg/workers';
+import { TOPICS } from '@mcpg/events';
 
-const spec = { ...storeSettings, ...apiSettings, ...sqlSettings, ...telemetrySettings, ...busSettings, ...retentionSettings };
+const spec = { ...storeSettings, ...apiSettings, ...sqlSettings, ...telemetrySettings, ...busSettings, ...retentionSettings, ...payloadKeySettings };
 const config = loadConfig(spec, { env: process.env, argv: process.argv.slice(2) });
 const log = createLogger({ name: 'query-api', level: config.logLevel });
 log.info({ config: describeConfig(spec, config) }, 'starting');
@@ -31,7 +32,18 @@ const metrics = createApiMetrics();
 const bus = openBus(config, log, 'query-api');
 const operatorAudit = busOperatorAudit(bus);
 const retention = new OrgRetention(store, planCatalogue(config));
-const app = buildApi({ store, logger: log, apiKeys, tracing, metrics, console: consoleFiles, load: loadControlOptions(config), retention, operatorAudit, ...(cursorSecret ? { cursorSecret } : {}), ...(ledgerKeyring ? { ledgerKeyring } : {}) });
+// Decrypt-on-view: with a payload keystore, views are opened with its keys and recorded in the
+// ledger through the audit topic, before the answer.
+let payloads: ReturnType<typeof payloadViews> | undefined;
+let closeProducer = async () => {};
+if (config.payloadKeystoreFile) {
+  await bus.ensureTopics([{ name: TOPICS.audit, partitions: config.partitions }]);
+  const producer = await bus.producer();
+  closeProducer = () => producer.close();
+  payloads = payloadViews({ keystoreFile: config.payloadKeystoreFile, kekFile: config.payloadKekFile, producer, viewsPerMinute: config.apiPayloadViewsPerMinute });
+  await payloads.keys.get(); // a keystore or KEK that cannot be read stops start-up, named
+} else log.info('no payload keystore (MCPG_PAYLOAD_KEYSTORE_FILE): payload views answer PAYLOAD_VIEW_UNAVAILABLE');
+const app = buildApi({ store, logger: log, apiKeys, tracing, metrics, console: consoleFiles, load: loadControlOptions(config), retention, operatorAudit, ...(cursorSecret ? { cursorSecret } : {}), ...(ledgerKeyring ? { ledgerKeyring } : {}), ...(payloads ? { payloads } : {}) });
 await app.listen({ host: config.apiHost, port: config.apiPort });
 // Analysts' SQL (off unless MCPG_SQL_LISTEN is set; embedded engine only).
 let sql: SqlEndpoint | undefined;
@@ -49,6 +61,7 @@ async function shutdown(signal: string): Promise<void> {
   await app.close(); // stops accepting, lets in-flight requests finish
   await sql?.close();
   await operatorAudit.close();
+  await closeProducer();
   await bus.close();
   await store.close();
   await tracing.shutdown();

@@ -5,7 +5,23 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { StoreError } from '@mcpg/store';
 
-export const API_ERROR_CODES = ['INVALID_PARAMETER', 'BAD_REQUEST', 'UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND', 'STORE_UNAVAILABLE', 'AUDIT_UNAVAILABLE', 'LEDGER_INTEGRITY', 'OVERLOADED', 'INTERNAL'] as const;
+export const API_ERROR_CODES = [
+  'INVALID_PARAMETER',
+  'BAD_REQUEST',
+  'UNAUTHORIZED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'RATE_LIMITED',
+  'PAYLOAD_INTEGRITY',
+  'PAYLOAD_KEY_MISSING',
+  'PAYLOAD_KEY_SHREDDED',
+  'PAYLOAD_VIEW_UNAVAILABLE',
+  'STORE_UNAVAILABLE',
+  'AUDIT_UNAVAILABLE',
+  'LEDGER_INTEGRITY',
+  'OVERLOADED',
+  'INTERNAL',
+] as const;
 export type ApiErrorCode = (typeof API_ERROR_CODES)[number];
 
 export const API_ERROR_STATUS: Readonly<Record<ApiErrorCode, number>> = {
@@ -14,6 +30,15 @@ export const API_ERROR_STATUS: Readonly<Record<ApiErrorCode, number>> = {
   UNAUTHORIZED: 401,
   FORBIDDEN: 403,
   NOT_FOUND: 404,
+  RATE_LIMITED: 429,
+  // A stored payload that fails its GCM tag (altered, or moved from another org, call or field).
+  PAYLOAD_INTEGRITY: 422,
+  // The keystore has no record of the key version the payload names.
+  PAYLOAD_KEY_MISSING: 409,
+  // The key version was crypto-shredded: the payload is gone for good.
+  PAYLOAD_KEY_SHREDDED: 410,
+  // No keys configured, or the view could not be recorded in the ledger: nothing is shown.
+  PAYLOAD_VIEW_UNAVAILABLE: 503,
   STORE_UNAVAILABLE: 503,
   AUDIT_UNAVAILABLE: 503,
   LEDGER_INTEGRITY: 500,

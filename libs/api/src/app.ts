@@ -39,6 +39,10 @@ import { createInvocationCursorCodec } from './series/invocation-cursor.ts';
 import { tokenUsageRoutes } from './routes/token-usage.ts';
 import { orgPlanRoutes } from './routes/org-plan.ts';
 import { orgRetentionRoutes } from './routes/org-retention.ts';
+import { callPayloadRoutes } from './routes/call-payload.ts';
+import type { AuditSink } from './payload/payload-view-audit.ts';
+import { createViewRateLimit } from './payload/view-rate-limit.ts';
+import type { PayloadKeyring } from '@mcpg/payload-crypto';
 
 export interface ApiDeps {
   readonly store: Store;
@@ -63,6 +67,17 @@ export interface ApiDeps {
   readonly retention?: OrgRetention;
   /** Where operator actions (plan changes) go to be recorded in the org's ledger; absent: plan changes are refused (503). */
   readonly operatorAudit?: OperatorAudit;
+  /**
+   * Decrypt-on-view of captured payloads: the org data keys and where the
+   * views are recorded (the audit topic). Absent: the payload route answers
+   * PAYLOAD_VIEW_UNAVAILABLE.
+   */
+  readonly payloads?: {
+    readonly keys: { get(): Promise<PayloadKeyring> };
+    readonly audit: AuditSink;
+    /** Views per minute per API key; default 60. */
+    readonly viewsPerMinute?: number;
+  };
   /** Connection limits; tests shorten them. Default HTTP_LIMITS. */
   readonly httpLimits?: HttpLimits;
   /** Answer reuse, coalescing and admission control (defaults: DEFAULT_LOAD_CONTROL); false: none. */
@@ -140,6 +155,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     seriesRoutes(api, store, now);
     invocationsRoutes(api, store, invocationCursors, now);
     callTraceRoutes(api, store);
+    callPayloadRoutes(api, store, deps.payloads && { keys: deps.payloads.keys, audit: deps.payloads.audit, rateLimit: createViewRateLimit(deps.payloads.viewsPerMinute ?? 60, now), now });
     anomaliesRoutes(api, store, now);
     apiMetricsRoutes(api, metrics.registry);
     mcpRoutes(api, app);

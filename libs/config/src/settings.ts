@@ -111,6 +111,13 @@ export const apiSettings = {
     secret: true,
     doc: 'Signs audit search cursors; give every API instance behind one address the same value (empty: random per process)',
   }),
+  apiPayloadViewsPerMinute: intSetting({
+    env: 'MCPG_API_PAYLOAD_VIEWS_PER_MINUTE',
+    default: 60,
+    min: 1,
+    max: 100_000,
+    doc: 'Payload views (decrypt-on-view) one API key may make per minute, per API instance; more get 429 with Retry-After',
+  }),
   apiLedgerKeysFile: stringSetting({
     env: 'MCPG_LEDGER_PUBLIC_KEYS_FILE',
     default: '',

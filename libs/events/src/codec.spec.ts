@@ -2,9 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import avsc from 'avsc';
-import { auditCodec, decodeAny, EventError, toolCallCodec, type EventCodec } from './index.ts';
+import { auditCodec, decodeAny, EventError, payloadCodec, toolCallCodec, type EventCodec } from './index.ts';
 import { crc64AvroBytes } from './crc64-avro.ts';
-import { AUDIT, CALL, CALL_MINIMAL } from './fixtures/events.ts';
+import { AUDIT, CALL, CALL_MINIMAL, PAYLOAD } from './fixtures/events.ts';
 import { readSchemaFile } from './schema-files.ts';
 
 
@@ -21,6 +21,7 @@ function readGolden(name: string): string {
 const GOLDEN: ReadonlyArray<readonly [file: string, codec: EventCodec<never>, event: object]> = [
   ['tool-call-event.hex', toolCallCodec as EventCodec<never>, CALL],
   ['audit-event.hex', auditCodec as EventCodec<never>, AUDIT],
+  ['tool-call-payload.hex', payloadCodec as EventCodec<never>, PAYLOAD],
 ];
 
 test('golden bytes: the wire format of a fixed event cannot drift silently', () => {

@@ -3,7 +3,7 @@
 // record, and a dispatcher for consumers of mixed streams.
 import { AvroEventCodec, type EventCodec } from './codec.ts';
 import { EventError } from './errors.ts';
-import type { AuditEvent, ToolCallEvent } from './event-types.generated.ts';
+import type { AuditEvent, ToolCallEvent, ToolCallPayload } from './event-types.generated.ts';
 import { HISTORY_DIR, readSchemaFile, registerSchemaDir } from './schema-files.ts';
 import { SchemaRegistry } from './schema-registry.ts';
 import { readFingerprint } from './single-object.ts';
@@ -12,10 +12,13 @@ export const eventSchemas = new SchemaRegistry();
 
 const callCodec = new AvroEventCodec<ToolCallEvent>(readSchemaFile('tool-call-event.avsc'), eventSchemas);
 const auditEventCodec = new AvroEventCodec<AuditEvent>(readSchemaFile('audit-event.avsc'), eventSchemas);
+const payloadEventCodec = new AvroEventCodec<ToolCallPayload>(readSchemaFile('tool-call-payload.avsc'), eventSchemas);
 registerSchemaDir(eventSchemas, HISTORY_DIR);
 
 export const toolCallCodec: EventCodec<ToolCallEvent> = callCodec;
 export const auditCodec: EventCodec<AuditEvent> = auditEventCodec;
+/** Sealed payloads (mcpg.payloads.v1): ciphertext only, never read by the call or audit consumers. */
+export const payloadCodec: EventCodec<ToolCallPayload> = payloadEventCodec;
 
 export type DecodedEvent = { kind: 'call'; event: ToolCallEvent } | { kind: 'audit'; event: AuditEvent };
 

@@ -62,6 +62,32 @@ export interface ToolCallEvent {
   readonly policy_rule_id: string | null;
 }
 
+/** One captured payload (the masked arguments or response) of a tool call, sealed with AES-256-GCM under the org's data key before it left the gateway. Topic mcpg.payloads.v1, key = org. The additional data of the seal is org, event_id, field and key_version (libs/payload-crypto README): a payload moved to another org, call, field or version does not open. Avro record dev.mcpg.events.ToolCallPayload (tool-call-payload.avsc). */
+export interface ToolCallPayload {
+  /** event_id of the ToolCallEvent this payload belongs to. */
+  readonly event_id: string;
+  readonly org: string;
+  readonly workspace: string;
+  /** Gateway instance that captured it. */
+  readonly instance: string;
+  /** Which part of the call: the arguments the client sent, or the response the upstream returned. */
+  readonly field: PayloadField;
+  /** Version of the org's payload data key that sealed it. */
+  readonly key_version: number;
+  /** 96-bit GCM nonce, random per payload. */
+  readonly nonce: Buffer;
+  /** AES-256-GCM ciphertext of the masked JSON, cut to the capture size cap before sealing. */
+  readonly ciphertext: Buffer;
+  /** 128-bit GCM authentication tag. */
+  readonly tag: Buffer;
+  /** Size in bytes of the masked JSON before the size cap. */
+  readonly original_bytes: number;
+  /** True when the payload was cut to the size cap. */
+  readonly truncated: boolean;
+  /** When the gateway received the call (as in the ToolCallEvent). Epoch milliseconds (timestamp-millis). */
+  readonly started_at: number;
+}
+
 /** Avro enum dev.mcpg.events.AuditDecision; readers map symbols they do not know to 'none'. */
 export const AUDIT_DECISIONS = ['none', 'permit', 'deny', 'permit_with_obligations'] as const;
 export type AuditDecision = (typeof AUDIT_DECISIONS)[number];
@@ -81,3 +107,7 @@ export type CallOutcome = (typeof CALL_OUTCOMES)[number];
 /** Avro enum dev.mcpg.events.PolicyDecision; readers map symbols they do not know to 'permit'. */
 export const POLICY_DECISIONS = ['permit', 'deny', 'permit_with_obligations'] as const;
 export type PolicyDecision = (typeof POLICY_DECISIONS)[number];
+
+/** Avro enum dev.mcpg.events.PayloadField. */
+export const PAYLOAD_FIELDS = ['arguments', 'response'] as const;
+export type PayloadField = (typeof PAYLOAD_FIELDS)[number];

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import avsc from 'avsc';
-import { AUDIT_DECISIONS, AUDIT_OUTCOMES, CALL_OUTCOMES, CALL_SOURCES, POLICY_DECISIONS } from './index.ts';
+import { AUDIT_DECISIONS, AUDIT_OUTCOMES, CALL_OUTCOMES, CALL_SOURCES, PAYLOAD_FIELDS, POLICY_DECISIONS } from './index.ts';
 import { readSchemaFile } from './schema-files.ts';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -25,7 +25,7 @@ test('the committed generated types match the schemas (npm run gen -- --check)',
 test('--check fails on drift and names the fix; generating repairs it', () => {
   const dir = mkdtempSync(join(tmpdir(), 'mcpg-gen-'));
   try {
-    for (const f of ['tool-call-event.avsc', 'audit-event.avsc']) copyFileSync(join(ROOT, 'schemas/avro', f), join(dir, f));
+    for (const f of ['tool-call-event.avsc', 'audit-event.avsc', 'tool-call-payload.avsc']) copyFileSync(join(ROOT, 'schemas/avro', f), join(dir, f));
     const out = join(dir, 'types.generated.ts');
     writeFileSync(out, readFileSync(GENERATED, 'utf8').replace("'timeout', ", ''));
     const stale = gen('--check', '--schemas', dir, '--out', out);
@@ -41,13 +41,14 @@ test('--check fails on drift and names the fix; generating repairs it', () => {
 
 test('the generated symbol arrays are the schemas\' enum symbols, in order', () => {
   const enums = new Map<string, readonly string[]>();
-  for (const file of ['tool-call-event.avsc', 'audit-event.avsc']) {
+  for (const file of ['tool-call-event.avsc', 'audit-event.avsc', 'tool-call-payload.avsc']) {
     const type = avsc.Type.forSchema(readSchemaFile(file) as avsc.Schema) as avsc.types.RecordType;
     for (const f of type.fields) if (f.type instanceof avsc.types.EnumType) enums.set(f.type.name as string, f.type.symbols);
   }
   assert.deepEqual(enums.get('dev.mcpg.events.CallSource'), CALL_SOURCES);
   assert.deepEqual(enums.get('dev.mcpg.events.CallOutcome'), CALL_OUTCOMES);
   assert.deepEqual(enums.get('dev.mcpg.events.PolicyDecision'), POLICY_DECISIONS);
+  assert.deepEqual(enums.get('dev.mcpg.events.PayloadField'), PAYLOAD_FIELDS);
   assert.deepEqual(enums.get('dev.mcpg.events.AuditDecision'), AUDIT_DECISIONS);
   assert.deepEqual(enums.get('dev.mcpg.events.AuditOutcome'), AUDIT_OUTCOMES);
 });

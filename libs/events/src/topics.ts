@@ -5,5 +5,7 @@ export const TOPICS = {
   /** mcpg.audit.v1 re-partitioned by the ledger's router: each org in one partition, whatever the producers' partitioner. */
   auditByOrg: 'mcpg.audit.by-org.v1',
   deadletter: 'mcpg.deadletter.v1',
+  /** Captured payloads, sealed per org (AES-256-GCM): a topic of its own so its ACLs and retention can be tighter than the calls'. */
+  payloads: 'mcpg.payloads.v1',
 } as const;
 export type TopicName = (typeof TOPICS)[keyof typeof TOPICS];

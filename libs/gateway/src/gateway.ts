@@ -20,6 +20,8 @@ import { compilePolicy } from './policy/policy.ts';
 import { createSessionServer } from './proxy/session-server.ts';
 import { ToolCallHandler } from './proxy/tool-call-handler.ts';
 import { UpstreamPool } from './upstream/upstream-pool.ts';
+import { LiveKeyring, readKekFile } from '@mcpg/payload-crypto';
+import { PayloadCapture } from './capture/payload-capture.ts';
 import type { UpstreamStatus } from './upstream/upstream.ts';
 
 export interface GatewayDeps {
@@ -59,6 +61,7 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps): Pr
     queueDepth: () => (outbox ? outbox.stats().queued : 0),
     spoolBytes: () => (outbox ? outbox.stats().spoolBytes : 0),
   });
+  const capture = config.capture.rules.length === 0 ? null : await startCapture(config, masker, metrics, log);
   const spool = await DiskSpool.open({
     ...config.events.spool,
     onDropped: (count, reason) => {
@@ -69,7 +72,7 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps): Pr
   });
   const box = new Outbox({
     connect: async () => {
-      await deps.bus.ensureTopics([{ name: calls }, { name: audit }]);
+      await deps.bus.ensureTopics([{ name: calls }, { name: audit }, ...(capture ? [{ name: config.capture.topic }] : [])]);
       return deps.bus.producer();
     },
     spool,
@@ -106,6 +109,7 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps): Pr
     masker,
     maxArgumentBytes: config.limits.maxArgumentBytes,
     log,
+    ...(capture ? { capture } : {}),
   });
 
   box.start();
@@ -157,8 +161,36 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps): Pr
         await pool.stop();
         await box.stop(deps.drainMs ?? 5_000);
         await metricsServer?.close();
+        capture?.stop();
       })();
       return stopped;
     },
   };
+}
+
+/** Payload capture with the keys of the orgs its rules name; a keystore or KEK that cannot be read stops start-up. */
+async function startCapture(config: GatewayConfig, masker: Masker, metrics: GatewayMetrics, log: Logger): Promise<PayloadCapture> {
+  const keys = new LiveKeyring({
+    keystorePath: config.capture.keystoreFile,
+    wrapper: readKekFile(config.capture.kekFile),
+    orgs: new Set(config.capture.rules.map((r) => r.org)),
+    checkMs: 0,
+  });
+  const warned = new Set<string>();
+  const capture = new PayloadCapture({
+    config: config.capture,
+    instance: config.instance,
+    masker,
+    keys,
+    onCaptured: (field) => metrics.captured(field),
+    onSkipped: (org, reason) => {
+      metrics.captureSkipped(reason);
+      if (!warned.has(`${org}:${reason}`)) {
+        warned.add(`${org}:${reason}`);
+        log.warn({ org, reason }, 'payload capture skipped: no live payload key for the org (mcpg keys payload rotate), or the keystore could not be reloaded');
+      }
+    },
+  });
+  await capture.start();
+  return capture;
 }

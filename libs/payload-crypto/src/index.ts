@@ -1,5 +1,5 @@
 export { gcmOpen, gcmSeal, KEY_BYTES, NONCE_BYTES, TAG_BYTES, type GcmSealed } from './aes-gcm.ts';
-export { isPayloadField, PAYLOAD_FIELDS, payloadAad, type PayloadContext, type PayloadField } from './payload-aad.ts';
+export { isPayloadField, payloadAad, type PayloadContext } from './payload-aad.ts';
 export { openPayload, sealPayload, type SealedPayload } from './payload-cipher.ts';
 export { isPayloadCryptoError, PAYLOAD_CRYPTO_ERROR_CODES, PAYLOAD_CRYPTO_ERROR_DOCS, PayloadCryptoError, type PayloadCryptoErrorCode } from './errors.ts';
 export type { KeyWrapper, WrapContext } from './key-wrapper.ts';

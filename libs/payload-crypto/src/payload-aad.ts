@@ -4,10 +4,8 @@
 // version fails its tag check instead of decrypting. Each part is length
 // prefixed, so no two different tuples encode to the same bytes (org "a|b"
 // with event "c" differs from org "a" with event "b|c").
+import { PAYLOAD_FIELDS, type PayloadField } from '@mcpg/events';
 import { PayloadCryptoError } from './errors.ts';
-
-export const PAYLOAD_FIELDS = ['arguments', 'response'] as const;
-export type PayloadField = (typeof PAYLOAD_FIELDS)[number];
 
 export interface PayloadContext {
   readonly org: string;

@@ -36,3 +36,6 @@ export * from './retention/reapply-retention.ts';
 export * from './retention/org-retention.ts';
 export * from './retention/query-oldest-retained.ts';
 export * from './retention/prune-expired-ledgers.ts';
+export type { PayloadRow } from './payloads/payload-row.ts';
+export * from './payloads/insert-payloads.ts';
+export * from './payloads/query-payloads.ts';

@@ -19,3 +19,4 @@ export { loadSigningKeys, demoSigningKey, SigningKeyConfigError, type DemoKey, t
 export { startWorkerHttp, type WorkerHttp, type WorkerHttpOptions, type WorkerProgress } from './worker-http.ts';
 export { runWorkerProcess, type WorkerDeps, type WorkerProcessConfig, type WorkerProcessOptions } from './worker-process.ts';
 export { runPayloadKeyAction, PAYLOAD_KEY_ACTIONS, type PayloadKeyRequest, type PayloadKeyActionOptions, type PayloadKeyOutcome } from './payload-key-actions.ts';
+export { startPayloadSink, toPayloadRow, PayloadDecodeError, PAYLOAD_SINK_NAME, type PayloadSinkOptions, type RunningPayloadSink } from './payload-sink.ts';

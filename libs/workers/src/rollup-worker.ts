@@ -12,6 +12,7 @@ import { TOPICS, toolCallCodec } from '@mcpg/events';
 import { BatchingSink, type Bus, type FlushReport, type IncomingMessage, type LagTracker, type SinkLog, type SinkTotals } from '@mcpg/pipeline';
 import { RollupFold, chunkStart, toInvocationRow, validateCall, type DayTotalsRow, type FoldOptions, type HourTotalsRow, type InvocationRow, type RollupRow, type TierRollupRow } from '@mcpg/rollup';
 import { assertSameLog } from './log-continuity.ts';
+import { startPayloadSink } from './payload-sink.ts';
 import { insertDayTotals, insertHourTotals, insertOrgRollupTiers, insertRollups, insertTierRollups, insertToolInvocations, recordFlush, type OrgRetention, type Store } from '@mcpg/store';
 
 export interface RollupWorkerOptions {
@@ -22,6 +23,8 @@ export interface RollupWorkerOptions {
   readonly groupId?: string;
   /** The calls topic; default mcpg.calls.v1 (tests give one of their own). */
   readonly topic?: string;
+  /** The captured payloads topic; default mcpg.payloads.v1. Its sink stores tool_invocation_payloads beside the calls. */
+  readonly payloadTopic?: string;
   /** Partitions for the topics if the worker has to create them. */
   readonly partitions?: number;
   readonly batchRows: number;
@@ -47,6 +50,8 @@ export function rollupWorkerOptions(c: {
 
 export interface RunningWorker {
   readonly totals: SinkTotals;
+  /** The payload sink's (mcpg.payloads.v1 into tool_invocation_payloads). */
+  readonly payloadTotals: SinkTotals;
   readonly lag: LagTracker;
   stop(): Promise<void>;
 }
@@ -54,7 +59,8 @@ export interface RunningWorker {
 export async function startRollupWorker(opts: RollupWorkerOptions): Promise<RunningWorker> {
   // Topics may not exist yet when a worker starts before any gateway sent.
   const topic = opts.topic ?? TOPICS.calls;
-  await opts.bus.ensureTopics([topic, TOPICS.deadletter].map((name) => ({ name, partitions: opts.partitions })));
+  const payloadTopic = opts.payloadTopic ?? TOPICS.payloads;
+  await opts.bus.ensureTopics([topic, payloadTopic, TOPICS.deadletter].map((name) => ({ name, partitions: opts.partitions })));
   // Rows are keyed by offset chunk: a log that started again at 0 would write over them.
   await assertSameLog(opts.bus, opts.store, topic);
   const consumer = await opts.bus.consumer({
@@ -134,10 +140,24 @@ export async function startRollupWorker(opts: RollupWorkerOptions): Promise<Runn
     onFatal: opts.onFatal,
   });
   await sink.start();
+  // Its own consumer group: payloads and calls are separate logs with their own positions.
+  const payloads = await startPayloadSink({
+    bus: opts.bus,
+    store: opts.store,
+    groupId: `${opts.groupId ?? 'mcpg-rollup'}-payloads`,
+    topic: payloadTopic,
+    ...(opts.retention ? { retention: opts.retention } : {}),
+    batchRows: opts.batchRows,
+    flushMs: opts.flushMs,
+    log: opts.log,
+    onFatal: opts.onFatal,
+  });
   return {
     totals: sink.totals,
     lag: sink.lag,
+    payloadTotals: payloads.totals,
     async stop() {
+      await payloads.stop();
       await sink.stop();
       await producer.close();
     },

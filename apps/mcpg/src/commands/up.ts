@@ -8,6 +8,7 @@ import {
   planCatalogue,
   retentionSettings,
   loadConfig,
+  payloadKeySettings,
   localKafkaSettings,
   simSettings,
   sqlSettings,
@@ -20,7 +21,7 @@ import { TOPICS } from '@mcpg/events';
 import { busOperatorAudit } from '@mcpg/pipeline';
 import { OrgRetention, startLedgerPruning } from '@mcpg/store';
 import { createLogger, startAppTracing } from '@mcpg/telemetry';
-import { buildApi, createApiMetrics, createFlushSignal, loadApiKeys, loadControlOptions, sqlLimits, startSqlEndpoint } from '@mcpg/api';
+import { buildApi, createApiMetrics, createFlushSignal, loadApiKeys, loadControlOptions, payloadViews, sqlLimits, startSqlEndpoint } from '@mcpg/api';
 import { CONSOLE_PATH, loadConsole } from '@mcpg/console';
 import {
   demoSigningKey,
@@ -53,6 +54,7 @@ const settings = {
   ...telemetrySettings,
   ...ledgerSettings,
   ...retentionSettings,
+  ...payloadKeySettings,
 };
 
 export const upCommand: Command = {
@@ -89,7 +91,7 @@ export const upCommand: Command = {
 
       const bus = openBus({ ...c, kafkaBrokers: brokers }, log, 'up');
       life.add('bus', () => bus.close());
-      await bus.ensureTopics([TOPICS.calls, TOPICS.audit, TOPICS.deadletter].map((name) => ({ name, partitions: c.partitions })));
+      await bus.ensureTopics([TOPICS.calls, TOPICS.audit, TOPICS.payloads, TOPICS.deadletter].map((name) => ({ name, partitions: c.partitions })));
 
       const store = await openStore(c);
       life.add('clickhouse', () => store.close());
@@ -159,6 +161,14 @@ export const upCommand: Command = {
       const cursorSecret = c.apiCursorSecret ? Buffer.from(c.apiCursorSecret, 'utf8') : undefined;
       // The web console, built first if its sources changed (esbuild, well under a second).
       const consoleFiles = await loadConsole();
+      let payloads: ReturnType<typeof payloadViews> | undefined;
+      if (c.payloadKeystoreFile) {
+        const producer = await bus.producer();
+        life.add('payload view producer', () => producer.close());
+        payloads = payloadViews({ keystoreFile: c.payloadKeystoreFile, kekFile: c.payloadKekFile, producer, viewsPerMinute: c.apiPayloadViewsPerMinute });
+        await payloads.keys.get();
+        lines.push(`payloads   decrypt-on-view with keystore ${c.payloadKeystoreFile} (payload role; every view recorded in the org ledger)`);
+      }
       const load = loadControlOptions(c);
       const metrics = createApiMetrics();
       const api = buildApi({
@@ -173,6 +183,7 @@ export const upCommand: Command = {
         load: load && { ...load, flushes },
         retention,
         operatorAudit,
+        ...(payloads ? { payloads } : {}),
       });
       await api.listen({ host: c.apiHost, port: c.apiPort });
       life.add('api', () => api.close());

@@ -5,8 +5,12 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { ApiAuthError } from './auth-errors.ts';
 
-/** What a key may read. `sql`: the analyst SQL endpoint. `admin` holds every other role. */
-export const API_ROLES = ['metrics', 'audit', 'export', 'sql', 'admin'] as const;
+/**
+ * What a key may read. `sql`: the analyst SQL endpoint. `admin` holds every
+ * other role but `payload`: opening captured payloads is granted on its own,
+ * so an operator key does not read tenants' data by default.
+ */
+export const API_ROLES = ['metrics', 'audit', 'export', 'sql', 'admin', 'payload'] as const;
 export type ApiRole = (typeof API_ROLES)[number];
 
 /** A key's org scope: listed orgs, or `*` for every org. */
@@ -36,7 +40,7 @@ export function generateSecret(): string {
 }
 
 export function hasRole(key: ApiKey, role: ApiRole): boolean {
-  return key.roles.includes(role) || key.roles.includes('admin');
+  return key.roles.includes(role) || (role !== 'payload' && key.roles.includes('admin'));
 }
 
 export function coversOrg(key: ApiKey, org: string): boolean {

@@ -36,6 +36,7 @@ export function installAuth(app: FastifyInstance, keyring: Keyring): void {
     }
     request.apiKey = key;
     request.log = request.log.child({ apiKey: key.id });
+    if (request.routeOptions.config.checksAccessItself) return;
     if (access !== 'authenticated') {
       if (!hasRole(key, access)) return deny(reply, 'FORBIDDEN', `API key ${key.id} lacks the ${access} role`);
       if (access === 'audit' && wantsCsv(request.query, request.headers.accept) && !hasRole(key, 'export')) {

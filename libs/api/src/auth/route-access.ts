@@ -18,6 +18,12 @@ declare module 'fastify' {
      * never reuses or shares them; they are still admitted to the engine.
      */
     reuse?: boolean;
+    /**
+     * The route checks the role and the org itself, once the key is known,
+     * so that it can record a refused attempt (the payload view audits each
+     * one); auth only authenticates.
+     */
+    checksAccessItself?: boolean;
   }
 }
 

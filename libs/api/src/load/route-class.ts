@@ -8,7 +8,11 @@
 // - `query`: every other GET that reads org data from the engine — cached
 //   and coalesced, queued behind the fleet endpoint.
 // - `stream`: exports (whole-ledger NDJSON, CSV) — bounded like queries but
-//   never cached or shared (their bodies are streams, possibly huge).
+//   never cached or shared (their bodies are streams, possibly huge); and the
+//   payload view (decrypt-on-view), whose every answer is for one key, checks
+//   its role in the route and is recorded in the ledger: an answer shared or
+//   replayed would show plaintext to a key the route never judged and skip its
+//   audit row.
 // - `other`: everything else (the API's own metrics, OpenAPI, public keys,
 //   admin, the web console's pages and files, served from memory, and POST
 //   /mcp, whose tools call the routes above through the API itself and are
@@ -29,6 +33,8 @@ export interface RouteLoad {
 
 const HEALTH = new Set(['/healthz', '/readyz']);
 const FLEET = '/v1/orgs/:org/metrics';
+/** Answers for one key only, each recorded: never cached, never coalesced. */
+const PRIVATE: ReadonlySet<string> = new Set(['/v1/orgs/:org/invocations/:event_id/payload']);
 const OTHER: ReadonlySet<string> = new Set(['/api/v1/metrics', '/openapi.json', '/v1/ledger/keys']);
 
 export function classifyRoute(method: string, url: string | undefined, csv: boolean): RouteLoad {
@@ -38,6 +44,6 @@ export function classifyRoute(method: string, url: string | undefined, csv: bool
   // Pipeline health (both workers' progress) is part of the fleet exposition.
   if (url === FLEET) return { cls: 'fleet', source: 'any' };
   const source: DataSource = /\/(audit|ledger)(\/|$)/.test(url) ? 'ledger-worker' : /\/(metrics|tokens|series|anomalies|invocations)(\/|$)/.test(url) ? 'rollup-worker' : 'any';
-  if (csv || /\/export(\/|$)/.test(url)) return { cls: 'stream', source };
+  if (csv || /\/export(\/|$)/.test(url) || PRIVATE.has(url)) return { cls: 'stream', source };
   return { cls: 'query', source };
 }

@@ -4,7 +4,7 @@
 // holds data for. With auth off there is no key: every org, every role.
 import type { FastifyInstance } from 'fastify';
 import { queryKnownOrgs, type Store } from '@mcpg/store';
-import { ALL_ORGS, API_ROLES } from '../auth/api-key.ts';
+import { ALL_ORGS, API_ROLES, hasRole } from '../auth/api-key.ts';
 import { errorBodySchema } from '../api-errors.ts';
 
 const schema = {
@@ -19,7 +19,7 @@ const schema = {
         key_id: { type: ['string', 'null'], description: 'The key id (never the secret); null with auth off' },
         orgs: { type: 'array', items: { type: 'string' }, description: 'Orgs the key may read; for a key of every org, the orgs that have data' },
         all_orgs: { type: 'boolean', description: 'true: the key covers every org, present and future' },
-        roles: { type: 'array', items: { type: 'string', enum: [...API_ROLES] }, description: 'admin holds every other role' },
+        roles: { type: 'array', items: { type: 'string', enum: [...API_ROLES] }, description: 'admin holds every other role but payload, which is granted on its own' },
       },
     },
     503: errorBodySchema,
@@ -36,7 +36,8 @@ export function meRoutes(app: FastifyInstance, store: Store): void {
       key_id: key?.id ?? null,
       orgs,
       all_orgs: allOrgs,
-      roles: key === undefined ? [...API_ROLES] : key.roles.includes('admin') ? [...API_ROLES] : [...key.roles],
+      // With auth off every route is open but the payload view, which needs a key.
+      roles: key === undefined ? API_ROLES.filter((r) => r !== 'payload') : API_ROLES.filter((r) => hasRole(key, r)),
     };
   });
 }

@@ -1,6 +1,7 @@
 // The gateway's configuration, as validated from its YAML or JSON file (see
 // validate-config.ts for the rules and README.md for an annotated example).
 import type { GatewayKafkaSasl, GatewayKafkaTls } from './kafka-security-config.ts';
+import type { CaptureConfig } from '../capture/capture-config.ts';
 
 export interface StdioUpstreamConfig {
   readonly name: string;
@@ -110,4 +111,6 @@ export interface GatewayConfig {
     };
   };
   readonly restart: { readonly initialDelayMs: number; readonly maxDelayMs: number };
+  /** Payload capture (sealed per org); no rules: off. */
+  readonly capture: CaptureConfig;
 }

@@ -97,3 +97,16 @@ test('limits.maxArgumentBytes stops below what an HTTP request can carry', () =>
   assert.equal(validateConfig({ ...minimal, limits: { maxArgumentBytes: 4 * 1024 * 1024 - 64 * 1024 } }).limits.maxArgumentBytes, 4_128_768);
   assert.match(problems({ ...minimal, limits: { maxArgumentBytes: 8 * 1024 * 1024 } }), /limits\.maxArgumentBytes: .*4128768/);
 });
+
+test('capture: off by default; rules read with defaults; every mistake named', () => {
+  assert.deepEqual(validateConfig(minimal).capture.rules, []);
+  const c = validateConfig({ ...minimal, capture: { keystoreFile: 'k.json', kekFile: 'kek', rules: [{ org: 'acme' }, { org: 'beta', workspaces: ['w'], sampleRate: 0.25, maxBytes: 4096, fields: 'arguments' }] } });
+  assert.deepEqual(c.capture.rules[0], { org: 'acme', workspaces: [], sampleRate: 1, maxBytes: 16_384, fields: 'both' });
+  assert.equal(c.capture.rules[1]!.sampleRate, 0.25);
+  assert.equal(c.capture.topic, 'mcpg.payloads.v1');
+  const message = problems({ ...minimal, capture: { rules: [{ org: 'acme', sampleRate: 1.5, fields: 'all', maxBytes: 0 }] } });
+  assert.match(message, /capture: capture rules need capture.keystoreFile and capture.kekFile/);
+  assert.match(message, /capture.rules\[0\].sampleRate: a number from 0 to 1/);
+  assert.match(message, /capture.rules\[0\].fields/);
+  assert.match(message, /capture.rules\[0\].maxBytes/);
+});

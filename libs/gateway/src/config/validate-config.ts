@@ -6,6 +6,7 @@ import { GatewayError } from '../errors.ts';
 import { FieldReader, type Doc } from './field-reader.ts';
 import { readKafkaSasl, readKafkaTls } from './kafka-security-config.ts';
 import { MAX_ARGUMENT_BYTES } from '../request-limits.ts';
+import { readCaptureConfig } from '../capture/capture-config.ts';
 import type {
   ApiKeyConfig,
   GatewayConfig,
@@ -22,7 +23,7 @@ const TOPIC = /^[A-Za-z0-9._-]{1,249}$/;
 const HTTP_URL = /^https?:\/\/\S+$/;
 const MIB = 1024 * 1024;
 
-const TOP = ['instance', 'owner', 'listen', 'metrics', 'upstreams', 'apiKeys', 'stdioIdentity', 'policy', 'limits', 'kafka', 'events', 'restart'];
+const TOP = ['instance', 'owner', 'listen', 'metrics', 'upstreams', 'apiKeys', 'stdioIdentity', 'policy', 'limits', 'kafka', 'events', 'restart', 'capture'];
 
 export function validateConfig(raw: unknown): GatewayConfig {
   const r = new FieldReader();
@@ -102,6 +103,7 @@ export function validateConfig(raw: unknown): GatewayConfig {
         fsyncIntervalMs: r.int(spool, 'fsyncIntervalMs', 'events.spool', { default: 1_000, min: 10, max: 60_000 }),
       },
     },
+    capture: readCaptureConfig(r, doc.capture, TOPICS.payloads),
     restart: {
       initialDelayMs: r.int(restart, 'initialDelayMs', 'restart', { default: 500, min: 0, max: 600_000 }),
       maxDelayMs: r.int(restart, 'maxDelayMs', 'restart', { default: 30_000, min: 0, max: 3_600_000 }),

@@ -11,6 +11,19 @@ import type { CallRecord } from './call-record.ts';
 import { auditIdOf } from './event-ids.ts';
 import { argumentTokens, resultText, type TokenCounter } from './token-counter.ts';
 
+/**
+ * What the call and audit events carry instead of a field that was captured:
+ * a captured payload exists only sealed, so its plaintext (masked or not) is
+ * kept out of every other event, the ledger and the tables.
+ */
+export const SEALED_MARKER = '[SEALED:payload captured]';
+
+export interface SealedFields {
+  readonly arguments: boolean;
+  readonly response: boolean;
+}
+const NOT_SEALED: SealedFields = { arguments: false, response: false };
+
 export interface EventFactoryOptions {
   readonly instance: string;
   readonly masker: Masker;
@@ -49,9 +62,10 @@ export class EventFactory {
    * The call's ToolCallEvent and AuditEvent, in that order: every call has
    * both, a denied one and one to a tool no upstream offers included.
    */
-  forCall(c: CallRecord): OutboxRecord[] {
+  forCall(c: CallRecord, sealed: SealedFields = NOT_SEALED): OutboxRecord[] {
     const { masker } = this.#o;
-    const errorMessage = c.errorMessage === null ? null : masker.maskText(c.errorMessage);
+    // A tool's own error (isError) is its response text: sealed with the response.
+    const errorMessage = c.errorMessage === null ? null : sealed.response && c.errorCode === 'TOOL_ERROR' ? SEALED_MARKER : masker.maskText(c.errorMessage);
     const text = c.result === undefined || c.result === null ? '' : resultText(c.result);
     const headers = traceHeadersOf(c.trace);
     const key = c.identity.org;
@@ -91,8 +105,8 @@ export class EventFactory {
       decision: c.decision.kind,
       outcome: c.outcome,
       latency_us: c.durationUs,
-      arguments: this.#arguments(c),
-      response: text === '' ? null : this.#bounded(masker.maskText(text)),
+      arguments: sealed.arguments ? SEALED_MARKER : this.#arguments(c),
+      response: text === '' ? null : sealed.response ? SEALED_MARKER : this.#bounded(masker.maskText(text)),
       error: errorMessage === null ? null : this.#bounded(errorMessage),
       trace_id: c.trace.traceId,
       call_event_id: c.callId,

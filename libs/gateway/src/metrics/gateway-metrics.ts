@@ -19,6 +19,8 @@ export class GatewayMetrics {
   readonly #serverStatus: Gauge<'server'>;
   readonly #sessions: Gauge<'transport'>;
   readonly #dropped: Counter<'reason'>;
+  readonly #captured: Counter<'field'>;
+  readonly #captureSkipped: Counter<'reason'>;
 
   constructor(outbox: OutboxGauges, registry: Registry = new Registry()) {
     this.registry = registry;
@@ -34,6 +36,8 @@ export class GatewayMetrics {
     this.#errors = new Counter({ name: 'tool_errors_total', help: 'Tool calls that did not end ok (error, denied, timeout, cancelled, rejected)', labelNames: ['server', 'tool', 'status'], registers });
     this.#serverStatus = new Gauge({ name: 'server_status', help: 'Upstream server connected (1) or not (0)', labelNames: ['server'], registers });
     this.#sessions = new Gauge({ name: 'active_sessions', help: 'Open client sessions', labelNames: ['transport'], registers });
+    this.#captured = new Counter({ name: 'payloads_captured_total', help: 'Payloads captured and sealed, by field (arguments, response)', labelNames: ['field'], registers });
+    this.#captureSkipped = new Counter({ name: 'payloads_capture_skipped_total', help: 'Calls a capture rule picked but nothing was sealed: no_key (the org has no live payload key), key_error (the keystore could not be reloaded)', labelNames: ['reason'], registers });
     this.#dropped = new Counter({ name: 'events_dropped_total', help: 'Events dropped because the disk spool was full, by overflow policy', labelNames: ['reason'], registers });
     // Exposed at 0 from the start: a series that first appears with the count
     // of a burst shows no increase() to Prometheus, and the alert on it
@@ -70,6 +74,14 @@ export class GatewayMetrics {
 
   sessions(transport: 'http' | 'stdio', delta: number): void {
     this.#sessions.inc({ transport }, delta);
+  }
+
+  captured(field: string): void {
+    this.#captured.inc({ field });
+  }
+
+  captureSkipped(reason: string): void {
+    this.#captureSkipped.inc({ reason });
   }
 
   dropped(count: number, reason: string): void {

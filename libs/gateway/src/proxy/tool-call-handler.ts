@@ -14,6 +14,7 @@ import type { CallOutcome } from '@mcpg/events';
 import { GatewayError } from '../errors.ts';
 import type { CallRecord } from '../events/call-record.ts';
 import type { EventFactory } from '../events/event-factory.ts';
+import type { PayloadCapture } from '../capture/payload-capture.ts';
 import type { EventIds } from '../events/event-ids.ts';
 import { resultText } from '../events/token-counter.ts';
 import type { Identity } from '../identity.ts';
@@ -49,6 +50,8 @@ export interface ToolCallDeps {
   readonly masker: Masker;
   readonly maxArgumentBytes: number;
   readonly log: Logger;
+  /** Payload capture; absent: nothing is captured. */
+  readonly capture?: PayloadCapture;
 }
 
 type Params = CallToolRequest['params'];
@@ -121,9 +124,21 @@ export class ToolCallHandler {
     return decision.obligations ? applyObligations(result, decision.obligations, this.d.masker) : result;
   }
 
+  #capture(record: CallRecord) {
+    try {
+      return this.d.capture?.capture(record);
+    } catch (error) {
+      // The call's events still go out; the payload is not captured. The error names a code, never payload text.
+      this.d.log.error({ err: error instanceof Error ? error.name : 'error', code: (error as { code?: string }).code, tool: record.name }, 'could not capture the payload of a call');
+      return undefined;
+    }
+  }
+
   #emit(record: CallRecord): void {
     try {
-      this.d.publish(this.d.events.forCall(record));
+      const payloads = this.#capture(record);
+      const events = this.d.events.forCall(record, payloads?.captured);
+      this.d.publish(payloads && payloads.records.length > 0 ? [...events, ...payloads.records] : events);
     } catch (error) {
       // An event that cannot be encoded is a bug, not a reason to fail the call that already answered.
       this.d.log.error({ err: String(error), tool: record.name }, 'could not build the events of a call');

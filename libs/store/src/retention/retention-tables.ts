@@ -11,8 +11,7 @@ export interface RetainedTable {
 
 export const RETENTION_TABLES: Readonly<Record<Exclude<DataClass, 'audit'>, readonly RetainedTable[]>> = {
   samples: [{ table: 'tool_invocations', time: 'started_at' }],
-  // tool_invocation_payloads joins this class once it exists (its own migration adds the column).
-  payloads: [],
+  payloads: [{ table: 'tool_invocation_payloads', time: 'started_at' }],
   rollups_1m: [
     { table: 'tool_rollups_1m', time: 'minute' },
     { table: 'tool_rollups_org_1m', time: 'minute' },

@@ -1,0 +1,180 @@
+// Decrypt-on-view over the real engine: who may open which payload, every
+// attempt in the ledger's audit stream, and a clear code (never plaintext,
+// never a 500) for altered, moved, unkeyed and shredded payloads.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { AuditEvent, PayloadField } from '@mcpg/events';
+import { emptyKeystore, FileKek, generateKekText, PayloadKeyring, rotateOrgKey, sealPayload, shredOrgKeys, type KeystoreDoc } from '@mcpg/payload-crypto';
+import { insertPayloads, type PayloadRow } from '@mcpg/store';
+import { bearer, createTestApi, testKey, type TestApi } from '../testing/api-test-app.ts';
+
+const T = Date.UTC(2026, 11, 7, 9);
+const CANARY = 'canary-9d2e7a51';
+const kek = FileKek.parse(generateKekText());
+let doc: KeystoreDoc;
+let ring: PayloadKeyring;
+let api: TestApi;
+const audited: AuditEvent[] = [];
+let auditFails = false;
+
+async function row(org: string, eventId: string, field: PayloadField, text: string, over: Partial<PayloadRow> = {}, flip?: 'nonce' | 'ciphertext' | 'tag'): Promise<PayloadRow> {
+  const { version, key } = ring.current(org);
+  const sealed = sealPayload(key, { org, eventId, field, keyVersion: version }, Buffer.from(text));
+  if (flip) sealed[flip][0]! ^= 0x01;
+  return {
+    org, event_id: eventId, field, workspace: 'w', instance: 'gw-1', key_version: version,
+    nonce: sealed.nonce.toString('base64'), ciphertext: sealed.ciphertext.toString('base64'), tag: sealed.tag.toString('base64'),
+    original_bytes: text.length, truncated: false, started_at: T, source_partition: 0, source_offset: '1', ...over,
+  };
+}
+
+before(async () => {
+  doc = (await rotateOrgKey(emptyKeystore(), 'acme', kek, new Date(T))).doc;
+  doc = (await rotateOrgKey(doc, 'beta', kek, new Date(T))).doc;
+  ring = await PayloadKeyring.open(doc, kek);
+  api = await createTestApi({
+    now: () => T,
+    apiKeys: [testKey('viewer', ['acme'], ['payload']), testKey('ops', ['*'], ['admin']), testKey('beta-viewer', ['beta'], ['payload']), testKey('both', ['acme', 'beta'], ['payload', 'audit']), testKey('burst', ['acme'], ['payload'])],
+    payloads: {
+      keys: { get: async () => ring },
+      audit: async (events) => {
+        if (auditFails) throw new Error('broker unreachable');
+        audited.push(...events);
+      },
+      viewsPerMinute: 30,
+    },
+  });
+  const v1 = ring.current('acme').version;
+  await insertPayloads(api.store, [
+    await row('acme', 'call-1', 'arguments', `{"q":"${CANARY}"}`),
+    await row('acme', 'call-1', 'response', `{"content":"ok ${CANARY}"}`),
+    await row('acme', 'flip-nonce', 'arguments', '{}', {}, 'nonce'),
+    await row('acme', 'flip-ciphertext', 'arguments', '{"a":1}', {}, 'ciphertext'),
+    await row('acme', 'flip-tag', 'arguments', '{}', {}, 'tag'),
+    await row('acme', 'unknown-version', 'arguments', '{}', { key_version: v1 + 6 }),
+    // acme's sealed row copied into beta's table rows under the same id, and into another call and field of acme.
+    { ...(await row('acme', 'spliced', 'arguments', `{"q":"${CANARY}"}`)), org: 'beta' },
+    { ...(await row('acme', 'call-1', 'arguments', `{"q":"${CANARY}"}`)), event_id: 'moved' },
+    { ...(await row('acme', 'call-1', 'arguments', `{"q":"${CANARY}"}`)), event_id: 'moved-field', field: 'response' },
+  ]);
+});
+after(async () => {
+  await api.close();
+});
+
+const view = (key: string, org: string, id: string, query = '') => api.app.inject({ method: 'GET', url: `/v1/orgs/${org}/invocations/${id}/payload${query}`, headers: bearer(key) });
+
+test('a payload-role key of the org opens both fields; each field shown is a payload.view event; never cached', async () => {
+  audited.length = 0;
+  const res = await view('viewer', 'acme', 'call-1');
+  assert.equal(res.statusCode, 200, res.body);
+  assert.equal(res.headers['cache-control'], 'no-store');
+  const body = res.json() as { payloads: { field: string; text: string; key_version: number }[] };
+  assert.deepEqual(body.payloads.map((p) => [p.field, p.text]), [['arguments', `{"q":"${CANARY}"}`], ['response', `{"content":"ok ${CANARY}"}`]]);
+  assert.deepEqual(audited.map((e) => [e.org, e.action, e.actor, e.resource, e.outcome, e.call_event_id]), [
+    ['acme', 'payload.view', 'api-key:viewer', 'call-1/arguments', 'ok', 'call-1'],
+    ['acme', 'payload.view', 'api-key:viewer', 'call-1/response', 'ok', 'call-1'],
+  ]);
+  assert.ok(!JSON.stringify(audited).includes(CANARY), 'the audit row says who and what, never the payload');
+  const one = await view('viewer', 'acme', 'call-1', '?field=response');
+  assert.deepEqual((one.json() as typeof body).payloads.map((p) => p.field), ['response']);
+  assert.equal((await view('viewer', 'acme', 'call-1', '?field=headers')).statusCode, 400);
+});
+
+test('no payload role (even admin), another org, another org\'s id: refused with a code, and the attempt is audited', async () => {
+  const cases: [string, string, string, number, string, string][] = [
+    ['ops', 'acme', 'call-1', 403, 'FORBIDDEN', 'denied'],
+    ['beta-viewer', 'acme', 'call-1', 403, 'FORBIDDEN', 'denied'],
+    ['both', 'beta', 'call-1', 404, 'NOT_FOUND', 'error'],
+    ['viewer', 'acme', 'no-such-call', 404, 'NOT_FOUND', 'error'],
+  ];
+  for (const [key, org, id, status, code, outcome] of cases) {
+    audited.length = 0;
+    const res = await view(key, org, id);
+    assert.equal(res.statusCode, status, `${key} ${org} ${id}: ${res.body}`);
+    assert.equal(res.json().error.code, code);
+    assert.ok(!res.body.includes(CANARY));
+    assert.deepEqual(audited.map((e) => [e.org, e.actor, e.outcome, e.error]), [[org, `api-key:${key}`, outcome, code]], `${key} ${org} ${id}`);
+  }
+  const anonymous = await api.app.inject({ method: 'GET', url: '/v1/orgs/acme/invocations/call-1/payload' });
+  assert.equal(anonymous.statusCode, 401);
+});
+
+test('flipped bits, spliced and moved rows, a missing or shredded key version: a clear code, never plaintext, never a 500', async () => {
+  const cases: [string, string, number, string][] = [
+    ['acme', 'flip-nonce', 422, 'PAYLOAD_INTEGRITY'],
+    ['acme', 'flip-ciphertext', 422, 'PAYLOAD_INTEGRITY'],
+    ['acme', 'flip-tag', 422, 'PAYLOAD_INTEGRITY'],
+    ['beta', 'spliced', 422, 'PAYLOAD_INTEGRITY'],
+    ['acme', 'moved', 422, 'PAYLOAD_INTEGRITY'],
+    ['acme', 'moved-field', 422, 'PAYLOAD_INTEGRITY'],
+    ['acme', 'unknown-version', 409, 'PAYLOAD_KEY_MISSING'],
+  ];
+  for (const [org, id, status, code] of cases) {
+    audited.length = 0;
+    const res = await view('both', org, id);
+    assert.equal(res.statusCode, status, `${org}/${id}: ${res.body}`);
+    assert.equal(res.json().error.code, code);
+    assert.ok(!res.body.includes(CANARY) && !res.body.includes('"text"'));
+    assert.deepEqual(audited.map((e) => [e.outcome, e.error]), [['error', code]]);
+  }
+  // Shred acme: its payloads are gone for good; beta's still open.
+  const before = ring;
+  ring = await PayloadKeyring.open(shredOrgKeys(doc, 'acme', new Date(T)).doc, kek);
+  try {
+    const res = await view('viewer', 'acme', 'call-1');
+    assert.equal(res.statusCode, 410, res.body);
+    assert.equal(res.json().error.code, 'PAYLOAD_KEY_SHREDDED');
+    assert.ok(!res.body.includes(CANARY));
+  } finally {
+    ring = before;
+  }
+});
+
+test('a view that cannot be recorded in the ledger is not shown', async () => {
+  auditFails = true;
+  try {
+    const res = await view('viewer', 'acme', 'call-1');
+    assert.equal(res.statusCode, 503);
+    assert.equal(res.json().error.code, 'PAYLOAD_VIEW_UNAVAILABLE');
+    assert.ok(!res.body.includes(CANARY));
+  } finally {
+    auditFails = false;
+  }
+});
+
+test('views are rate-limited per key: 429 with Retry-After, other keys unaffected', async () => {
+  const codes: number[] = [];
+  for (let i = 0; i < 32; i++) codes.push((await view('burst', 'acme', 'call-1', '?field=arguments')).statusCode);
+  assert.deepEqual([codes.filter((c) => c === 200).length, codes.filter((c) => c === 429).length], [30, 2]);
+  const limited = await view('burst', 'acme', 'call-1');
+  assert.equal(limited.json().error.code, 'RATE_LIMITED');
+  assert.ok(Number(limited.headers['retry-after']) >= 1);
+  assert.equal((await view('viewer', 'acme', 'call-1')).statusCode, 200);
+});
+
+test('with the answer cache on, every view is computed and recorded for its own key: none is replayed or shared', async () => {
+  const cached = await createTestApi({
+    now: () => T,
+    load: { cacheMaxAgeMs: 60_000 },
+    apiKeys: [testKey('viewer', ['acme'], ['payload']), testKey('ops', ['*'], ['admin'])],
+    payloads: { keys: { get: async () => ring }, audit: async (events) => void audited.push(...events), viewsPerMinute: 30 },
+  });
+  try {
+    await insertPayloads(cached.store, [await row('acme', 'call-1', 'arguments', `{"q":"${CANARY}"}`)]);
+    audited.length = 0;
+    const url = '/v1/orgs/acme/invocations/call-1/payload';
+    const [a, b] = await Promise.all([1, 2].map(() => cached.app.inject({ method: 'GET', url, headers: bearer('viewer') })));
+    const c = await cached.app.inject({ method: 'GET', url, headers: bearer('viewer') });
+    for (const r of [a!, b!, c]) {
+      assert.equal(r.statusCode, 200);
+      assert.equal(r.headers['x-mcpg-cache'], undefined, 'not served from the answer cache');
+    }
+    assert.equal(audited.filter((e) => e.outcome === 'ok').length, 3, 'three views, three audit rows');
+    const ops = await cached.app.inject({ method: 'GET', url, headers: bearer('ops') });
+    assert.equal(ops.statusCode, 403, 'a key without the role never gets the answer another key got');
+    assert.ok(!ops.body.includes(CANARY));
+  } finally {
+    await cached.close();
+  }
+});

@@ -1,0 +1,41 @@
+// The sealed payloads of one call, by the table's sorting key (org, event_id):
+// a read of one granule whatever the table's size.
+import type { PayloadField } from '@mcpg/events';
+import type { Store } from '../create-store.ts';
+import { toStoreError } from '../errors.ts';
+
+export interface StoredPayload {
+  readonly field: PayloadField;
+  readonly keyVersion: number;
+  readonly nonce: Buffer;
+  readonly ciphertext: Buffer;
+  readonly tag: Buffer;
+  readonly originalBytes: number;
+  readonly truncated: boolean;
+  readonly startedAtMs: number;
+}
+
+const SQL = `
+SELECT toString(field) AS field, key_version, nonce, ciphertext, tag, original_bytes, truncated, toUnixTimestamp64Milli(started_at) AS started_ms
+FROM tool_invocation_payloads FINAL
+WHERE org = {org:String} AND event_id = {id:String}
+ORDER BY field`;
+
+export async function queryCallPayloads(store: Store, org: string, eventId: string): Promise<StoredPayload[]> {
+  try {
+    const rs = await store.client.query({ query: SQL, query_params: { org, id: eventId }, format: 'JSONEachRow', clickhouse_settings: { output_format_json_quote_64bit_integers: 0 } });
+    const rows = await rs.json<{ field: PayloadField; key_version: number; nonce: string; ciphertext: string; tag: string; original_bytes: number; truncated: boolean; started_ms: number | string }>();
+    return rows.map((r) => ({
+      field: r.field,
+      keyVersion: Number(r.key_version),
+      nonce: Buffer.from(r.nonce, 'base64'),
+      ciphertext: Buffer.from(r.ciphertext, 'base64'),
+      tag: Buffer.from(r.tag, 'base64'),
+      originalBytes: Number(r.original_bytes),
+      truncated: Boolean(r.truncated),
+      startedAtMs: Number(r.started_ms),
+    }));
+  } catch (err) {
+    throw toStoreError(err, 'querying the payloads of a call');
+  }
+}
