@@ -12,7 +12,7 @@ export interface Me {
   readonly all_orgs: boolean;
   readonly roles: readonly Role[];
 }
-export type Role = 'metrics' | 'audit' | 'export' | 'admin';
+export type Role = 'metrics' | 'audit' | 'export' | 'admin' | 'payload';
 
 const STORAGE = 'mcpg.console.key';
 const stored = (): string | null => {
@@ -36,7 +36,8 @@ export const org = computed(() => {
 
 export const can = (role: Role): boolean => {
   const roles = me.value?.roles ?? [];
-  return roles.includes(role) || roles.includes('admin');
+  // admin holds every role but payload, which the API grants on its own.
+  return roles.includes(role) || (role !== 'payload' && roles.includes('admin'));
 };
 
 /** Checks a key with /v1/me; keeps it only if the API accepts it. */

@@ -8,6 +8,7 @@ import { int, ms, time } from '../lib/format.ts';
 import { org } from '../lib/session.ts';
 import { useResource } from '../lib/use-resource.ts';
 import { ErrorBanner } from '../components/status.tsx';
+import { PayloadPanel } from './payload-panel.tsx';
 
 const LINK_KEY = 'mcpg.console.traceLink';
 const readLink = () => {
@@ -60,6 +61,7 @@ export function CallTracePanel({ eventId }: { eventId: string }) {
           </dl>
           <LagSplit lag={t.lag} />
           <LedgerRow trace={t} />
+          <PayloadPanel eventId={eventId} />
         </>
       )}
     </div>

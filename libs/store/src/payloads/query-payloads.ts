@@ -1,5 +1,8 @@
 // The sealed payloads of one call, by the table's sorting key (org, event_id):
-// a read of one granule whatever the table's size.
+// a read of one granule whatever the table's size. No FINAL: a re-delivered
+// payload is the same row byte for byte (every column but stored_at comes
+// from the event), so keeping the first row per field is exact and skips the
+// merge-on-read.
 import type { PayloadField } from '@mcpg/events';
 import type { Store } from '../create-store.ts';
 import { toStoreError } from '../errors.ts';
@@ -17,9 +20,10 @@ export interface StoredPayload {
 
 const SQL = `
 SELECT toString(field) AS field, key_version, nonce, ciphertext, tag, original_bytes, truncated, toUnixTimestamp64Milli(started_at) AS started_ms
-FROM tool_invocation_payloads FINAL
+FROM tool_invocation_payloads
 WHERE org = {org:String} AND event_id = {id:String}
-ORDER BY field`;
+ORDER BY field
+LIMIT 1 BY field`;
 
 export async function queryCallPayloads(store: Store, org: string, eventId: string): Promise<StoredPayload[]> {
   try {
