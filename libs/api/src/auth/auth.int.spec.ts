@@ -16,6 +16,8 @@ before(async () => {
       testKey('two-orgs', ['acme', 'globex'], ['audit']),
       testKey('prometheus', ['*'], ['metrics']),
       testKey('admin', ['*'], ['admin']),
+      testKey('acme-payload', ['acme'], ['payload']),
+      testKey('payload-all', ['*'], ['payload']),
     ],
   });
 });
@@ -50,9 +52,11 @@ test('every non-public route answers 401 without a key or with a wrong one', asy
 
 test('org isolation on every org route: a key for acme gets 403 for globex and never globex data', async () => {
   for (const route of orgRoutes()) {
-    const own = await api.app.inject({ method: route.method as 'GET', url: urlFor(route.url, 'acme'), headers: bearer('admin') });
+    // admin holds every role but payload, which is granted on its own.
+    const owner = route.role === 'payload' ? 'payload-all' : 'admin';
+    const own = await api.app.inject({ method: route.method as 'GET', url: urlFor(route.url, 'acme'), headers: bearer(owner) });
     assert.ok(own.statusCode !== 401 && own.statusCode !== 403, `${route.url}: ${own.statusCode}`);
-    for (const key of ['acme-all', 'acme-audit', 'acme-metrics']) {
+    for (const key of ['acme-all', 'acme-audit', 'acme-metrics', 'acme-payload']) {
       const res = await api.app.inject({ method: route.method as 'GET', url: urlFor(route.url, 'globex'), headers: bearer(key) });
       assert.equal(res.statusCode, 403, `${key} on ${route.url} for globex`);
       assert.equal(res.json().error.code, 'FORBIDDEN');

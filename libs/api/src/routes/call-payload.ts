@@ -73,8 +73,12 @@ export function callPayloadRoutes(app: FastifyInstance, store: Store, deps: Payl
       reply.header('cache-control', 'no-store');
       const { org, event_id: eventId } = request.params;
       const field = request.query.field;
-      if (!deps) throw new ApiError('PAYLOAD_VIEW_UNAVAILABLE', 'payload views are off: the API has no payload keystore (MCPG_PAYLOAD_KEYSTORE_FILE, MCPG_PAYLOAD_KEK_FILE)');
       const key = request.apiKey;
+      if (!deps) {
+        // Nothing can be opened or recorded; access is still judged first, so a key of another org learns nothing.
+        if (key && (!hasRole(key, 'payload') || !coversOrg(key, org))) throw new ApiError('FORBIDDEN', `API key ${key.id} lacks the payload role or this org`);
+        throw new ApiError('PAYLOAD_VIEW_UNAVAILABLE', 'payload views are off: the API has no payload keystore (MCPG_PAYLOAD_KEYSTORE_FILE, MCPG_PAYLOAD_KEK_FILE)');
+      }
       const keyId = key?.id ?? 'anonymous';
       const record = async (outcome: AuditOutcome, error: ApiErrorCode | null, fields: readonly string[]) => {
         try {
