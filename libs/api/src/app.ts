@@ -152,8 +152,8 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     auditSearchRoutes(api, store, cursors);
     auditToolCallsRoutes(api, store);
     tokenUsageRoutes(api, store, now);
-    seriesRoutes(api, store, now);
-    invocationsRoutes(api, store, invocationCursors, now);
+    seriesRoutes(api, store, now, retention);
+    invocationsRoutes(api, store, invocationCursors, now, retention);
     callTraceRoutes(api, store);
     callPayloadRoutes(api, store, deps.payloads && { keys: deps.payloads.keys, audit: deps.payloads.audit, rateLimit: createViewRateLimit(deps.payloads.viewsPerMinute ?? 60, now), now });
     anomaliesRoutes(api, store, now);

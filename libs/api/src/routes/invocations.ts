@@ -2,7 +2,7 @@
 // series: raw calls (kept 30 days) filtered like the series, newest or
 // slowest first, in keyset pages.
 import type { FastifyInstance } from 'fastify';
-import { INVOCATION_SORTS, RAW_RETENTION_MS, pageInvocations, type InvocationFilter, type InvocationItem, type InvocationSort, type Store } from '@mcpg/store';
+import { INVOCATION_SORTS, pageInvocations, type InvocationFilter, type InvocationItem, type InvocationSort, type OrgRetention, type Store } from '@mcpg/store';
 import { errorBodySchema, invalidParameter } from '../api-errors.ts';
 import type { InvocationCursorCodec } from '../series/invocation-cursor.ts';
 import { drillFilter, drillFilterProperties, drillRange, drillTimeParam, type DrillFilterQuery } from '../series/drill-params.ts';
@@ -53,10 +53,11 @@ const schema = {
   response: {
     200: {
       type: 'object',
-      required: ['items', 'next_cursor'],
+      required: ['items', 'next_cursor', 'truncated_before'],
       properties: {
         items: { type: 'array', items: { type: 'object', required: Object.keys(invocationItemProperties), properties: invocationItemProperties } },
         next_cursor: { type: ['string', 'null'] },
+        truncated_before: { type: ['integer', 'null'], description: "The range reaches before what the org's retention plan keeps of its calls: items start here (epoch ms); null when the whole range is kept" },
       },
     },
     400: errorBodySchema,
@@ -83,12 +84,14 @@ export function invocationItem(i: InvocationItem) {
   };
 }
 
-export function invocationsRoutes(app: FastifyInstance, store: Store, cursors: InvocationCursorCodec, now: () => number): void {
+export function invocationsRoutes(app: FastifyInstance, store: Store, cursors: InvocationCursorCodec, now: () => number, retention: OrgRetention): void {
   app.get<{ Params: { org: string }; Querystring: InvocationsQuery }>('/v1/orgs/:org/invocations', { schema, config: { role: 'metrics' } }, async (request) => {
     const q = request.query;
     const nowMs = now();
     const range = drillRange(q, nowMs, HOUR_MS);
-    if (range.toMs <= nowMs - RAW_RETENTION_MS) throw invalidParameter('from', `must reach into the last ${RAW_RETENTION_MS / 86_400_000} days: calls are kept that long`);
+    // The org's plan says how long its calls are kept.
+    const kept = (await retention.fresh()).windowStart(request.params.org, 'samples', nowMs);
+    if (range.toMs <= kept) throw invalidParameter('from', `must reach into the last ${Math.round((nowMs - kept) / 86_400_000)} days: the org's calls are kept that long`);
     const filter: InvocationFilter = {
       org: request.params.org,
       ...range,
@@ -101,6 +104,7 @@ export function invocationsRoutes(app: FastifyInstance, store: Store, cursors: I
     const last = page[page.length - 1];
     return {
       items: page.map(invocationItem),
+      truncated_before: range.fromMs < kept ? kept : null,
       next_cursor:
         rows.length > q.limit && last ? cursors.encode(filter, q.sort, { value: q.sort === 'newest' ? last.startedAtMs : last.durationUs, eventId: last.eventId }) : null,
     };

@@ -95,3 +95,24 @@ test('a bad plan or org is a 400 naming it; without a path to the ledger a chang
   assert.equal(refused.json().error.code, 'AUDIT_UNAVAILABLE');
   assert.equal((await get(app, 'globex')).json().plan, 'pro');
 });
+
+test("queries that reach before the org's plan answer with what remains and say where it starts", async () => {
+  const DAY = 86_400_000;
+  // acme is on community now (30 days for every class); globex on pro by configuration (90 days of minute rows).
+  const series = (org: string, from: number, extra = '') =>
+    app.inject({ method: 'GET', url: `/v1/orgs/${org}/series?from=${from}&to=${NOW}&step=1d${extra}`, headers: bearer('ops') });
+  const community = await series('acme', NOW - 60 * DAY);
+  assert.equal(community.statusCode, 200, community.body);
+  assert.equal(community.json().truncated_before, NOW - 30 * DAY);
+  assert.equal((await series('acme', NOW - 20 * DAY)).json().truncated_before, null);
+  const pro = await series('globex', NOW - 60 * DAY);
+  assert.equal(pro.json().truncated_before, null, 'pro keeps day rollups 90 days');
+  const invocations = (org: string, from: number, to: number) =>
+    app.inject({ method: 'GET', url: `/v1/orgs/${org}/invocations?from=${from}&to=${to}`, headers: bearer('ops') });
+  const calls = await invocations('acme', NOW - 40 * DAY, NOW);
+  assert.equal(calls.statusCode, 200, calls.body);
+  assert.deepEqual(calls.json(), { items: [], next_cursor: null, truncated_before: NOW - 30 * DAY });
+  const gone = await invocations('acme', NOW - 50 * DAY, NOW - 40 * DAY);
+  assert.equal(gone.statusCode, 400);
+  assert.equal(gone.json().error.parameter, 'from');
+});

@@ -4,9 +4,10 @@
 // The step picks the stored tier (series-tiers.ts in @mcpg/store); a step
 // finer than the tier that still holds `from` is a 400 naming the finest.
 import type { FastifyInstance } from 'fastify';
+import type { DataClass } from '@mcpg/config';
 import {
   MAX_SERIES_POINTS, RAW_RETENTION_MS, SERIES_GROUPS, SERIES_METRICS, SERIES_STEPS, STEP_MS, TIER_RETENTION_MS,
-  autoStep, bucketRange, finestStep, querySeries, stepKeeps, type SeriesGroup, type SeriesGroupRows, type SeriesMetric, type SeriesStep, type Store,
+  autoStep, bucketRange, finestStep, querySeries, stepKeeps, type SeriesGroup, type SeriesGroupRows, type SeriesMetric, type SeriesStep, type Store, type OrgRetention,
 } from '@mcpg/store';
 import { errorBodySchema, invalidParameter } from '../api-errors.ts';
 import { parseList } from '../audit/query-params.ts';
@@ -69,7 +70,10 @@ const schema = {
             },
           },
         },
-        truncated_before: { type: ['integer', 'null'], description: 'Lag figures start here (raw calls are kept 30 days); null when the whole range has them' },
+        truncated_before: {
+          type: ['integer', 'null'],
+          description: "The range reaches before what the org's retention plan keeps: figures start here (epoch ms; the tier's window, or the raw calls' for lag and outcome filters); null when the whole range is kept",
+        },
       },
     },
     400: errorBodySchema,
@@ -132,7 +136,10 @@ function columns(g: SeriesGroupRows, metrics: readonly SeriesMetric[], fromMs: n
 
 const round3 = (x: number) => Math.round(x * 1000) / 1000;
 
-export function seriesRoutes(app: FastifyInstance, store: Store, now: () => number): void {
+/** The retention class of each tier a series reads. */
+const TIER_CLASS = { minute: 'rollups_1m', hour: 'rollups_1h', day: 'rollups_1d', raw: 'samples' } as const satisfies Record<string, DataClass>;
+
+export function seriesRoutes(app: FastifyInstance, store: Store, now: () => number, retention: OrgRetention): void {
   app.get<{ Params: { org: string }; Querystring: SeriesQuerystring }>('/v1/orgs/:org/series', { schema, config: { role: 'metrics' } }, async (request) => {
     const q = request.query;
     const nowMs = now();
@@ -148,6 +155,13 @@ export function seriesRoutes(app: FastifyInstance, store: Store, now: () => numb
     const stepMs = STEP_MS[step];
     const n = Math.round((buckets.toMs - buckets.fromMs) / stepMs);
     const result = await querySeries(store, { org: request.params.org, ...range, ...filter, step, groupBy: q.group_by, top: q.top, lag });
+    // What the org's plan keeps: the tier read, and the raw calls where lag or an outcome filter reads them.
+    const plans = await retention.fresh();
+    const org = request.params.org;
+    const kept = Math.max(
+      plans.windowStart(org, TIER_CLASS[result.tier], nowMs),
+      lag || filter.outcome !== undefined ? Math.max(rawHorizon, plans.windowStart(org, 'samples', nowMs)) : -Infinity,
+    );
     return {
       org: request.params.org,
       from: buckets.fromMs,
@@ -157,7 +171,7 @@ export function seriesRoutes(app: FastifyInstance, store: Store, now: () => numb
       tier: result.tier,
       t: Array.from({ length: n }, (_, i) => (buckets.fromMs + i * stepMs) / 1000),
       groups: result.groups.map((g) => ({ key: g.key, label: labelOf(g.key), metrics: columns(g, metrics, buckets.fromMs, stepMs, n) })),
-      truncated_before: (lag || filter.outcome !== undefined) && buckets.fromMs < rawHorizon ? rawHorizon : null,
+      truncated_before: buckets.fromMs < kept ? kept : null,
     };
   });
 }

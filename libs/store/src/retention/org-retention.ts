@@ -42,6 +42,19 @@ export class OrgRetention {
     return (org) => this.days(org, cls);
   }
 
+  #refreshedAt = -Infinity;
+
+  /** The plans as of at most `maxAgeMs` ago (a read path's view: one small query per interval, not per request). */
+  async fresh(maxAgeMs = 30_000): Promise<this> {
+    if (performance.now() - this.#refreshedAt > maxAgeMs) await this.refresh();
+    return this;
+  }
+
+  /** Epoch ms before which a class of the org's data is gone or going (now minus its window). */
+  windowStart(org: string, cls: DataClass, nowMs: number): number {
+    return nowMs - this.days(org, cls) * 86_400_000;
+  }
+
   /** Reads org_plans again; orgs whose windows changed since are re-applied (rows this process stamped before). */
   async refresh(options: { reapply?: boolean } = {}): Promise<void> {
     const before = new Map([...this.#stored.keys()].map((org) => [org, this.resolve(org).plan]));
@@ -53,6 +66,7 @@ export class OrgRetention {
       if (plan && plan.name !== old.name) changed.push(org);
     }
     this.#stored = next;
+    this.#refreshedAt = performance.now();
     if (options.reapply) for (const org of changed) await reapplyRetention(this.store, org, this.resolve(org).plan.days);
   }
 
