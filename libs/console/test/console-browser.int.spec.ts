@@ -190,6 +190,20 @@ test('overview: the figures are the API\'s for the same range; live refresh paus
   assert.equal(await page.locator('[data-figure="Error rate"]').innerText(), `${((apiErrors / apiCalls) * 100).toFixed(2)} %`);
   assert.match(await page.getByRole('group', { name: 'Pipeline health' }).innerText(), /Dead letters \d+ messages/);
   await checkView(viewer, 'overview');
+
+  // The system's dark preference: the dark set of colours (and the charts
+  // redrawn in them), still passing axe-core's contrast rules.
+  await page.emulateMedia({ colorScheme: 'dark' });
+  assert.equal(await page.locator('body').evaluate((b) => b.ownerDocument.defaultView!.getComputedStyle(b).backgroundColor), 'rgb(15, 18, 22)');
+  assert.equal(await calls.innerText(), `${apiCalls.toLocaleString('en-US')} calls`);
+  // The charts are drawn again in the dark colours (the legend's marker has the line's): --series-1.
+  // (A string: the chart element is replaced when it is drawn again, so it is looked up on each poll.)
+  await page.waitForFunction(`(() => {
+    const marker = document.querySelectorAll('.chart .u-legend .u-series')[1]?.querySelector('.u-marker');
+    return marker !== undefined && marker !== null && getComputedStyle(marker).borderColor === 'rgb(108, 182, 255)';
+  })()`);
+  await checkView(viewer, 'overview-dark');
+  await page.emulateMedia({ colorScheme: 'light' });
 });
 
 test('tool activity: the injected incident is an anomaly; its samples; a sample\'s trace with its ledger row proven in the browser', async () => {

@@ -2,7 +2,7 @@
 // t in epoch seconds). Colours come from the CSS variables of the current
 // theme; the chart follows its container's width; marked buckets (anomalies)
 // are shaded; a click on a bucket reports its index.
-import { useEffect, useRef } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import uPlot from 'uplot';
 import { zone } from '../lib/format.ts';
 
@@ -45,14 +45,29 @@ export interface TimeChartProps {
 
 const css = (name: string) => getComputedStyle(document.documentElement).getPropertyValue(name).trim() || '#888';
 
+const DARK = '(prefers-color-scheme: dark)';
+/** Whether the system asks for dark colours now; follows a switch (e.g. at dusk). */
+function useDarkScheme(): boolean {
+  const [dark, setDark] = useState(() => matchMedia(DARK).matches);
+  useEffect(() => {
+    const media = matchMedia(DARK);
+    const follow = () => setDark(media.matches);
+    media.addEventListener('change', follow);
+    return () => media.removeEventListener('change', follow);
+  }, []);
+  return dark;
+}
+
 export function TimeChart({ title, data, series, height = 200, marks = [], onPick, xRange }: TimeChartProps) {
   const box = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   const state = useRef({ marks, onPick, xRange });
   state.current = { marks, onPick, xRange };
 
-  // (Re)create on a change of shape, zone or theme; update the data in place otherwise.
-  const shape = `${series.map((s) => s.label).join('|')}:${zone.value}:${height}`;
+  // (Re)create on a change of shape, zone or theme (uPlot keeps the colours
+  // it was made with); update the data in place otherwise.
+  const dark = useDarkScheme();
+  const shape = `${series.map((s) => s.label).join('|')}:${zone.value}:${height}:${dark ? 'dark' : 'light'}`;
   useEffect(() => {
     const el = box.current!;
     const axisColor = css('--muted');
@@ -105,12 +120,8 @@ export function TimeChart({ title, data, series, height = 200, marks = [], onPic
     u.over.addEventListener('click', click);
     const resize = new ResizeObserver(() => u.setSize({ width: el.clientWidth, height }));
     resize.observe(el);
-    const theme = matchMedia('(prefers-color-scheme: dark)');
-    const retheme = () => u.redraw();
-    theme.addEventListener('change', retheme);
     return () => {
       resize.disconnect();
-      theme.removeEventListener('change', retheme);
       u.destroy();
       plot.current = null;
     };
