@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { axeViolations, launch, openPage, shoot, SHOTS, type WatchedPage } from './browser.ts';
-import { startConsoleStack, type ConsoleStack, type StackKey } from './console-stack.ts';
+import { capturedArguments, startConsoleStack, type ConsoleStack, type StackKey } from './console-stack.ts';
 
 let stack: ConsoleStack;
 let browser: Browser;
@@ -232,5 +232,31 @@ test('tool activity: the injected incident is an anomaly; its samples; a sample\
   await page.reload();
   await page.getByRole('region', { name: 'Call trace' }).getByText(/checked in this browser/).waitFor({ timeout: 30_000 });
   await checkView(viewer, 'tools');
+  assert.deepEqual(viewer.problems, []);
+});
+
+test('a sample\'s trace shows its captured payloads only after an explicit reveal, to a key with the payload role; the view is audited', async () => {
+  const { page } = viewer;
+  const trace = page.getByRole('region', { name: 'Call trace' });
+  await trace.waitFor();
+  const eventId = new URL(page.url()).searchParams.get('sample')!;
+  assert.ok(eventId, 'the trace of a sample is open (the previous test drilled to it)');
+  const group = trace.getByRole('group', { name: 'Captured payloads' });
+  await group.getByRole('button', { name: 'Reveal payloads' }).waitFor();
+  assert.equal(await group.locator('pre').count(), 0, 'nothing is shown (or asked) before the reveal');
+  await group.getByRole('button', { name: 'Reveal payloads' }).click();
+  await group.locator('figure').first().waitFor();
+  assert.deepEqual(await group.locator('figcaption').allInnerTexts().then((c) => c.map((t) => t.split(' ')[0])), ['arguments', 'response']);
+  assert.equal(await group.locator('pre').first().innerText(), capturedArguments(eventId));
+  await checkView(viewer, 'payload-reveal');
+  // The view is in acme's audit trail, with the call's id.
+  const audit = await api<{ items: { action: string; actor: string; resource: string }[] }>(stack.keys.viewer, '/v1/orgs/acme/audit?action_prefix=payload.view&limit=10');
+  assert.ok(audit.items.some((r) => r.actor === 'api-key:acme-viewer' && r.resource === `${eventId}/arguments`), JSON.stringify(audit.items));
+  await group.getByRole('button', { name: 'Hide payloads' }).click();
+  assert.equal(await group.locator('pre').count(), 0);
+  // An admin key (signed in on its own tab by an earlier test) without the payload role gets no reveal at all.
+  await admin.page.goto(page.url().replace(/org=[^&]*/, 'org=acme'));
+  await admin.page.getByRole('region', { name: 'Call trace' }).getByRole('group', { name: 'Lag split' }).waitFor();
+  assert.equal(await admin.page.getByRole('group', { name: 'Captured payloads' }).count(), 0);
   assert.deepEqual(viewer.problems, []);
 });

@@ -11,7 +11,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createKafkaBus } from '@mcpg/bus';
-import { auditCodec, toolCallCodec, TOPICS } from '@mcpg/events';
+import { auditCodec, payloadCodec, toolCallCodec, TOPICS, type ToolCallPayload } from '@mcpg/events';
+import { emptyKeystore, formatKeystore, generateKekText, PayloadKeyring, FileKek, rotateOrgKey, sealPayload, type DataKey } from '@mcpg/payload-crypto';
 import { parseFault, TrafficGenerator, type ToolFault } from '@mcpg/simulator';
 
 const ROOT = new URL('../../../', import.meta.url).pathname;
@@ -70,7 +71,19 @@ function segments(nowMs: number) {
   ];
 }
 
-async function produceHistory(brokers: string, nowMs: number, ratePerSec: number): Promise<Record<string, number>> {
+/** What the payload of a captured call reads as, once revealed (the gateway would seal masked JSON). */
+export const capturedArguments = (eventId: string) => JSON.stringify({ sql: 'select * from orders where id = $1', params: [eventId.slice(-6)] });
+
+/** The calls of acme during the incident, captured as a gateway with a capture rule would: sealed with acme's key. */
+function captured(call: { event_id: string; org: string; workspace: string; instance: string; started_at: number }, key: DataKey): ToolCallPayload[] {
+  return (['arguments', 'response'] as const).map((field) => {
+    const text = Buffer.from(field === 'arguments' ? capturedArguments(call.event_id) : JSON.stringify({ content: [{ type: 'text', text: 'ERROR: canceling statement due to statement timeout' }], isError: true }));
+    const sealed = sealPayload(key.key, { org: call.org, eventId: call.event_id, field, keyVersion: key.version }, text);
+    return { event_id: call.event_id, org: call.org, workspace: call.workspace, instance: call.instance, field, key_version: key.version, ...sealed, original_bytes: text.length, truncated: false, started_at: call.started_at };
+  });
+}
+
+async function produceHistory(brokers: string, nowMs: number, ratePerSec: number, acmeKey: DataKey): Promise<Record<string, number>> {
   const bus = createKafkaBus({ brokers: [brokers], clientId: 'console-test-history' });
   const producer = await bus.producer();
   const calls: Record<string, number> = {};
@@ -82,14 +95,16 @@ async function produceHistory(brokers: string, nowMs: number, ratePerSec: number
         const n = Math.min(2000, total - sent);
         const c = [];
         const a = [];
+        const p = [];
         for (let i = 0; i < n; i++) {
           const { call, audit } = gen.next();
           const headers = call.trace_id && call.span_id ? { traceparent: `00-${call.trace_id}-${call.span_id}-00` } : undefined;
           c.push({ key: call.org, value: toolCallCodec.encode(call), headers });
           a.push({ key: audit.org, value: auditCodec.encode(audit), headers });
+          if (seg.faults.length > 0 && call.org === 'acme') for (const e of captured(call, acmeKey)) p.push({ key: e.org, value: payloadCodec.encode(e) });
           calls[call.org] = (calls[call.org] ?? 0) + 1;
         }
-        await Promise.all([producer.send(TOPICS.calls, c), producer.send(TOPICS.audit, a)]);
+        await Promise.all([producer.send(TOPICS.calls, c), producer.send(TOPICS.audit, a), producer.send(TOPICS.payloads, p)]);
         sent += n;
       }
     }
@@ -101,11 +116,18 @@ async function produceHistory(brokers: string, nowMs: number, ratePerSec: number
 
 export async function startConsoleStack(options: { kafkaPort: number; ratePerSec?: number }): Promise<ConsoleStack> {
   const dir = mkdtempSync(join(tmpdir(), 'mcpg-console-stack-'));
-  const keys = { admin: key('ops-admin', ['*'], ['admin']), viewer: key('acme-viewer', ['acme'], ['metrics', 'audit', 'export']) };
+  const keys = { admin: key('ops-admin', ['*'], ['admin']), viewer: key('acme-viewer', ['acme'], ['metrics', 'audit', 'export', 'payload']) };
+  // Payload keys: acme's data key, wrapped by a KEK of this stack.
+  const kekText = generateKekText();
+  writeFileSync(join(dir, 'payload.kek'), kekText, { mode: 0o600 });
+  const kek = FileKek.parse(kekText);
+  const keystore = (await rotateOrgKey(emptyKeystore(), 'acme', kek, new Date())).doc;
+  writeFileSync(join(dir, 'payload-keys.json'), formatKeystore(keystore), { mode: 0o600 });
+  const acmeKey = (await PayloadKeyring.open(keystore, kek)).current('acme');
   const sha = (s: string) => createHash('sha256').update(s).digest('hex');
   writeFileSync(join(dir, 'keys.json'), JSON.stringify({ keys: Object.values(keys).map((k) => ({ id: k.id, sha256: sha(k.secret), orgs: k.orgs, roles: k.roles })) }));
 
-  const args = ['bin/mcpg.mjs', 'up', '--data-dir', join(dir, 'data'), '--kafka-port', String(options.kafkaPort), '--port', '0', '--rate', '0', '--api-keys-file', join(dir, 'keys.json'), '--log-level', 'warn'];
+  const args = ['bin/mcpg.mjs', 'up', '--data-dir', join(dir, 'data'), '--kafka-port', String(options.kafkaPort), '--port', '0', '--rate', '0', '--api-keys-file', join(dir, 'keys.json'), '--log-level', 'warn', '--payload-keystore', join(dir, 'payload-keys.json'), '--payload-kek', join(dir, 'payload.kek')];
   const child: ChildProcess = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, MCPG_LEDGER_SEGMENT_SECONDS: '60' } });
   let log = '';
   child.stdout!.on('data', (c) => (log += c));
@@ -123,7 +145,7 @@ export async function startConsoleStack(options: { kafkaPort: number; ratePerSec
   try {
     const url = await waitFor('the banner of mcpg up', async () => /api\s+(http:\/\/\S+)/.exec(log)?.[1], output, 180_000);
     const nowMs = Date.now();
-    const calls = await produceHistory(`127.0.0.1:${options.kafkaPort}`, nowMs, options.ratePerSec ?? 12);
+    const calls = await produceHistory(`127.0.0.1:${options.kafkaPort}`, nowMs, options.ratePerSec ?? 12, acmeKey);
     const auth = { authorization: `Bearer ${keys.admin.secret}` };
     // Stored and counted: every org's audit rows and rollups hold every call produced.
     for (const org of ORGS) {
