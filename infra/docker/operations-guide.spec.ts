@@ -1,7 +1,7 @@
 // docs/operations.md and infra/k8s/README.md against what they describe (the
 // test runner does not look under docs/, so this lives with the deployment
 // files): every shipped alert has its section with the right severity, the
-// retention table says what the migrations' TTLs say, every setting named
+// retention classes say what the migrations leave as TTLs, every setting named
 // exists, and every relative link resolves.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -23,27 +23,48 @@ test('every alert rule has a section saying what to do, with its severity', () =
   assert.deepEqual(sections, alerts);
 });
 
-test('the retention table matches the TTLs in the migrations', () => {
-  const section = guide.slice(guide.indexOf('## Retention'), guide.indexOf('## Ledger signing keys'));
-  const rows = [...section.matchAll(/^\| `(\w+)` \| (.+?) \| `(\d{3}_\w+\.sql)` \|$/gm)];
-  assert.ok(rows.length >= 6);
-  const sql = (file: string) => readFileSync(join(root, 'schemas/clickhouse', file), 'utf8');
-  for (const [, table, ttl, file] of rows) {
-    const text = sql(file!);
-    const body = text.slice(text.indexOf(`CREATE TABLE IF NOT EXISTS ${table}`)).split(/;\s*$/m)[0]!;
-    assert.ok(body.startsWith('CREATE TABLE'), `${file} does not create ${table}`);
-    const m = /^`(\w+)` \+ (\d+) (day|year)s$/.exec(ttl!);
-    if (ttl === 'none, on purpose') {
-      assert.ok(!/^TTL /m.test(body), `${table} has a TTL in ${file}`);
-    } else {
-      assert.ok(m, `unreadable TTL "${ttl}" for ${table}`);
-      assert.match(body, new RegExp(`^TTL (toDateTime\\()?${m[1]}\\)? \\+ INTERVAL ${m[2]} ${m[3]!.toUpperCase()}$`, 'm'), `${table} in ${file}`);
+test('the retention classes match the TTLs the migrations leave on each table', () => {
+  // The TTL each table ends with once every migration has run, in order: the
+  // one in its CREATE TABLE, or the last ALTER TABLE … MODIFY TTL after it.
+  const ttl = new Map<string, string>();
+  const files = readdirSync(join(root, 'schemas/clickhouse')).filter((f) => f.endsWith('.sql')).sort();
+  for (const file of files) {
+    const text = readFileSync(join(root, 'schemas/clickhouse', file), 'utf8');
+    for (const statement of text.split(/;\s*$/m)) {
+      const created = /CREATE TABLE IF NOT EXISTS (\w+)[\s\S]*?^TTL (.+)$/m.exec(statement);
+      if (created) ttl.set(created[1]!, created[2]!.trim());
+      const altered = /ALTER TABLE (\w+) MODIFY TTL (.+)$/m.exec(statement);
+      if (altered) ttl.set(altered[1]!, altered[2]!.trim());
     }
   }
-  // Every table with a TTL is in the table.
-  const listed = new Set(rows.map((r) => r[1]));
-  for (const file of readdirSync(join(root, 'schemas/clickhouse')).filter((f) => f.endsWith('.sql'))) {
-    for (const m of sql(file).matchAll(/CREATE TABLE IF NOT EXISTS (\w+)[^;]*?\nTTL /g)) assert.ok(listed.has(m[1]), `${m[1]} (${file}) has a TTL the guide does not list`);
+  const section = guide.slice(guide.indexOf('## Retention'), guide.indexOf('## Ledger signing keys'));
+  const rows = [...section.matchAll(/^\| (samples|payloads|rollups_1m|rollups_1h|rollups_1d|audit) \| (.+?) \| (.+?) \|$/gm)];
+  assert.deepEqual(rows.map((r) => r[1]), ['samples', 'payloads', 'rollups_1m', 'rollups_1h', 'rollups_1d', 'audit']);
+  const listed = new Set<string>();
+  for (const [, cls, tables, from] of rows) {
+    for (const [, table] of tables!.matchAll(/`(\w+)`/g)) {
+      listed.add(table!);
+      const actual = ttl.get(table!);
+      assert.ok(actual, `${table} (class ${cls}) has no TTL in the migrations`);
+      if (cls === 'audit') {
+        // Audit rows leave by pruning whole segments; the row TTL is only a backstop beyond any plan.
+        assert.match(actual, /\+ INTERVAL 80 YEAR$/, `${table}: the audit backstop`);
+      } else {
+        const column = /^`(\w+)`$/.exec(from!)?.[1];
+        assert.ok(column, `unreadable "counted from" for ${cls}`);
+        assert.match(actual, new RegExp(`^(toDateTime\\()?${column}\\)? \\+ toIntervalDay\\(retention_days\\)$`), `${table} (class ${cls})`);
+      }
+    }
+  }
+  // Every other table with a TTL is named in the guide with what it is, and
+  // the tables kept on purpose have none.
+  for (const table of ttl.keys()) {
+    if (!listed.has(table)) assert.match(section, new RegExp(`\`${table}\``), `${table} has a TTL the retention section does not name`);
+  }
+  assert.match(ttl.get('audit_checkpoints') ?? '', /\+ INTERVAL 80 YEAR$/);
+  for (const table of ['tool_totals_1d', 'dead_letters']) {
+    assert.ok(!ttl.has(table), `${table} must have no TTL`);
+    assert.match(section, new RegExp(`\`${table}\`[^.]*no TTL on purpose`));
   }
 });
 
