@@ -11,6 +11,7 @@ import type { OperatorAudit } from '@mcpg/events';
 import { isLedgerOrg } from '@mcpg/ledger';
 import { pruneExpiredLedger, reapplyRetention, writeOrgPlan, type OrgRetention, type ResolvedPlan } from '@mcpg/store';
 import { ApiError, errorBodySchema } from '../api-errors.ts';
+import { orgParamsSchema } from './audit-search.ts';
 
 const daysSchema = {
   type: 'object',
@@ -33,7 +34,8 @@ export const planView = {
   },
 } as const;
 
-const params = { type: 'object', required: ['org'], properties: { org: { type: 'string', minLength: 1, maxLength: 256 } } } as const;
+// The same org rule as every other org route: a hostile org is a 400 naming org.
+const params = orgParamsSchema;
 const body = {
   type: 'object',
   required: ['plan'],

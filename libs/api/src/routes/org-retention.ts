@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { DATA_CLASS_DOCS, DATA_CLASSES } from '@mcpg/config';
 import { queryOldestRetained, type OrgRetention } from '@mcpg/store';
 import { errorBodySchema } from '../api-errors.ts';
+import { orgParamsSchema } from './audit-search.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -31,7 +32,8 @@ const view = {
   },
 } as const;
 
-const params = { type: 'object', required: ['org'], properties: { org: { type: 'string', minLength: 1, maxLength: 256 } } } as const;
+// The same org rule as every other org route: a hostile org is a 400 naming org.
+const params = orgParamsSchema;
 
 export function orgRetentionRoutes(app: FastifyInstance, retention: OrgRetention, now: () => number): void {
   app.get<{ Params: { org: string } }>(
