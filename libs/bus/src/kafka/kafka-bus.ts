@@ -143,6 +143,7 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
       assertOpen();
       const tuning = options.consumer ?? {};
       const heartbeatIntervalMs = tuning.heartbeatIntervalMs ?? 3_000;
+      const made: { consumer?: KafkaBusConsumer } = {};
       const client = kafka.consumer({
         groupId: consumeOptions.groupId,
         sessionTimeout: tuning.sessionTimeoutMs ?? 30_000,
@@ -150,9 +151,14 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
         maxWaitTimeInMs: tuning.maxWaitMs ?? 500,
         maxBytesPerPartition: tuning.maxBytesPerPartition ?? 1_048_576,
         allowAutoTopicCreation: false,
-        retry: { ...retry, restartOnFailure: async () => true },
+        // kafkajs decides to restart a crashed consumer after its own
+        // disconnect, then restarts on a timer: a close() in between would be
+        // undone, and the restarted consumer would retry a gone broker for as
+        // long as the process lives (it never exits). Once closing, no restart.
+        retry: { ...retry, restartOnFailure: async () => made.consumer?.restartable ?? true },
       });
-      return track(new KafkaBusConsumer(client, consumeOptions, { log, toError, heartbeatIntervalMs }));
+      made.consumer = new KafkaBusConsumer(client, consumeOptions, { log, toError, heartbeatIntervalMs });
+      return track(made.consumer);
     },
 
     async close(): Promise<void> {

@@ -38,6 +38,11 @@ export class KafkaBusConsumer implements BusConsumer {
     private readonly deps: KafkaConsumerDeps,
   ) {}
 
+  /** Whether kafkajs may restart it after a crash: not once it is closing, closed or failed. */
+  get restartable(): boolean {
+    return this.state === 'running';
+  }
+
   async start(handler: BatchHandler): Promise<void> {
     if (this.state !== 'new') throw new BusError('CLOSED', `Consumer of group ${this.options.groupId} was already started or closed`);
     this.state = 'running';
