@@ -52,6 +52,18 @@ before(async () => {
   client = await connectClient(h.gateway.url, KEYS.acme.key);
   const metrics = new URL(h.gateway.metricsUrl!);
   stack = await startStack({ job: 'mcpg-gateways', target: metrics.host, metricsPath: metrics.pathname, ruleFor: '1s', interval: '1s' });
+  // As in a deployment, Prometheus has scraped the gateway's counter at 0
+  // before the burst: increase() needs a sample from before the drops (a
+  // first sample that already holds them is no increase), and a fresh server
+  // may take a few seconds to its first scrape.
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const res = await fetch(`${stack.prometheusUrl}/api/v1/query?query=${encodeURIComponent('events_dropped_total')}`).catch(() => undefined);
+    const body = res?.ok ? ((await res.json()) as { data: { result: unknown[] } }) : undefined;
+    if ((body?.data.result.length ?? 0) > 0) break;
+    if (Date.now() > deadline) throw new Error(`Prometheus never scraped the gateway's events_dropped_total\n${stack.logs()}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
 });
 
 after(async () => {
