@@ -2,30 +2,16 @@
 // blocks of README.md and the example queries in the migrations' header
 // comments. They copy these into clickhouse-client, so a renamed column or a
 // query ClickHouse refuses must fail here, not in their hands. The tables
-// hold a few days of simulated traffic folded the way the rollup worker folds it.
+// hold two days of simulated traffic folded the way the rollup worker folds it.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
-import { foldBatchTiers, toInvocationRow } from '@mcpg/rollup';
-import { TrafficGenerator } from '@mcpg/simulator';
-import { insertDayTotals, insertHourTotals, insertOrgRollupTiers, insertRollups, insertTierRollups, insertToolInvocations, type Store } from '@mcpg/store';
+import { seedTraffic, sqlBlockStatements, sqlStatements } from '@mcpg/api/testing';
+import { type Store } from '@mcpg/store';
 import { createTestStore } from '@mcpg/store/testing';
 
 const README = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
 const SCHEMAS = new URL('../schemas/clickhouse/', import.meta.url);
-
-/** SQL text split into statements, comment-only pieces dropped. */
-function statements(sql: string): string[] {
-  return sql
-    .split(/;\s*(?:\n|$)/)
-    .map((q) => q.trim())
-    .filter((q) => q.split('\n').some((line) => line.trim() !== '' && !line.trim().startsWith('--')));
-}
-
-/** The statements of every ```sql block. */
-function readmeExamples(markdown: string): string[] {
-  return [...markdown.matchAll(/```sql\n([\s\S]*?)```/g)].flatMap((m) => statements(m[1]!));
-}
 
 /**
  * A migration's example queries: in its header comment lines indented
@@ -45,7 +31,7 @@ function migrationExamples(sql: string): string[] {
     if (current === undefined) continue;
     current.push(text);
     if (text.trimEnd().endsWith(';')) {
-      out.push(...statements(current.join('\n')));
+      out.push(...sqlStatements(current.join('\n')));
       current = undefined;
     }
   }
@@ -56,18 +42,7 @@ let store: Store;
 
 before(async () => {
   store = await createTestStore();
-  const g = new TrafficGenerator({ seed: 3, orgs: ['default', 'acme'], gateways: 4, startTime: Date.now() - 2 * 86_400_000, rate: 0.05 });
-  const calls = Array.from({ length: 8_000 }, (_, i) => ({ partition: i % 2, offset: i >> 1, event: g.next().call }));
-  const { minutes, days, hours, hourRollups, dayRollups, org } = foldBatchTiers(calls);
-  await Promise.all([
-    insertRollups(store, minutes),
-    insertDayTotals(store, days),
-    insertHourTotals(store, hours),
-    insertTierRollups(store, 'hour', hourRollups),
-    insertTierRollups(store, 'day', dayRollups),
-    insertOrgRollupTiers(store, org),
-    insertToolInvocations(store, calls.map((c) => toInvocationRow(c.event, c.partition, String(c.offset)))),
-  ]);
+  await seedTraffic(store, 8_000);
 });
 
 after(async () => {
@@ -89,7 +64,7 @@ async function failing(queries: readonly string[]): Promise<{ failures: string[]
 }
 
 test('the README has SQL examples, and every one of them runs', async () => {
-  const queries = readmeExamples(README);
+  const queries = sqlBlockStatements(README);
   assert.ok(queries.length >= 5, `found ${queries.length} examples`);
   const { failures, withRows } = await failing(queries);
   assert.deepEqual(failures, []);
