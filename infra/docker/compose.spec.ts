@@ -168,6 +168,8 @@ test('ClickHouse reads exactly the passwords compose passes it, from the environ
   const env = services.clickhouse!.environment!;
   for (const name of fromEnv) assert.ok(env[name!], `${name} is not passed to the clickhouse service`);
   assert.equal(String(env.CLICKHOUSE_SKIP_USER_SETUP), '1');
+  // Every other value the users file reads from the environment (the analyst's orgs) is passed too.
+  for (const m of users.matchAll(/<(\w+) from_env="([A-Z_]+)"\/>/g)) assert.ok(env[m[2]!] !== undefined, `${m[1]} reads ${m[2]}, which is not passed to the clickhouse service`);
   // The user the apps log in as is the one the file defines.
   assert.match(users, /<mcpg>[\s\S]*<\/mcpg>/);
   assert.ok(!/<password>[^<]/.test(users), 'no literal password in the users file');

@@ -11,6 +11,8 @@ test('accepts statements that are no-ops the second time', () => {
     'ALTER TABLE t ADD COLUMN IF NOT EXISTS b UInt8, DROP INDEX IF EXISTS i',
     'ALTER TABLE t MODIFY TTL started_at + INTERVAL 90 DAY',
     "ALTER TABLE t COMMENT COLUMN a ''",
+    'CREATE ROW POLICY OR REPLACE p ON t USING org = 1 TO ALL',
+    'CREATE ROW POLICY IF NOT EXISTS p ON t USING 1 TO ALL',
   ]) {
     assert.equal(nonIdempotentReason(sql), undefined, sql);
   }
@@ -25,6 +27,7 @@ test('rejects statements that fail or duplicate when run twice', () => {
     'ALTER TABLE t DROP COLUMN b',
     'INSERT INTO t VALUES (1)',
     'RENAME TABLE a TO b',
+    'CREATE ROW POLICY p ON t USING 1 TO ALL',
   ]) {
     assert.notEqual(nonIdempotentReason(sql), undefined, sql);
   }

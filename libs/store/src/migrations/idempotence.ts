@@ -7,7 +7,10 @@
 export function nonIdempotentReason(code: string): string | undefined {
   const s = code.toUpperCase();
   if (/^CREATE\b/.test(s)) {
-    const ok = /^CREATE\s+(OR\s+REPLACE\b|(TEMPORARY\s+|MATERIALIZED\s+)?\w+\s+IF\s+NOT\s+EXISTS\b)/.test(s);
+    // Access entities (server-only migrations) put the clause after the kind: CREATE ROW POLICY OR REPLACE p ON t.
+    const ok =
+      /^CREATE\s+(OR\s+REPLACE\b|(TEMPORARY\s+|MATERIALIZED\s+)?\w+\s+IF\s+NOT\s+EXISTS\b)/.test(s) ||
+      /^CREATE\s+(ROW\s+POLICY|POLICY|ROLE|SETTINGS\s+PROFILE|PROFILE|QUOTA)\s+(IF\s+NOT\s+EXISTS|OR\s+REPLACE)\b/.test(s);
     return ok ? undefined : 'CREATE without IF NOT EXISTS (or OR REPLACE)';
   }
   if (/^DROP\b/.test(s)) {

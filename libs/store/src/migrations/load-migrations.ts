@@ -1,12 +1,17 @@
 // Reads `NNN_name.sql` migration files: version from the number, statements
 // from the splitter, checksum over the text (line endings normalised, so a
-// CRLF checkout does not look like an edit).
+// CRLF checkout does not look like an edit). A file named `NNN_name.server.sql`
+// is for a ClickHouse server only (access control such as row policies, which
+// the embedded engine refuses): see migrate.ts for how it is recorded.
 import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { StoreError } from '../errors.ts';
 import { nonIdempotentReason } from './idempotence.ts';
 import { splitSqlStatements } from './split-sql.ts';
+
+/** Which engines a migration runs on: `any`, or only a ClickHouse server (`.server.sql`). */
+export type MigrationTarget = 'any' | 'server';
 
 export interface Migration {
   readonly version: number;
@@ -15,9 +20,10 @@ export interface Migration {
   /** SHA-256 hex of the file text with CRLF normalised to LF. */
   readonly checksum: string;
   readonly statements: readonly string[];
+  readonly target: MigrationTarget;
 }
 
-const FILE_NAME = /^(\d{3,})_([a-z0-9_]+)\.sql$/;
+const FILE_NAME = /^(\d{3,})_([a-z0-9_]+)(\.server)?\.sql$/;
 
 export async function loadMigrations(dir: string): Promise<Migration[]> {
   let files: string[];
@@ -31,7 +37,7 @@ export async function loadMigrations(dir: string): Promise<Migration[]> {
     const m = FILE_NAME.exec(file);
     if (!m) {
       // A misnamed file would otherwise be skipped silently and its tables never created.
-      throw new StoreError('MIGRATION_INVALID', `migration file ${file} is not named NNN_lower_snake_name.sql`, false);
+      throw new StoreError('MIGRATION_INVALID', `migration file ${file} is not named NNN_lower_snake_name.sql (or NNN_lower_snake_name.server.sql)`, false);
     }
     const version = Number(m[1]);
     const clash = byVersion.get(version);
@@ -49,6 +55,7 @@ export async function loadMigrations(dir: string): Promise<Migration[]> {
       file,
       checksum: createHash('sha256').update(text).digest('hex'),
       statements: statements.map((s) => s.text),
+      target: m[3] ? 'server' : 'any',
     });
   }
   return [...byVersion.values()].sort((a, b) => a.version - b.version);

@@ -44,7 +44,9 @@ test('applies the repository migrations once; a second run is a no-op', async ()
     assert.ok((await tables(store)).includes('tool_invocations'));
     const second = await migrate(store);
     assert.deepEqual(second.applied, []);
-    assert.equal(second.alreadyApplied, first.applied.length);
+    assert.equal(second.alreadyApplied, first.applied.length + first.skipped.length);
+    // The embedded engine records the server-only ones (row policies) without running them.
+    assert.ok(first.skipped.some((m) => m.name === 'analyst_org_scope'));
   } finally {
     await store.close();
   }
@@ -123,6 +125,69 @@ test('a failing statement is MIGRATION_FAILED naming the file, and is not record
       return e instanceof StoreError && e.code === 'MIGRATION_FAILED' && e.message.includes('001_bad.sql');
     });
     assert.deepEqual(await recorded(store), []);
+  } finally {
+    await store.close();
+  }
+});
+
+// A server-only file holds what the embedded engine refuses (chdb answers
+// CREATE ROW POLICY with ACCESS_DENIED): it is recorded there without running.
+const WITH_SERVER_ONLY = {
+  ...TWO,
+  '003_policy.server.sql': 'CREATE ROW POLICY OR REPLACE p ON a AS PERMISSIVE FOR SELECT USING x = 1 TO ALL;\n',
+  '004_c.sql': 'CREATE TABLE IF NOT EXISTS c (x UInt8) ENGINE = MergeTree ORDER BY x;\n',
+};
+
+async function recordedSkips(store: Store): Promise<{ version: number; skipped: number }[]> {
+  const rs = await store.client.query({ query: 'SELECT version, skipped FROM schema_migrations FINAL ORDER BY version', format: 'JSONEachRow' });
+  return rs.json();
+}
+
+test('on the embedded engine a .server.sql migration is recorded as skipped and later files still apply', async () => {
+  const store = await createTestStore({ migrate: false });
+  try {
+    const dir = migrationsDir(WITH_SERVER_ONLY);
+    const result = await migrate(store, { dir });
+    assert.deepEqual(result.applied, [{ version: 1, name: 'a' }, { version: 2, name: 'b' }, { version: 4, name: 'c' }]);
+    assert.deepEqual(result.skipped, [{ version: 3, name: 'policy' }]);
+    assert.deepEqual(await tables(store), ['a', 'b', 'c', 'schema_migrations']);
+    assert.deepEqual(await recordedSkips(store), [
+      { version: 1, skipped: 0 },
+      { version: 2, skipped: 0 },
+      { version: 3, skipped: 1 },
+      { version: 4, skipped: 0 },
+    ]);
+    const again = await migrate(store, { dir });
+    assert.deepEqual([again.applied, again.skipped, again.alreadyApplied], [[], [], 4]);
+  } finally {
+    await store.close();
+  }
+});
+
+test('on a ClickHouse server a .server.sql migration runs (here chdb, posing as one, refuses it by name)', async () => {
+  const embedded = await createTestStore({ migrate: false });
+  // The same client, reported as a server: what the runner decides on is the store's kind.
+  const asServer: Store = { ...embedded, kind: 'server' };
+  try {
+    await assert.rejects(migrate(asServer, { dir: migrationsDir(WITH_SERVER_ONLY) }), (e: unknown) => {
+      return e instanceof StoreError && e.code === 'MIGRATION_FAILED' && e.message.includes('003_policy.server.sql') && /ACCESS_DENIED|CREATE ROW POLICY/.test(e.message);
+    });
+    // The files before it applied; it and the ones after it did not.
+    assert.deepEqual(await recordedSkips(embedded), [{ version: 1, skipped: 0 }, { version: 2, skipped: 0 }]);
+  } finally {
+    await embedded.close();
+  }
+});
+
+test('a database recorded before the skipped column existed gains it on the next run', async () => {
+  const store = await createTestStore({ migrate: false });
+  try {
+    await store.client.command({
+      query: "CREATE TABLE schema_migrations (version UInt32, name String, checksum String, applied_at DateTime64(3, 'UTC') DEFAULT now64(3)) ENGINE = ReplacingMergeTree ORDER BY version",
+    });
+    const result = await migrate(store, { dir: migrationsDir(WITH_SERVER_ONLY) });
+    assert.deepEqual(result.skipped, [{ version: 3, name: 'policy' }]);
+    assert.deepEqual((await recordedSkips(store)).map((r) => r.skipped), [0, 0, 1, 0]);
   } finally {
     await store.close();
   }

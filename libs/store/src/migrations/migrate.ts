@@ -9,6 +9,12 @@
 //  - the record is a ReplacingMergeTree keyed by version, read with FINAL, so
 //    two processes recording the same version leave one logical row;
 //  - a crash between applying and recording just re-applies next time.
+//
+// A `.server.sql` migration (access control: row policies and the like,
+// which the embedded engine refuses) runs only when the store is a ClickHouse
+// server. On the embedded engine it is recorded all the same, with
+// skipped = 1, so versions stay one line in both engines and a later file
+// never waits on an earlier one that cannot apply there.
 import { fileURLToPath } from 'node:url';
 import type { Store } from '../create-store.ts';
 import { StoreError, toStoreError } from '../errors.ts';
@@ -25,6 +31,8 @@ export interface MigrateOptions {
 export interface MigrateResult {
   /** Migrations this call applied, in order. */
   readonly applied: readonly { version: number; name: string }[];
+  /** Server-only migrations this call recorded without running (the store is the embedded engine). */
+  readonly skipped: readonly { version: number; name: string }[];
   /** Migrations found already applied (and unchanged). */
   readonly alreadyApplied: number;
   /**
@@ -41,11 +49,16 @@ CREATE TABLE IF NOT EXISTS schema_migrations
     version    UInt32                  COMMENT 'Number from the file name NNN_name.sql',
     name       String                  COMMENT 'Name from the file name',
     checksum   String                  COMMENT 'SHA-256 hex of the file text (LF line endings)',
-    applied_at DateTime64(3, 'UTC') DEFAULT now64(3) COMMENT 'When it was (last) recorded'
+    applied_at DateTime64(3, 'UTC') DEFAULT now64(3) COMMENT 'When it was (last) recorded',
+    skipped    UInt8 DEFAULT 0         COMMENT '1: a server-only migration (NNN_name.server.sql) recorded on the embedded engine without running'
 )
 ENGINE = ReplacingMergeTree
 ORDER BY version
 COMMENT 'Applied schema migrations; one logical row per version (read with FINAL)'`;
+
+/** Databases migrated before server-only migrations existed lack the column. */
+const ADD_SKIPPED = `ALTER TABLE schema_migrations ADD COLUMN IF NOT EXISTS skipped UInt8 DEFAULT 0
+    COMMENT '1: a server-only migration (NNN_name.server.sql) recorded on the embedded engine without running'`;
 
 /** ClickHouse may report these for IF NOT EXISTS DDL raced by another process: the object exists, which is the goal. */
 const ALREADY_EXISTS_CODES = new Set(['57', '82']); // TABLE_ALREADY_EXISTS, DATABASE_ALREADY_EXISTS
@@ -55,6 +68,7 @@ export async function migrate(store: Store, options: MigrateOptions = {}): Promi
   const { client } = store;
   try {
     await client.command({ query: CREATE_LEDGER });
+    await client.command({ query: ADD_SKIPPED });
   } catch (err) {
     throw toStoreError(err, 'creating schema_migrations');
   }
@@ -73,9 +87,17 @@ export async function migrate(store: Store, options: MigrateOptions = {}): Promi
       );
     }
   }
-  for (const m of pending) await applyOne(store, m);
+  const applied: { version: number; name: string }[] = [];
+  const skipped: { version: number; name: string }[] = [];
+  for (const m of pending) {
+    const runs = runsOn(m, store.kind);
+    if (runs) await applyOne(store, m);
+    await record(store, m, !runs);
+    (runs ? applied : skipped).push({ version: m.version, name: m.name });
+  }
   return {
-    applied: pending.map((m) => ({ version: m.version, name: m.name })),
+    applied,
+    skipped,
     alreadyApplied: migrations.length - pending.length,
     unknownApplied,
   };
@@ -94,6 +116,11 @@ async function readRecorded(store: Store): Promise<Map<number, string>> {
   }
 }
 
+/** Whether a migration's statements run on this kind of store. */
+export function runsOn(m: Pick<Migration, 'target'>, kind: Store['kind']): boolean {
+  return m.target === 'any' || kind === 'server';
+}
+
 async function applyOne(store: Store, m: Migration): Promise<void> {
   for (const [i, statement] of m.statements.entries()) {
     try {
@@ -105,10 +132,13 @@ async function applyOne(store: Store, m: Migration): Promise<void> {
       throw new StoreError('MIGRATION_FAILED', `migration ${cause.message}`, cause.retriable, { cause: err });
     }
   }
+}
+
+async function record(store: Store, m: Migration, skipped: boolean): Promise<void> {
   try {
     await store.client.insert({
       table: 'schema_migrations',
-      values: [{ version: m.version, name: m.name, checksum: m.checksum }],
+      values: [{ version: m.version, name: m.name, checksum: m.checksum, skipped: skipped ? 1 : 0 }],
       format: 'JSONEachRow',
     });
   } catch (err) {
