@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import {
+  checkLedgerEvent,
   decodeCanonicalRow,
   encodeCanonicalRow,
   leafHash,
@@ -85,6 +86,47 @@ test('rows that cannot be encoded exactly are refused with INVALID_ROW', () => {
     const row = { ...base, ...patch } as unknown as LedgerRow;
     assert.throws(() => encodeCanonicalRow(row), invalidRow, name);
     assert.throws(() => rowLeafHash(row), invalidRow, name);
+  }
+});
+
+test('the event check refuses exactly the events the encoder refuses, at any seq', () => {
+  // The ledger-worker dead-letters what this refuses; anything it let through
+  // that the encoder refuses would fail the whole flush in the fold instead.
+  const cases: [string, Partial<Record<keyof LedgerRow, unknown>>][] = [
+    ['lone high surrogate', { actor: 'a\uD800b' }],
+    ['lone high surrogate at the end', { org: 'acme\uD83D' }],
+    ['lone low surrogate', { arguments: '\uDC00' }],
+    ['lone low surrogate after a pair', { response: '\uD83D\uDE00\uDE00' }],
+    ['fractional time', { occurred_at: 1.5 }],
+    ['time beyond 2^53', { occurred_at: 2 ** 53 }],
+    ['time as a string', { occurred_at: '5' }],
+    ['fractional latency', { latency_us: 0.5 }],
+    ['latency as a string', { latency_us: '5' }],
+    ['missing field', { resource: undefined }],
+    ['undefined instead of null', { trace_id: undefined }],
+    ['number instead of string', { org: 7 }],
+    ['null for a required string', { outcome: null }],
+    ['well-formed pair', { arguments: '{"q":"\uD83D\uDE00"}', actor: 'é' }],
+    ['nulls where allowed', { latency_us: null, arguments: null, response: null, error: null, trace_id: null }],
+    ['empty strings', { workspace: '', error: '' }],
+    ['negative time', { occurred_at: -5 }],
+  ];
+  for (const [name, patch] of cases) {
+    const row = { ...base, ...patch } as unknown as LedgerRow;
+    const { seq: _seq, ...event } = row;
+    let encoderRefuses = false;
+    try {
+      encodeCanonicalRow(row);
+    } catch (e) {
+      assert.ok(invalidRow(e), name);
+      encoderRefuses = true;
+    }
+    if (encoderRefuses) assert.throws(() => checkLedgerEvent(event), invalidRow, name);
+    else assert.doesNotThrow(() => checkLedgerEvent(event), name);
+  }
+  for (const v of golden.vectors) {
+    const { seq: _seq, ...event } = ledgerRowFromJson(v.row);
+    assert.doesNotThrow(() => checkLedgerEvent(event), v.name);
   }
 });
 

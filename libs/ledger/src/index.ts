@@ -10,7 +10,7 @@ export {
   type LedgerRow,
   type LedgerRowJson,
 } from './ledger-row.ts';
-export { CANONICAL_ROW_VERSION, encodeCanonicalRow, rowLeafHash } from './canonical-row.ts';
+export { CANONICAL_ROW_VERSION, checkLedgerEvent, encodeCanonicalRow, rowLeafHash } from './canonical-row.ts';
 export { decodeCanonicalRow } from './canonical-row-decode.ts';
 export { ORIGIN_PREFIX, assertLedgerOrg, checkpointOrigin, isLedgerOrg } from './ledger-org.ts';
 export { chainHash, genesisHash } from './chain.ts';

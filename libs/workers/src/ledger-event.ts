@@ -5,7 +5,7 @@
 // replay produces the same rows. A message that can never become a ledger row
 // throws with a code and goes to the dead-letter topic.
 import { auditCodec, type AuditEvent } from '@mcpg/events';
-import { encodeCanonicalRow, isLedgerOrg, ledgerRowFromEvent, type LedgerEvent } from '@mcpg/ledger';
+import { checkLedgerEvent, isLedgerOrg, type LedgerEvent } from '@mcpg/ledger';
 import type { Masker } from '@mcpg/masking';
 import type { IncomingMessage } from '@mcpg/pipeline';
 
@@ -87,6 +87,6 @@ export function decodeLedgerMessage(masker: Masker, msg: IncomingMessage): Pendi
   const event = maskAuditEvent(masker, decoded);
   // Throws INVALID_ROW (unsafe integer, lone surrogate) now, while the
   // message can still be dead-lettered, rather than in the fold.
-  encodeCanonicalRow(ledgerRowFromEvent(event, 0n));
+  checkLedgerEvent(event);
   return { event, partition: Number(partition), offset, routedPartition: msg.partition };
 }
