@@ -1,0 +1,173 @@
+// The ledger worker's write path against the engine's own ceiling for the
+// same rows, in one run, alternating:
+//   ceiling  the rows and Merkle nodes of the stream, folded and encoded as
+//            RowBinary files before the clock starts (one insert per flush
+//            and table), then only the engine's `INSERT … FROM INFILE` of
+//            audit_log and audit_merkle_nodes is timed: what the engine alone
+//            absorbs on this machine, whatever the JS side does.
+//   worker   the routed audit messages (Avro single-object bytes with the
+//            router's headers) through what the worker does after the
+//            consumer hands them over: decode, check and mask each message
+//            (decodeLedgerMessage), then per flush the state read and
+//            foldAndStoreLedger (fold, sign, encode, write the files, insert
+//            rows ‖ nodes, checkpoints, states), the next flush decoded while
+//            the last one is written, as the sink does. No broker: Kafka's
+//            fetch and commit are the bus's cost, not the ledger's.
+// Each run gets a fresh database with every migration, dropped afterwards so
+// its merges do not run into the next one. Rates are wall clock; CPU is the
+// process's (the JS thread and the engine's threads).
+//   node --import tsx bench/ledger-worker-ceiling.ts [rows=200000] [batch=20000] [pairs=2] [chunk=LEDGER_CHUNK_ROWS]
+import { cpus } from 'node:os';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { auditCodec, type AuditEvent } from '@mcpg/events';
+import { SigningKeys, signerKeyFromSeed } from '@mcpg/ledger';
+import { createMasker } from '@mcpg/masking';
+import type { IncomingMessage } from '@mcpg/pipeline';
+import {
+  LEDGER_ROW_COLUMNS,
+  MERKLE_NODE_COLUMNS,
+  createStore,
+  encodeLedgerRowsRowBinary,
+  encodeMerkleNodesRowBinary,
+  migrate,
+  queryLedgerStates,
+  type LedgerStateRecord,
+  type MerkleNodeRow,
+  type StoredLedgerRow,
+} from '@mcpg/store';
+import { LEDGER_CHUNK_ROWS, ROUTE_HEADERS, decodeLedgerMessage, foldAndStoreLedger, foldLedgerBatch, type PendingLedgerEvent } from '@mcpg/workers';
+import { benchLedgerEvent } from './ledger-bench-event.ts';
+
+const ROWS = Number(process.argv[2] ?? 200_000);
+const BATCH = Number(process.argv[3] ?? 20_000);
+const PAIRS = Number(process.argv[4] ?? 2);
+const CHUNK = Number(process.argv[5] ?? LEDGER_CHUNK_ROWS);
+// The ceiling inserts each flush whole: the engine's cheapest insert size the
+// worker could use (larger inserts cost it less per row), whatever the chunks.
+const INSERT_ROWS = BATCH;
+const segments = { rows: 1000, seconds: 60 };
+const keys = new SigningKeys([{ key: signerKeyFromSeed('bench.invalid/ledger', new Uint8Array(32).fill(9)), window: { notBefore: null, notAfter: null } }]);
+const masker = createMasker();
+const uptime = () => execFileSync('uptime').toString().trim();
+
+console.log(`ledger worker vs engine ceiling: ${ROWS} audit events of one org, flushes of ${BATCH} (the worker stores them in chunks of ${CHUNK}, the ceiling whole), ${PAIRS} pairs`);
+console.log(`${cpus()[0]?.model ?? 'cpu'} ×${cpus().length}, Node ${process.version}`);
+console.log(`uptime at the start: ${uptime()}`);
+
+// The routed messages the worker consumes: ~350 bytes of text each.
+const messages: IncomingMessage[] = [];
+for (let i = 0; i < ROWS; i++) {
+  const event = { ...benchLedgerEvent(i), call_event_id: null } as AuditEvent;
+  const value = auditCodec.encode(event);
+  const offset = String(i);
+  messages.push({
+    topic: 'mcpg.audit.by-org.v1',
+    partition: 0,
+    offset,
+    key: event.org,
+    value,
+    headers: { [ROUTE_HEADERS.partition]: '0', [ROUTE_HEADERS.offset]: offset },
+    raw: { key: Buffer.from(event.org), value, headers: {} } as unknown as IncomingMessage['raw'],
+    timestamp: 0,
+  });
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'mcpg-bench-worker-ceiling-'));
+let dbs = 0;
+async function freshStore() {
+  const store = await createStore({ kind: 'embedded', dataDir: dir, database: `wc_${process.pid}_${dbs++}` });
+  await migrate(store);
+  return store;
+}
+async function dropStore(store: Awaited<ReturnType<typeof freshStore>>, database: string) {
+  const [check] = await (await store.client.query({ query: 'SELECT toString(count()) AS n FROM audit_log', format: 'JSONEachRow' })).json<{ n: string }>();
+  if (Number(check?.n) !== ROWS) throw new Error(`audit_log holds ${check?.n} rows, expected ${ROWS}`);
+  await store.client.command({ query: `DROP DATABASE ${database} SYNC` });
+  await store.close();
+}
+
+interface Run {
+  readonly rowsPerSec: number;
+  readonly cpuUsPerRow: number;
+}
+
+async function ceiling(): Promise<Run> {
+  // The same rows as the worker writes: the masked events, folded.
+  const rows: StoredLedgerRow[] = [];
+  const nodes: MerkleNodeRow[] = [];
+  let stored = new Map<string, LedgerStateRecord>();
+  for (let at = 0; at < ROWS; at += INSERT_ROWS) {
+    const batch: PendingLedgerEvent[] = [];
+    for (let i = at; i < Math.min(ROWS, at + INSERT_ROWS); i++) batch.push(decodeLedgerMessage(masker, messages[i]!));
+    const w = foldLedgerBatch(batch, stored, segments, keys);
+    rows.push(...w.rows);
+    nodes.push(...w.nodes);
+    stored = new Map(w.states.map((s) => [s.org, s]));
+  }
+  const database = `wc_${process.pid}_${dbs}`;
+  const store = await freshStore();
+  const files: { table: string; columns: readonly string[]; file: string }[] = [];
+  for (let at = 0, k = 0; at < ROWS; at += INSERT_ROWS, k++) {
+    for (const [table, columns, body] of [
+      ['audit_log', LEDGER_ROW_COLUMNS, encodeLedgerRowsRowBinary(rows.slice(at, at + INSERT_ROWS))],
+      ['audit_merkle_nodes', MERKLE_NODE_COLUMNS, encodeMerkleNodesRowBinary(nodes.slice(at, at + INSERT_ROWS))],
+    ] as const) {
+      const file = join(dir, `${database}-${table}-${k}.bin`);
+      writeFileSync(file, body);
+      files.push({ table, columns, file });
+    }
+  }
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  for (const { table, columns, file } of files) {
+    await store.client.command({ query: `INSERT INTO ${table} (${columns.join(', ')}) FROM INFILE '${file}' FORMAT RowBinary` });
+  }
+  const wall = (performance.now() - t0) / 1000;
+  const c = process.cpuUsage(c0);
+  for (const { file } of files) rmSync(file);
+  await dropStore(store, database);
+  return { rowsPerSec: ROWS / wall, cpuUsPerRow: (c.user + c.system) / ROWS };
+}
+
+async function worker(): Promise<Run> {
+  const database = `wc_${process.pid}_${dbs}`;
+  const store = await freshStore();
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  let inFlight: Promise<void> = Promise.resolve();
+  for (let at = 0; at < ROWS; at += BATCH) {
+    const batch: PendingLedgerEvent[] = [];
+    for (let i = at; i < Math.min(ROWS, at + BATCH); i++) batch.push(decodeLedgerMessage(masker, messages[i]!));
+    await inFlight;
+    inFlight = (async () => {
+      const stored = await queryLedgerStates(store, [...new Set(batch.map((b) => b.event.org))]);
+      await foldAndStoreLedger(store, batch, stored, segments, keys, CHUNK);
+    })();
+  }
+  await inFlight;
+  const wall = (performance.now() - t0) / 1000;
+  const c = process.cpuUsage(c0);
+  await dropStore(store, database);
+  return { rowsPerSec: ROWS / wall, cpuUsPerRow: (c.user + c.system) / ROWS };
+}
+
+const fmt = (r: Run) => `${Math.round(r.rowsPerSec).toLocaleString('en-US').padStart(8)} rows/s  ${r.cpuUsPerRow.toFixed(1).padStart(6)} µs CPU per row`;
+const ratios: number[] = [];
+for (let p = 0; p < PAIRS; p++) {
+  // Alternate which goes first, so neither always inherits the other's leftovers.
+  const order = p % 2 === 0 ? (['ceiling', 'worker'] as const) : (['worker', 'ceiling'] as const);
+  const got: Record<string, Run> = {};
+  for (const which of order) {
+    got[which] = which === 'ceiling' ? await ceiling() : await worker();
+    console.log(`pair ${p + 1} ${which.padEnd(8)} ${fmt(got[which]!)}   (${uptime()})`);
+  }
+  const ratio = got.worker!.rowsPerSec / got.ceiling!.rowsPerSec;
+  ratios.push(ratio);
+  console.log(`pair ${p + 1} worker / ceiling = ${ratio.toFixed(2)}×`);
+}
+console.log(`worker / ceiling over ${PAIRS} pairs: ${ratios.map((r) => r.toFixed(2)).join(', ')}×`);
+console.log(`uptime at the end: ${uptime()}`);
+rmSync(dir, { recursive: true, force: true });
