@@ -42,19 +42,18 @@ function ensure(at: number, more: number): void {
 
 function writeString(row: LedgerRow, field: keyof LedgerRow, value: unknown, at: number): number {
   if (typeof value !== 'string') throw invalid(row, `field "${field}" must be a string`);
-  let ascii = true;
-  for (let i = 0; i < value.length; i++) {
-    if (value.charCodeAt(i) >= 0x80) {
-      ascii = false;
-      break;
-    }
+  // ASCII in one pass: copy while checking (its UTF-8 length is its length);
+  // at the first non-ASCII unit, start the field again with the native encoder.
+  const len = value.length;
+  ensure(at, 10 + len);
+  const start = writeUvarint(scratch, at, len);
+  let i = 0;
+  for (; i < len; i++) {
+    const c = value.charCodeAt(i);
+    if (c >= 0x80) break;
+    scratch[start + i] = c;
   }
-  if (ascii) {
-    ensure(at, 10 + value.length);
-    at = writeUvarint(scratch, at, value.length);
-    for (let i = 0; i < value.length; i++) scratch[at + i] = value.charCodeAt(i);
-    return at + value.length;
-  }
+  if (i === len) return start + len;
   if (LONE_SURROGATE.test(value)) throw invalid(row, `field "${field}" is not well-formed Unicode`);
   const n = Buffer.byteLength(value, 'utf8');
   ensure(at, 10 + n);
