@@ -45,6 +45,8 @@ export interface SegmentedAppend {
   readonly closed: readonly ClosedSegment[];
 }
 
+const NONE_CLOSED: readonly ClosedSegment[] = Object.freeze([]);
+
 export function assertSegmentPolicy(p: SegmentPolicy): void {
   if (!Number.isSafeInteger(p.rows) || p.rows < 1) throw new LedgerError('INVALID_ARGUMENT', `segment rows must be a positive integer, got ${p.rows}`);
   if (!Number.isSafeInteger(p.seconds) || p.seconds < 1) {
@@ -78,13 +80,14 @@ export class SegmentedLedger {
   }
 
   append(event: LedgerEvent, visit?: NodeVisitor): SegmentedAppend {
-    const closed: ClosedSegment[] = [];
+    // Most rows close nothing: they share one empty list instead of each allocating one.
+    let closed: ClosedSegment[] | undefined;
     const bucket = Math.floor(event.occurred_at / this.bucketMs);
-    if (this.segmentBucket !== null && bucket > this.segmentBucket) closed.push(this.close('time'));
+    if (this.segmentBucket !== null && bucket > this.segmentBucket) closed = [this.close('time')];
     const appended = this.fold.append(event, visit);
     this.segmentBucket = this.segmentBucket === null ? bucket : Math.max(this.segmentBucket, bucket);
-    if (this.fold.size - this.checkpointSize >= this.policy.rows) closed.push(this.close('rows'));
-    return { appended, closed };
+    if (this.fold.size - this.checkpointSize >= this.policy.rows) (closed ??= []).push(this.close('rows'));
+    return { appended, closed: closed ?? NONE_CLOSED };
   }
 
   state(): SegmentedLedgerState {

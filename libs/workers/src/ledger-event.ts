@@ -46,9 +46,11 @@ export interface PendingLedgerEvent {
 
 /** The masked form is what is hashed and stored: secrets never reach the ledger. */
 export function maskAuditEvent(masker: Masker, e: AuditEvent): LedgerEvent {
-  const text = (s: string | null) => (s === null ? null : masker.maskText(s));
-  return { ...e, arguments: text(e.arguments), response: text(e.response), error: text(e.error) };
+  return { ...e, arguments: maskOrNull(masker, e.arguments), response: maskOrNull(masker, e.response), error: maskOrNull(masker, e.error) };
 }
+
+// Not a closure per event: this runs for every audit message.
+const maskOrNull = (masker: Masker, s: string | null): string | null => (s === null ? null : masker.maskText(s));
 
 /**
  * What the router checks before it routes an mcpg.audit.v1 message: it

@@ -106,6 +106,11 @@ export function foldLedgerBatch(
   // Offsets as numbers: Kafka offsets stay far below 2^53 (a partition would
   // need 285 years at a million messages a second).
   const open = new Map<string, { ledger: SegmentedLedger; routed: number | null; sources: Map<number, number>; changed: boolean }>();
+  // One visitor for the batch, collecting into the current row's list.
+  let completed: Hash[] = [];
+  const visit = (_level: number, _index: number, hash: Hash) => {
+    completed.push(hash);
+  };
   for (const { event, partition, offset, routedPartition } of events) {
     let org = open.get(event.org);
     if (org === undefined) {
@@ -126,8 +131,8 @@ export function foldLedgerBatch(
     const at = Number(offset);
     // Already folded (re-delivered after a crash or a rebalance, or re-sent by the router).
     if (at < (org.sources.get(partition) ?? 0)) continue;
-    const completed: Hash[] = [];
-    const { appended, closed } = org.ledger.append(event, (_level, _index, hash) => completed.push(hash));
+    completed = [];
+    const { appended, closed } = org.ledger.append(event, visit);
     for (const segment of closed) {
       const cp = segment.checkpoint;
       const signer = signingKeys.signerFor(cp.eventTime);
