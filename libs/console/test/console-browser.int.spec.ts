@@ -227,7 +227,18 @@ test('tool activity: the injected incident is an anomaly; its samples; a sample\
   await trace.getByText(/included in the tree of [\d,]+ rows signed by mcpg-demo\/ledger\+[0-9a-f]{8} \(checked in this browser\)/).waitFor({ timeout: 30_000 });
   const stages = await trace.getByRole('list', { name: 'Stages of the call' }).locator('li b').allInnerTexts();
   assert.deepEqual(stages, ['identity', 'policy', 'dispatch', 'outcome']);
-  assert.match(await trace.getByRole('group', { name: 'Lag split' }).innerText(), /Gateway .*Kafka .*Pipeline/s);
+  // The incident's history was produced into Kafka at least 10 minutes after it happened (back-filled):
+  // the split says so instead of showing a Kafka delay of many minutes as if the pipeline were stuck.
+  const lagText = await trace.getByRole('group', { name: 'Lag split' }).innerText();
+  assert.match(lagText, /Gateway .*Pipeline/s);
+  assert.match(lagText, /Produced late: the event entered Kafka \d+ min after the gateway emitted it, so this is back-filled history/);
+  assert.doesNotMatch(lagText, /Kafka \(emitted → in the log\): \d/);
+  // The trace id and the link template stay apart: below it, or clearly beside it (the id ran into the template's label before).
+  const idBox = await trace.locator('.trace-link > .mono, .trace-link > a').first().boundingBox();
+  const fieldBox = await trace.locator('.trace-link > .field').boundingBox();
+  assert.ok(idBox && fieldBox, 'trace id and link template are shown');
+  const apart = fieldBox.y >= idBox.y + idBox.height || fieldBox.x >= idBox.x + idBox.width + 8;
+  assert.ok(apart, `trace id ${JSON.stringify(idBox)} runs into the link template ${JSON.stringify(fieldBox)}`);
   // The drill is in the URL: reloading reproduces it.
   await page.reload();
   await page.getByRole('region', { name: 'Call trace' }).getByText(/checked in this browser/).waitFor({ timeout: 30_000 });

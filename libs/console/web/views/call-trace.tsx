@@ -4,7 +4,7 @@
 // where its time went on the way to storage: gateway, Kafka, pipeline.
 import { useState } from 'preact/hooks';
 import { checkLedgerRow, fetchTrace, type CallTrace } from '../data/invocations.ts';
-import { int, ms, time } from '../lib/format.ts';
+import { age, int, ms, time } from '../lib/format.ts';
 import { org } from '../lib/session.ts';
 import { useResource } from '../lib/use-resource.ts';
 import { ErrorBanner } from '../components/status.tsx';
@@ -73,7 +73,7 @@ function TraceLink({ traceId }: { traceId: string | null }) {
   if (!traceId) return <>–</>;
   const href = template.includes('{trace_id}') ? template.replace('{trace_id}', encodeURIComponent(traceId)) : '';
   return (
-    <span>
+    <span class="trace-link">
       {href ? (
         <a href={href} target="_blank" rel="noreferrer noopener">
           {traceId}
@@ -102,10 +102,19 @@ function TraceLink({ traceId }: { traceId: string | null }) {
   );
 }
 
+/**
+ * An event that entered Kafka this long after the gateway emitted it was
+ * produced late, not slowed down: history back-filled into the log (the
+ * simulator's), or events a gateway held in its disk spool while Kafka was
+ * unreachable. A gateway that is connected produces within milliseconds.
+ */
+const PRODUCED_LATE_MS = 60_000;
+
 function LagSplit({ lag }: { lag: CallTrace['lag'] }) {
+  const late = lag.kafka_ms !== null && lag.kafka_ms > PRODUCED_LATE_MS;
   const parts = [
     { name: 'Gateway (call start → event emitted)', v: lag.gateway_ms, color: 'var(--series-1)' },
-    { name: 'Kafka (emitted → in the log)', v: lag.kafka_ms, color: 'var(--series-2)' },
+    { name: 'Kafka (emitted → in the log)', v: late ? null : lag.kafka_ms, color: 'var(--series-2)' },
     { name: 'Pipeline (log → stored)', v: lag.pipeline_ms, color: 'var(--series-3)' },
   ];
   const total = parts.reduce((s, p) => s + Math.max(0, p.v ?? 0), 0);
@@ -117,7 +126,18 @@ function LagSplit({ lag }: { lag: CallTrace['lag'] }) {
           <span key={p.name} style={{ width: total > 0 ? `${(100 * Math.max(0, p.v ?? 0)) / total}%` : '0', background: p.color }} />
         ))}
       </div>
-      <p class="note">{parts.map((p) => `${p.name}: ${p.v === null ? 'unknown' : ms(p.v)}`).join(' · ')}</p>
+      <p class="note">
+        {parts
+          .filter((p) => !(late && p.v === null && p.name.startsWith('Kafka')))
+          .map((p) => `${p.name}: ${p.v === null ? 'unknown' : ms(p.v)}`)
+          .join(' · ')}
+      </p>
+      {late && (
+        <p class="note">
+          Produced late: the event entered Kafka {age(0, lag.kafka_ms!)} after the gateway emitted it, so this is back-filled history or events a gateway
+          held in its spool while Kafka was unreachable, not a slow pipeline. It is left out of the bar.
+        </p>
+      )}
     </div>
   );
 }
