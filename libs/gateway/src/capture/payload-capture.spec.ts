@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { auditCodec, payloadCodec, toolCallCodec, type ToolCallPayload } from '@mcpg/events';
-import { createMasker } from '@mcpg/masking';
+import { createMasker, type Masker } from '@mcpg/masking';
 import { emptyKeystore, FileKek, formatKeystore, generateKekText, LiveKeyring, openPayload, PayloadKeyring, readKeystoreFile, rotateOrgKey, type KeystoreDoc } from '@mcpg/payload-crypto';
 import { continueTrace } from '../trace/trace-context.ts';
 import type { CallRecord } from '../events/call-record.ts';
@@ -39,14 +39,14 @@ const call = (over: Partial<CallRecord> = {}): CallRecord => ({
   ...over,
 });
 
-async function setup(rule: Partial<CaptureRule> = {}, doc?: (kek: FileKek) => Promise<KeystoreDoc>, random?: () => number) {
+async function setup(rule: Partial<CaptureRule> = {}, doc?: (kek: FileKek) => Promise<KeystoreDoc>, random?: () => number, withMasker: Masker = masker) {
   const dir = mkdtempSync(join(tmpdir(), 'capture-'));
   const kek = FileKek.parse(generateKekText());
   const keystorePath = join(dir, 'keys.json');
   writeFileSync(keystorePath, formatKeystore(doc ? await doc(kek) : (await rotateOrgKey(emptyKeystore(), 'acme', kek, new Date())).doc));
   const config: CaptureConfig = { keystoreFile: keystorePath, kekFile: '', keyRefreshMs: 60_000, topic: 'mcpg.payloads.v1', rules: [{ org: 'acme', workspaces: [], sampleRate: 1, maxBytes: 16_384, fields: 'both', ...rule }] };
   const skipped: string[] = [];
-  const capture = new PayloadCapture({ config, instance: 'gw-1', masker, keys: new LiveKeyring({ keystorePath, wrapper: kek }), ...(random ? { random } : {}), onSkipped: (org, reason) => skipped.push(`${org}:${reason}`) });
+  const capture = new PayloadCapture({ config, instance: 'gw-1', masker: withMasker, keys: new LiveKeyring({ keystorePath, wrapper: kek }), ...(random ? { random } : {}), onSkipped: (org, reason) => skipped.push(`${org}:${reason}`) });
   await capture.start();
   const ring = await PayloadKeyring.open(readKeystoreFile(keystorePath), kek);
   const open = (p: ToolCallPayload) => openPayload(ring.key(p.org, p.key_version), { org: p.org, eventId: p.event_id, field: p.field, keyVersion: p.key_version }, p).toString('utf8');
@@ -117,6 +117,29 @@ test('an org with no live key is skipped and counted, never sent in the clear', 
     const out = s.capture.capture(call());
     assert.deepEqual(out, { records: [], captured: { arguments: false, response: false } });
     assert.deepEqual(s.skipped, ['acme:no_key']);
+  } finally {
+    s.done();
+  }
+});
+
+test('a captured call is masked once per field: the call\'s events carry the marker and mask nothing again', async () => {
+  const counts = { json: 0, text: 0, string: 0 };
+  const counting: Masker = {
+    ...masker,
+    maskJson: (value, ...rest) => (counts.json++, masker.maskJson(value, ...rest)),
+    maskText: (text, ...rest) => (counts.text++, masker.maskText(text, ...rest)),
+    maskString: (value, ...rest) => (counts.string++, masker.maskString(value, ...rest)),
+  };
+  const s = await setup({}, undefined, undefined, counting);
+  try {
+    const factory = new EventFactory({ instance: 'gw-1', masker: counting, countTokens: countO200k, auditPayloadBytes: 4096, topics: { calls: 'c', audit: 'a' } });
+    const out = s.capture.capture(call());
+    factory.forCall(call(), out.captured);
+    assert.deepEqual(counts, { json: 2, text: 0, string: 0 }, 'arguments and response masked once each, for the sealed payloads');
+    // Without capture the events mask the same two fields themselves: capture moves the masking, it does not add any.
+    counts.json = counts.text = counts.string = 0;
+    factory.forCall(call());
+    assert.equal(counts.json + counts.text, 2);
   } finally {
     s.done();
   }
