@@ -1,5 +1,5 @@
 // The web console against a large org, on loopback: the query API with the
-// console in this process (127.0.0.1:19241), Debian's Chromium driven by
+// console in this process (127.0.0.1:19280), Debian's Chromium driven by
 // playwright-core as in the browser test.
 //  - first overview render: from the Sign in click to the figures and the
 //    chart on screen, in the browser (a fresh browser context each round);
@@ -7,6 +7,11 @@
 //    from the page), sent again together as a refresh sends them;
 //  - the drill from an anomaly to its samples: the requests the Tool activity
 //    view sends for one tool's minute, failed calls first.
+// Before/after, alternating in the same run: a second API (port + 1) over the
+// same store with projections switched off for its queries, its refresh
+// reading dead letters from the fleet exposition as the console did before
+// the pipeline route; and the lag query alone with and without the
+// time-sorted projection (085).
 // Calls: `labelSets` label sets × 24 h × `callsPerSetHour`, folded and stored
 // in every tier as the worker does; then `extraRaw` more raw calls over the
 // same label sets and day, made by the engine (INSERT … SELECT FROM numbers),
@@ -26,7 +31,7 @@ const SETS = Number(process.argv[2] ?? 10_000);
 const PER_SET_HOUR = Number(process.argv[3] ?? 2);
 const EXTRA_RAW = Number(process.argv[4] ?? 9_500_000);
 const ROUNDS = Number(process.argv[5] ?? 10);
-const PORT = 19241;
+const PORT = 19280;
 const org = 'bench';
 const H = 3_600_000;
 const now = Date.now();
@@ -90,6 +95,18 @@ const secret = generateSecret();
 const app = buildApi({ store, logger: false, load: { cacheMaxAgeMs: 0 }, console: await loadConsole(), apiKeys: [{ id: 'bench', sha256: hashSecret(secret), orgs: [org], roles: ['metrics', 'audit'] }] });
 await app.listen({ host: '127.0.0.1', port: PORT });
 const base = `http://127.0.0.1:${PORT}`;
+// The same store, every query with projections off: the lag quantiles read the label-sorted table, as before 085.
+const noProjections = { optimize_use_projections: 0 } as const;
+const beforeClient = new Proxy(store.client, {
+  get(target, prop) {
+    if (prop === 'query') return (p: Parameters<typeof target.query>[0]) => target.query({ ...p, clickhouse_settings: { ...p.clickhouse_settings, ...noProjections } });
+    const v = Reflect.get(target, prop, target);
+    return typeof v === 'function' ? v.bind(target) : v;
+  },
+});
+const appBefore = buildApi({ store: { ...store, client: beforeClient }, logger: false, load: { cacheMaxAgeMs: 0 }, apiKeys: [{ id: 'bench', sha256: hashSecret(secret), orgs: [org], roles: ['metrics', 'audit'] }] });
+await appBefore.listen({ host: '127.0.0.1', port: PORT + 1 });
+const baseBefore = `http://127.0.0.1:${PORT + 1}`;
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))]!;
 const line = (name: string, ms: number[]) => console.log(`${name.padEnd(64)} p50 ${pct(ms, 0.5).toFixed(1)} ms  p99 ${pct(ms, 0.99).toFixed(1)} ms  (${ms.length} rounds)`);
 
@@ -101,17 +118,25 @@ try {
   for (let i = 0; i <= ROUNDS; i++) {
     const { page, problems } = await openPage(browser);
     const urls: string[] = [];
+    const timeline: string[] = [];
     page.on('request', (r) => {
       if (r.url().includes('/v1/orgs/')) urls.push(r.url());
+      if (r.url().startsWith(base)) timeline.push(`${(performance.now() - t).toFixed(0).padStart(5)} ms  → ${r.url().replace(base, '').split('?')[0]}`);
     });
+    page.on('requestfinished', (r) => {
+      if (r.url().startsWith(base)) timeline.push(`${(performance.now() - t).toFixed(0).padStart(5)} ms  ← ${r.url().replace(base, '').split('?')[0]}`);
+    });
+    let t = performance.now();
     await page.goto(`${base}/console/`);
     await page.getByLabel('API key').fill(secret);
     problems.length = 0; // the sign-in page's probe of /v1/me without a key is a 401 by design
-    const t = performance.now();
+    t = performance.now();
+    timeline.length = 0;
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.locator('[data-figure="Calls"]').filter({ hasText: /calls$/ }).waitFor({ timeout: 60_000 });
     await page.locator('.chart-box canvas').first().waitFor({ timeout: 60_000 });
     if (i > 0) renders.push(performance.now() - t); // the first round warms the API's caches and the build
+    if (i === ROUNDS) console.log(`last render's requests (from the Sign in click):\n${timeline.join('\n')}\n${(performance.now() - t).toFixed(0).padStart(5)} ms  figures and chart on screen`);
     refreshUrls = urls;
     if (problems.length) throw new Error(`the page logged: ${problems.join('; ')}`);
     await page.context().close();
@@ -139,6 +164,18 @@ try {
   }
   line('API time per live refresh (all its requests together)', refresh);
   for (const [u, ms] of perUrl) line(`  ${new URL(u).pathname.split('/').pop()}?${new URL(u).searchParams.get('group_by') ?? ''}, together`, ms);
+  // Before/after, alternating: the refresh as the console sent it before (dead letters from the exposition, lag from the label-sorted table) and now.
+  const beforeUrls = refreshUrls.map((u) => u.replace(base, baseBefore).replace(/\/pipeline(\?|$)/, '/metrics$1'));
+  const ab: Record<'before' | 'after', number[]> = { before: [], after: [] };
+  for (let i = 0; i <= ROUNDS * 2; i++) {
+    for (const side of i % 2 === 0 ? (['before', 'after'] as const) : (['after', 'before'] as const)) {
+      const t = performance.now();
+      await Promise.all((side === 'before' ? beforeUrls : refreshUrls).map(timed));
+      if (i > 0) ab[side].push(performance.now() - t);
+    }
+  }
+  line('refresh BEFORE (exposition for dead letters, lag without projection)', ab.before);
+  line('refresh AFTER (pipeline route, lag from the time-sorted projection)', ab.after);
   // Each request alone, one after the other: what each costs.
   for (const u of refreshUrls) {
     const alone: number[] = [];
@@ -149,22 +186,23 @@ try {
     line(`  ${new URL(u).pathname.split('/').pop()}?${new URL(u).searchParams.get('group_by') ?? ''}, alone`, alone);
   }
   // The series' lag quantiles come from the raw calls: that query alone, as
-  // the route sends it (FINAL) and without FINAL, alternating.
-  const lagSql = (final: boolean) => `SELECT intDiv(toUnixTimestamp(started_at), 60) * 60 AS b,
+  // the route sends it (no FINAL), with the time-sorted projection (085) and
+  // without, alternating.
+  const lagSql = `SELECT intDiv(toUnixTimestamp(started_at), 60) * 60 AS b,
        quantilesTDigest(0.5, 0.99)(greatest(toUnixTimestamp64Milli(stored_at) - toUnixTimestamp64Milli(emitted_at), 0)) AS lag
-FROM tool_invocations ${final ? 'FINAL' : ''}
+FROM tool_invocations
 WHERE org = {org:String} AND started_at >= toDateTime64({from_s:UInt32}, 3, 'UTC') AND started_at < toDateTime64({to_s:UInt32}, 3, 'UTC')
 GROUP BY b`;
   for (let round = 0; round < 2; round++) {
-    for (const final of [true, false]) {
+    for (const projection of [false, true]) {
       const ms: number[] = [];
       for (let i = 0; i <= ROUNDS; i++) {
         const t = performance.now();
-        const rs = await store.client.query({ query: lagSql(final), query_params: { org, from_s: Math.floor((end - H) / 1000), to_s: Math.floor(end / 1000) }, format: 'JSONEachRow' });
+        const rs = await store.client.query({ query: lagSql, query_params: { org, from_s: Math.floor((end - H) / 1000), to_s: Math.floor(end / 1000) }, format: 'JSONEachRow', clickhouse_settings: projection ? {} : noProjections });
         await rs.json();
         if (i > 0) ms.push(performance.now() - t);
       }
-      line(`  bare SQL: lag quantiles of the last hour, raw calls${final ? ' FINAL' : ', no FINAL'}`, ms);
+      line(`  bare SQL: lag quantiles of the last hour, raw calls, ${projection ? 'time-sorted projection' : 'no projection'}`, ms);
     }
   }
 
@@ -180,6 +218,7 @@ GROUP BY b`;
   line(`drill: one tool × one minute, failed first (${rawRows.toLocaleString('en')} raw calls)`, drill);
 } finally {
   await browser.close();
+  await appBefore.close();
   await app.close();
   await store.close();
 }

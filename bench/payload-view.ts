@@ -6,13 +6,16 @@
 // lookup, two AES-GCM opens, the two payload.view audit events handed to the
 // sink (here one that resolves at once: the broker's ack is not measured).
 // Prints p50/p90/p99 of the route (target p99 <= 30 ms) and the table's size.
+// Then the same rows copied into the table payloads went to before migration
+// 084 (tool_invocation_payloads, default 10 MiB granules) and the store read
+// alone on each table, alternating, for the before/after of 084.
 //   node --import tsx bench/payload-view.ts [payloads=1000000] [views=1000]
 import { randomBytes } from 'node:crypto';
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { buildApi, hashSecret } from '@mcpg/api';
 import { emptyKeystore, FileKek, generateKekText, PayloadKeyring, rotateOrgKey, sealPayload } from '@mcpg/payload-crypto';
-import { insertPayloads, type PayloadRow } from '@mcpg/store';
+import { insertPayloads, PAYLOAD_TABLES, type PayloadRow } from '@mcpg/store';
 import { createTestStore } from '@mcpg/store/testing';
 
 const TOTAL = Number(process.argv[2] ?? 1_000_000);
@@ -49,9 +52,9 @@ for (let start = 0; start < calls; start += 25_000) {
   }
   await insertPayloads(store, rows);
 }
-await store.client.command({ query: 'OPTIMIZE TABLE tool_invocation_payloads FINAL' });
+await store.client.command({ query: `OPTIMIZE TABLE ${PAYLOAD_TABLES[0]} FINAL` });
 const fillS = (performance.now() - t0) / 1000;
-const size = await (await store.client.query({ query: "SELECT sum(rows) AS rows, formatReadableSize(sum(bytes_on_disk)) AS disk FROM system.parts WHERE active AND database = currentDatabase() AND table = 'tool_invocation_payloads'", format: 'JSONEachRow' })).json<{ rows: string; disk: string }>();
+const size = await (await store.client.query({ query: "SELECT sum(rows) AS rows, formatReadableSize(sum(bytes_on_disk)) AS disk FROM system.parts WHERE active AND database = currentDatabase() AND table = {t:String}", format: 'JSONEachRow', query_params: { t: PAYLOAD_TABLES[0] } })).json<{ rows: string; disk: string }>();
 
 let audited = 0;
 const app = buildApi({
@@ -75,5 +78,27 @@ for (let i = 0; i < VIEWS; i++) {
 times.sort((a, b) => a - b);
 console.log(`payload-view: ${size[0]?.rows} payloads (${size[0]?.disk} on disk, filled in ${fillS.toFixed(0)} s), ${VIEWS} views of random calls, load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 console.log(`decrypt-on-view p50 ${quantile(times, 0.5).toFixed(2)} ms  p90 ${quantile(times, 0.9).toFixed(2)} ms  p99 ${quantile(times, 0.99).toFixed(2)} ms  max ${times.at(-1)!.toFixed(2)} ms (target p99 <= 30 ms); ${audited} payload.view events`);
+
+// Before/after 084: the store read alone (the route's SQL) on the old table and the new one, same rows, alternating.
+await store.client.command({ query: `INSERT INTO ${PAYLOAD_TABLES[1]} SELECT * FROM ${PAYLOAD_TABLES[0]}` });
+await store.client.command({ query: `OPTIMIZE TABLE ${PAYLOAD_TABLES[1]} FINAL` });
+const read = (table: string) => `SELECT toString(field) AS field, key_version, nonce, ciphertext, tag, original_bytes, truncated, toUnixTimestamp64Milli(started_at) AS started_ms FROM ${table} WHERE org = {org:String} AND event_id = {id:String} ORDER BY field LIMIT 1 BY field`;
+const reads: Record<string, number[]> = { [PAYLOAD_TABLES[1]]: [], [PAYLOAD_TABLES[0]]: [] };
+for (let round = 0; round < 10; round++) {
+  for (const table of round % 2 === 0 ? [PAYLOAD_TABLES[1], PAYLOAD_TABLES[0]] : [PAYLOAD_TABLES[0], PAYLOAD_TABLES[1]]) {
+    for (let k = 0; k < VIEWS / 10; k++) {
+      const i = Math.floor(Math.random() * calls);
+      const t = performance.now();
+      const rs = await store.client.query({ query: read(table), query_params: { org: orgOf(i), id: eventId(i) }, format: 'JSONEachRow' });
+      if ((await rs.json()).length !== 2) throw new Error(`${table}: not two fields for ${eventId(i)}`);
+      reads[table]!.push(performance.now() - t);
+    }
+  }
+}
+for (const [table, t] of Object.entries(reads)) {
+  t.sort((a, b) => a - b);
+  console.log(`store read alone, ${table.padEnd(27)} p50 ${quantile(t, 0.5).toFixed(2)} ms  p90 ${quantile(t, 0.9).toFixed(2)} ms  p99 ${quantile(t, 0.99).toFixed(2)} ms`);
+}
+console.log(`load at the end ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 await app.close();
 await store.close();

@@ -137,7 +137,7 @@ test('a captured call is stored sealed and opens for a payload-role key, masked;
   assert.ok(JSON.stringify(result).includes(CANARY), 'the client gets its answer as the upstream gave it');
   await h.gateway.eventsDelivered();
   const stored = await until('the call and its two payloads stored', async () => {
-    const p = await rows<{ event_id: string; field: string }>('SELECT event_id, toString(field) AS field FROM tool_invocation_payloads FINAL ORDER BY field');
+    const p = await rows<{ event_id: string; field: string }>('SELECT event_id, toString(field) AS field FROM tool_invocation_payloads_v2 FINAL ORDER BY field');
     const c = await rows<{ event_id: string }>('SELECT event_id FROM tool_invocations FINAL');
     return p.length === 2 && c.length === 1 ? { p, c } : undefined;
   });
@@ -205,7 +205,7 @@ test('the canary is nowhere in plaintext: no topic, no table, no log line, no sp
   assert.ok(scanned[topics.payloads]! >= 2 && scanned[topics.calls]! >= 1 && scanned[topics.audit]! >= 5, JSON.stringify(scanned));
   // Every row of every table of the store's database, as text.
   const tables = await rows<{ name: string }>("SELECT name FROM system.tables WHERE database = currentDatabase() AND engine NOT IN ('MaterializedView', 'View')");
-  assert.ok(tables.some((t) => t.name === 'tool_invocation_payloads'));
+  assert.ok(tables.some((t) => t.name === 'tool_invocation_payloads_v2'));
   for (const { name } of tables) {
     const rs = await store.client.query({ query: 'SELECT * FROM {t:Identifier}', query_params: { t: name }, format: 'TabSeparated' });
     const text = await rs.text();

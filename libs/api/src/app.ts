@@ -30,6 +30,7 @@ import { consoleRoutes, type ConsoleFiles } from './routes/console.ts';
 import { healthRoutes } from './routes/health.ts';
 import { meRoutes } from './routes/me.ts';
 import { orgMetricsRoutes } from './routes/org-metrics.ts';
+import { pipelineHealthRoutes } from './routes/pipeline-health.ts';
 import { ledgerRoutes } from './routes/ledger-routes.ts';
 import { seriesRoutes } from './routes/series.ts';
 import { invocationsRoutes } from './routes/invocations.ts';
@@ -39,7 +40,8 @@ import { createInvocationCursorCodec } from './series/invocation-cursor.ts';
 import { tokenUsageRoutes } from './routes/token-usage.ts';
 import { orgPlanRoutes } from './routes/org-plan.ts';
 import { orgRetentionRoutes } from './routes/org-retention.ts';
-import { callPayloadRoutes } from './routes/call-payload.ts';
+import { callPayloadRoutes, type PayloadViewDeps } from './routes/call-payload.ts';
+import { createRefusalAudit } from './payload/refusal-audit.ts';
 import type { AuditSink } from './payload/payload-view-audit.ts';
 import { createViewRateLimit } from './payload/view-rate-limit.ts';
 import type { PayloadKeyring } from '@mcpg/payload-crypto';
@@ -114,6 +116,17 @@ export const HTTP_LIMITS: HttpLimits = {
   maxRequestsPerSocket: 1_000,
 };
 
+function payloadViewDeps(p: NonNullable<ApiDeps['payloads']>, apiKeys: readonly ApiKey[], metrics: ApiMetrics, now: () => number, app: FastifyInstance): PayloadViewDeps {
+  const refusals = createRefusalAudit({
+    audit: p.audit,
+    knownOrgs: new Set(apiKeys.flatMap((k) => k.orgs).filter((o) => o !== '*')),
+    now,
+    count: (reason) => metrics.payloadViewRefusals.inc({ reason }),
+    onError: (e) => app.log.error({ err: e instanceof Error ? e.message : String(e) }, 'a refused payload view could not be recorded in the ledger (it is counted in mcpg_payload_view_refusals_total)'),
+  });
+  return { keys: p.keys, audit: p.audit, rateLimit: createViewRateLimit(p.viewsPerMinute ?? 60, now), refusals, now };
+}
+
 export function buildApi(deps: ApiDeps): FastifyInstance {
   const { logger, apiKeys = [], now = Date.now, httpLimits: limits = HTTP_LIMITS } = deps;
   const options = {
@@ -149,13 +162,14 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   void app.register(async (api) => {
     healthRoutes(api, store);
     orgMetricsRoutes(api, store);
+    pipelineHealthRoutes(api, store);
     auditSearchRoutes(api, store, cursors);
     auditToolCallsRoutes(api, store);
     tokenUsageRoutes(api, store, now);
     seriesRoutes(api, store, now, retention);
     invocationsRoutes(api, store, invocationCursors, now, retention);
     callTraceRoutes(api, store);
-    callPayloadRoutes(api, store, deps.payloads && { keys: deps.payloads.keys, audit: deps.payloads.audit, rateLimit: createViewRateLimit(deps.payloads.viewsPerMinute ?? 60, now), now });
+    callPayloadRoutes(api, store, deps.payloads && payloadViewDeps(deps.payloads, apiKeys, metrics, now, app));
     anomaliesRoutes(api, store, now);
     apiMetricsRoutes(api, metrics.registry);
     mcpRoutes(api, app);

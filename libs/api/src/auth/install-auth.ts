@@ -32,6 +32,7 @@ export function installAuth(app: FastifyInstance, keyring: Keyring): void {
     const match = BEARER.exec(request.headers.authorization ?? '');
     const key = match ? keyring.authenticate(match[1]!) : undefined;
     if (!key) {
+      request.routeOptions.config.onUnauthenticated?.(request);
       return deny(reply, 'UNAUTHORIZED', match ? 'the API key is not valid' : 'an API key is required: Authorization: Bearer <key>');
     }
     request.apiKey = key;

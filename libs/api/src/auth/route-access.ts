@@ -2,7 +2,7 @@
 // in its options (`config: { role: 'audit' }`); otherwise the role follows
 // from its URL template, and a route that matches no rule needs `admin`, so a
 // new route is never open by accident.
-import type { FastifySchema } from 'fastify';
+import type { FastifyRequest, FastifySchema } from 'fastify';
 import type { ApiRole } from './api-key.ts';
 
 /** `public`: no key needed. `authenticated`: any valid key (the route checks further, e.g. /mcp). */
@@ -24,6 +24,11 @@ declare module 'fastify' {
      * one); auth only authenticates.
      */
     checksAccessItself?: boolean;
+    /**
+     * Told of a request refused for a missing or invalid key, before the 401
+     * goes out (the payload view counts and samples them); must not throw.
+     */
+    onUnauthenticated?: (request: FastifyRequest) => void;
   }
 }
 

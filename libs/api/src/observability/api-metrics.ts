@@ -12,6 +12,8 @@ export interface ApiMetrics {
   /** Analyst SQL queries by key name (never the secret) and outcome (ok, error, refused: over the key's concurrency). */
   readonly sqlQueries: Counter<'key' | 'outcome'>;
   readonly sqlQueryDuration: Histogram<'key' | 'outcome'>;
+  /** Payload view attempts refused before any payload was read: no valid key, or over the key's view rate. */
+  readonly payloadViewRefusals: Counter<'reason'>;
 }
 
 export function createApiMetrics(): ApiMetrics {
@@ -55,6 +57,12 @@ export function createApiMetrics(): ApiMetrics {
       help: 'Time an analyst SQL query took, checks and engine, by API key name and outcome',
       labelNames: ['key', 'outcome'],
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300],
+      registers: [registry],
+    }),
+    payloadViewRefusals: new Counter({
+      name: 'mcpg_payload_view_refusals_total',
+      help: 'Payload view attempts refused before any payload was read, by reason (unauthenticated: no valid API key; rate_limited: over the key views per minute); the org ledger holds at most one of them a minute per org (unauthenticated) or per key and org (rate_limited)',
+      labelNames: ['reason'],
       registers: [registry],
     }),
   };

@@ -17,7 +17,8 @@ export function payloadViewEvent(o: {
   readonly org: string;
   readonly eventId: string;
   readonly field: string;
-  readonly keyId: string;
+  /** The API key's id; null: no key (anonymous, or auth off). */
+  readonly keyId: string | null;
   readonly outcome: AuditOutcome;
   /** The API error code of a refused or failed attempt. */
   readonly error: string | null;
@@ -30,7 +31,7 @@ export function payloadViewEvent(o: {
     instance,
     occurred_at: o.at,
     action: PAYLOAD_VIEW_ACTION,
-    actor: `api-key:${o.keyId}`,
+    actor: o.keyId === null ? 'anonymous' : `api-key:${o.keyId}`,
     resource: `${o.eventId}/${o.field}`,
     decision: o.outcome === 'denied' ? 'deny' : 'permit',
     outcome: o.outcome,

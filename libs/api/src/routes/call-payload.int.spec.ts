@@ -34,7 +34,7 @@ before(async () => {
   ring = await PayloadKeyring.open(doc, kek);
   api = await createTestApi({
     now: () => T,
-    apiKeys: [testKey('viewer', ['acme'], ['payload']), testKey('ops', ['*'], ['admin']), testKey('beta-viewer', ['beta'], ['payload']), testKey('both', ['acme', 'beta'], ['payload', 'audit']), testKey('burst', ['acme'], ['payload'])],
+    apiKeys: [testKey('viewer', ['acme'], ['payload']), testKey('ops', ['*'], ['admin', 'metrics']), testKey('beta-viewer', ['beta'], ['payload']), testKey('both', ['acme', 'beta'], ['payload', 'audit']), testKey('burst', ['acme'], ['payload'])],
     payloads: {
       keys: { get: async () => ring },
       audit: async (events) => {
@@ -96,8 +96,24 @@ test('no payload role (even admin), another org, another org\'s id: refused with
     assert.ok(!res.body.includes(CANARY));
     assert.deepEqual(audited.map((e) => [e.org, e.actor, e.outcome, e.error]), [[org, `api-key:${key}`, outcome, code]], `${key} ${org} ${id}`);
   }
-  const anonymous = await api.app.inject({ method: 'GET', url: '/v1/orgs/acme/invocations/call-1/payload' });
-  assert.equal(anonymous.statusCode, 401);
+});
+
+const refusals = async (reason: string) => {
+  const res = await api.app.inject({ method: 'GET', url: '/api/v1/metrics', headers: bearer('ops') });
+  const m = new RegExp(`^mcpg_payload_view_refusals_total\\{reason="${reason}"\\} (\\d+)$`, 'm').exec(res.body);
+  return m ? Number(m[1]) : 0;
+};
+
+test('attempts with no key or a wrong key: 401, counted, and in the org ledger once a minute per org, only for an org a key names', async () => {
+  audited.length = 0;
+  const before = await refusals('unauthenticated');
+  const anonymous = (org: string, headers: Record<string, string> = {}) => api.app.inject({ method: 'GET', url: `/v1/orgs/${org}/invocations/call-1/payload`, headers });
+  for (const headers of [{}, { authorization: 'Bearer not-a-key' }, {}] as Record<string, string>[]) assert.equal((await anonymous('acme', headers)).statusCode, 401);
+  // No configured key names zeta: an anonymous caller cannot start a ledger for an org it makes up.
+  assert.equal((await anonymous('zeta')).statusCode, 401);
+  assert.deepEqual(audited.map((e) => [e.org, e.action, e.actor, e.resource, e.outcome, e.error]), [['acme', 'payload.view', 'anonymous', 'call-1/*', 'denied', 'UNAUTHORIZED']]);
+  assert.ok(!JSON.stringify(audited).includes('not-a-key'), 'a presented secret is never recorded');
+  assert.equal((await refusals('unauthenticated')) - before, 4, 'every refused attempt is counted');
 });
 
 test('flipped bits, spliced and moved rows, a missing or shredded key version: a clear code, never plaintext, never a 500', async () => {
@@ -143,13 +159,18 @@ test('a view that cannot be recorded in the ledger is not shown', async () => {
   }
 });
 
-test('views are rate-limited per key: 429 with Retry-After, other keys unaffected', async () => {
+test('views are rate-limited per key: 429 with Retry-After, other keys unaffected; refusals counted, one a minute in the ledger', async () => {
+  audited.length = 0;
+  const before = await refusals('rate_limited');
   const codes: number[] = [];
   for (let i = 0; i < 32; i++) codes.push((await view('burst', 'acme', 'call-1', '?field=arguments')).statusCode);
   assert.deepEqual([codes.filter((c) => c === 200).length, codes.filter((c) => c === 429).length], [30, 2]);
   const limited = await view('burst', 'acme', 'call-1');
   assert.equal(limited.json().error.code, 'RATE_LIMITED');
   assert.ok(Number(limited.headers['retry-after']) >= 1);
+  const denied = audited.filter((e) => e.outcome === 'denied');
+  assert.deepEqual(denied.map((e) => [e.org, e.actor, e.resource, e.error]), [['acme', 'api-key:burst', 'call-1/*', 'RATE_LIMITED']]);
+  assert.equal((await refusals('rate_limited')) - before, 3);
   assert.equal((await view('viewer', 'acme', 'call-1')).statusCode, 200);
 });
 
@@ -177,4 +198,25 @@ test('with the answer cache on, every view is computed and recorded for its own 
   } finally {
     await cached.close();
   }
+});
+
+test('payloads are stored in small granules (one call is a small read); a call captured before migration 084 still opens', async () => {
+  // Written by the sink's insert: 300 payloads of ~1.4 KB base64 land in tool_invocation_payloads_v2, in granules of at most 64 KiB.
+  const many: PayloadRow[] = [];
+  for (let i = 0; i < 300; i++) many.push(await row('beta', `bulk-${i}`, 'arguments', `{"n":${i},"pad":"${'x'.repeat(1000)}"}`));
+  await insertPayloads(api.store, many);
+  await api.store.client.command({ query: 'OPTIMIZE TABLE tool_invocation_payloads_v2 FINAL' });
+  const parts = await (
+    await api.store.client.query({ query: "SELECT sum(rows) AS rows, sum(marks) AS marks FROM system.parts WHERE active AND database = currentDatabase() AND table = 'tool_invocation_payloads_v2' AND partition = '202612'", format: 'JSONEachRow' })
+  ).json<{ rows: string; marks: string }>();
+  assert.ok(Number(parts[0]!.rows) >= 300);
+  assert.ok(Number(parts[0]!.marks) >= 6, `granules of ~45 payloads, not one granule of thousands: ${JSON.stringify(parts)}`);
+  // A row of the table 050 made, where payloads went before 084: the route reads there when the new table has nothing.
+  const legacy = await row('acme', 'before-084', 'arguments', `{"q":"${CANARY} old"}`);
+  const columns = Object.keys(legacy) as [keyof PayloadRow, ...(keyof PayloadRow)[]];
+  await api.store.client.insert({ table: 'tool_invocation_payloads', columns, values: [columns.map((c) => legacy[c])], format: 'JSONCompactEachRow' });
+  const res = await view('viewer', 'acme', 'before-084');
+  assert.equal(res.statusCode, 200, res.body);
+  assert.deepEqual((res.json() as { payloads: { text: string }[] }).payloads.map((p) => p.text), [`{"q":"${CANARY} old"}`]);
+  assert.equal((await view('viewer', 'acme', 'no-such-call-either')).statusCode, 404);
 });

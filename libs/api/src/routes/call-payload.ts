@@ -3,6 +3,8 @@
 // with the `payload` role scoped to the org. Every field shown and every
 // refused or failed attempt is a `payload.view` event in the org's ledger,
 // sent before the answer: a view that cannot be recorded is not shown.
+// Attempts with no valid key (401, answered by auth) and over the key's rate
+// (429) are counted and sampled into the ledger (refusal-audit.ts).
 // Answers are never cached (no-store). Errors name what went wrong (role,
 // org, a payload altered or moved, a missing or shredded key version) and
 // never carry payload bytes.
@@ -14,6 +16,7 @@ import { ApiError, errorBodySchema, type ApiErrorCode } from '../api-errors.ts';
 import { coversOrg, hasRole } from '../auth/api-key.ts';
 import { openCallPayloads, type OpenedPayload } from '../payload/open-call-payloads.ts';
 import { payloadViewEvent, type AuditSink } from '../payload/payload-view-audit.ts';
+import type { RefusalAudit } from '../payload/refusal-audit.ts';
 import type { ViewRateLimit } from '../payload/view-rate-limit.ts';
 import { ORG_PATTERN } from './org-metrics.ts';
 
@@ -22,6 +25,8 @@ export interface PayloadViewDeps {
   readonly keys: { get(): Promise<PayloadKeyring> };
   readonly audit: AuditSink;
   readonly rateLimit: ViewRateLimit;
+  /** Attempts refused for no valid key or over the rate: counted, and sampled into the org ledger. */
+  readonly refusals: RefusalAudit;
   readonly now: () => number;
 }
 
@@ -65,10 +70,23 @@ const schema = {
   },
 } as const;
 
+const ORG_RE = new RegExp(ORG_PATTERN);
+
 export function callPayloadRoutes(app: FastifyInstance, store: Store, deps: PayloadViewDeps | undefined): void {
   app.get<{ Params: { org: string; event_id: string }; Querystring: { field?: PayloadField } }>(
     '/v1/orgs/:org/invocations/:event_id/payload',
-    { schema, config: { role: 'payload', checksAccessItself: true } },
+    {
+      schema,
+      config: {
+        role: 'payload',
+        checksAccessItself: true,
+        onUnauthenticated: (request) => {
+          const { org, event_id: eventId } = request.params as { org?: unknown; event_id?: unknown };
+          // Params are not validated yet (auth runs first): only a well-formed org can be a known one.
+          if (typeof org === 'string' && typeof eventId === 'string' && ORG_RE.test(org)) deps?.refusals.unauthenticated(org, eventId);
+        },
+      },
+    },
     async (request, reply) => {
       reply.header('cache-control', 'no-store');
       const { org, event_id: eventId } = request.params;
@@ -79,7 +97,7 @@ export function callPayloadRoutes(app: FastifyInstance, store: Store, deps: Payl
         if (key && (!hasRole(key, 'payload') || !coversOrg(key, org))) throw new ApiError('FORBIDDEN', `API key ${key.id} lacks the payload role or this org`);
         throw new ApiError('PAYLOAD_VIEW_UNAVAILABLE', 'payload views are off: the API has no payload keystore (MCPG_PAYLOAD_KEYSTORE_FILE, MCPG_PAYLOAD_KEK_FILE)');
       }
-      const keyId = key?.id ?? 'anonymous';
+      const keyId = key?.id ?? null;
       const record = async (outcome: AuditOutcome, error: ApiErrorCode | null, fields: readonly string[]) => {
         try {
           await deps.audit(fields.map((f) => payloadViewEvent({ org, eventId, field: f, keyId, outcome, error, at: deps.now() })));
@@ -96,9 +114,10 @@ export function callPayloadRoutes(app: FastifyInstance, store: Store, deps: Payl
       if (!key) return refuse('FORBIDDEN', 'payload views need an API key with the payload role (the API runs with auth off)', 'denied');
       if (!hasRole(key, 'payload')) return refuse('FORBIDDEN', `API key ${key.id} lacks the payload role`, 'denied');
       if (!coversOrg(key, org)) return refuse('FORBIDDEN', `API key ${key.id} is not scoped to this org`, 'denied');
-      // Refused before any data is read, and not recorded: a flood must not flood the ledger too.
+      // Refused before any data is read; counted, and sampled into the ledger (a flood must not flood the ledger too).
       const wait = deps.rateLimit.take(key.id);
       if (wait > 0) {
+        deps.refusals.rateLimited(org, eventId, key.id);
         reply.header('retry-after', String(wait));
         throw new ApiError('RATE_LIMITED', `API key ${key.id} views payloads faster than the API allows (MCPG_API_PAYLOAD_VIEWS_PER_MINUTE); retry in ${wait} s`);
       }

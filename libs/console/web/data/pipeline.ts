@@ -1,6 +1,8 @@
 // Pipeline health for the overview strip, from public routes: dead letters
-// from the fleet exposition (mcpg_pipeline_dead_letters_total), the newest
-// signed checkpoint's event time from the ledger.
+// from the pipeline route (the same count as the exposition's
+// mcpg_pipeline_dead_letters_total, without rendering the org's every label
+// set to read one number), the newest signed checkpoint's event time from the
+// ledger.
 import { api } from '../lib/session.ts';
 import { can } from '../lib/session.ts';
 
@@ -9,26 +11,14 @@ export interface PipelineHealth {
   readonly lastCheckpointMs: number | null;
 }
 
-export function sumMetric(exposition: string, name: string): number {
-  let total = 0;
-  for (const line of exposition.split('\n')) {
-    if (!line.startsWith(name)) continue;
-    const rest = line.slice(name.length);
-    if (rest[0] !== '{' && rest[0] !== ' ') continue;
-    const value = Number(line.slice(line.lastIndexOf(' ') + 1));
-    if (Number.isFinite(value)) total += value;
-  }
-  return total;
-}
-
 export async function fetchPipelineHealth(org: string, signal: AbortSignal): Promise<PipelineHealth> {
   const base = `/v1/orgs/${encodeURIComponent(org)}`;
-  const [text, cps] = await Promise.all([
-    api.getText(`${base}/metrics`, {}, signal),
+  const [pipeline, cps] = await Promise.all([
+    api.get<{ dead_letters: { total: number } }>(`${base}/pipeline`, {}, signal),
     can('audit') ? api.get<{ latest: { event_time: string } | null }>(`${base}/audit/checkpoints`, { limit: 1 }, signal) : Promise.resolve({ latest: null }),
   ]);
   return {
-    deadLetters: sumMetric(text, 'mcpg_pipeline_dead_letters_total'),
+    deadLetters: pipeline.dead_letters.total,
     lastCheckpointMs: cps.latest ? Date.parse(cps.latest.event_time) : null,
   };
 }

@@ -2,6 +2,7 @@ import type { Store } from '../create-store.ts';
 import { toStoreError } from '../errors.ts';
 import { stamped, type RetentionStamp } from '../retention/retention-stamp.ts';
 import type { PayloadRow } from './payload-row.ts';
+import { PAYLOAD_TABLES } from './query-payloads.ts';
 
 const COLUMNS = [
   'org',
@@ -31,8 +32,8 @@ export async function insertPayloads(store: Store, rows: readonly PayloadRow[], 
   if (rows.length === 0) return;
   const { columns, values } = stamped(COLUMNS, rows, (row) => COLUMNS.map((c) => row[c]), stamp);
   try {
-    await store.client.insert({ table: 'tool_invocation_payloads', columns, values, format: 'JSONCompactEachRow' });
+    await store.client.insert({ table: PAYLOAD_TABLES[0], columns, values, format: 'JSONCompactEachRow' });
   } catch (err) {
-    throw toStoreError(err, `inserting ${rows.length} tool_invocation_payloads rows`);
+    throw toStoreError(err, `inserting ${rows.length} ${PAYLOAD_TABLES[0]} rows`);
   }
 }

@@ -1,5 +1,8 @@
 // The sealed payloads of one call, by the table's sorting key (org, event_id):
-// a read of one granule whatever the table's size. No FINAL: a re-delivered
+// a read of one granule whatever the table's size, and since 084 a granule is
+// at most 64 KiB (tool_invocation_payloads_v2). Calls captured before 084 are
+// in tool_invocation_payloads (default 10 MiB granules) until their TTL: read
+// there only when the new table has nothing for the call. No FINAL: a re-delivered
 // payload is the same row byte for byte (every column but stored_at comes
 // from the event), so keeping the first row per field is exact and skips the
 // merge-on-read.
@@ -18,16 +21,30 @@ export interface StoredPayload {
   readonly startedAtMs: number;
 }
 
-const SQL = `
+/** The table payloads are written to; PAYLOAD_TABLES[1] holds those captured before migration 084. */
+export const PAYLOAD_TABLES = ['tool_invocation_payloads_v2', 'tool_invocation_payloads'] as const;
+
+// Table names cannot be parameters; these are the constants above.
+const SQL = PAYLOAD_TABLES.map(
+  (table) => `
 SELECT toString(field) AS field, key_version, nonce, ciphertext, tag, original_bytes, truncated, toUnixTimestamp64Milli(started_at) AS started_ms
-FROM tool_invocation_payloads
+FROM ${table}
 WHERE org = {org:String} AND event_id = {id:String}
 ORDER BY field
-LIMIT 1 BY field`;
+LIMIT 1 BY field`,
+);
 
 export async function queryCallPayloads(store: Store, org: string, eventId: string): Promise<StoredPayload[]> {
+  for (const query of SQL) {
+    const rows = await read(store, query, org, eventId);
+    if (rows.length > 0) return rows;
+  }
+  return [];
+}
+
+async function read(store: Store, query: string, org: string, eventId: string): Promise<StoredPayload[]> {
   try {
-    const rs = await store.client.query({ query: SQL, query_params: { org, id: eventId }, format: 'JSONEachRow', clickhouse_settings: { output_format_json_quote_64bit_integers: 0 } });
+    const rs = await store.client.query({ query, query_params: { org, id: eventId }, format: 'JSONEachRow', clickhouse_settings: { output_format_json_quote_64bit_integers: 0 } });
     const rows = await rs.json<{ field: PayloadField; key_version: number; nonce: string; ciphertext: string; tag: string; original_bytes: number; truncated: boolean; started_ms: number | string }>();
     return rows.map((r) => ({
       field: r.field,

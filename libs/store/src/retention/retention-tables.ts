@@ -11,7 +11,11 @@ export interface RetainedTable {
 
 export const RETENTION_TABLES: Readonly<Record<Exclude<DataClass, 'audit'>, readonly RetainedTable[]>> = {
   samples: [{ table: 'tool_invocations', time: 'started_at' }],
-  payloads: [{ table: 'tool_invocation_payloads', time: 'started_at' }],
+  payloads: [
+    { table: 'tool_invocation_payloads_v2', time: 'started_at' },
+    // Payloads captured before migration 084, until their TTL.
+    { table: 'tool_invocation_payloads', time: 'started_at' },
+  ],
   rollups_1m: [
     { table: 'tool_rollups_1m', time: 'minute' },
     { table: 'tool_rollups_org_1m', time: 'minute' },
