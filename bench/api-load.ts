@@ -3,7 +3,8 @@
 // workers, simulator at 200 calls/s) on loopback ports of its own and a fresh
 // data directory, lets data accumulate, then drives each route with autocannon
 // at 1, 8, 32 and 128 connections and prints req/s, p50, p99, errors and 503s
-// per row; last, /healthz while 128 connections storm the audit search.
+// per row; last, /healthz while 128 connections storm the audit search, on
+// the API port and on the health listener's port.
 // Runs once per mode: `off` (MCPG_API_LOAD_CONTROL=false: every request runs
 // its queries, as before load control) and `on` (the defaults).
 //   node --import tsx bench/api-load.ts [secondsPerRow=5] [warmupSeconds=45] [kafkaPort=19205] [modes=off,on]
@@ -43,7 +44,7 @@ async function bench(mode: string): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'mcpg-api-load-'));
   const child = spawn(
     process.execPath,
-    [...(process.env.API_LOAD_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', join(process.env.API_LOAD_CPU_PROF, mode)] : []), 'bin/mcpg.mjs', 'up', '--rate', '200', '--data-dir', dataDir, '--host', '127.0.0.1', '--port', '0', '--kafka-port', String(KAFKA_PORT)],
+    [...(process.env.API_LOAD_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', join(process.env.API_LOAD_CPU_PROF, mode)] : []), 'bin/mcpg.mjs', 'up', '--rate', '200', '--data-dir', dataDir, '--host', '127.0.0.1', '--port', '0', '--kafka-port', String(KAFKA_PORT), '--health-listen', '127.0.0.1:0'],
     {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, MCPG_LOG_LEVEL: 'warn', MCPG_API_LOAD_CONTROL: mode === 'off' ? 'false' : 'true' },
@@ -74,6 +75,8 @@ async function bench(mode: string): Promise<void> {
       child.stdout.on('data', check);
       child.once('exit', (code) => reject(new Error(`mcpg up exited (${code}):\n${out}`)));
     });
+    const healthBase = /health\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1];
+    if (!healthBase) throw new Error(`mcpg up printed no health listener:\n${out}`);
     console.log(`\n== load control ${mode}: mcpg up at ${base}, data accumulating for ${WARMUP} s; ${SECONDS} s per row; node ${process.version}`);
     await new Promise((r) => setTimeout(r, WARMUP * 1000));
 
@@ -88,14 +91,14 @@ async function bench(mode: string): Promise<void> {
     const series = (await (await fetch(`${base}${routes[0]![1]}`)).text()).split('\n').filter((l) => l && !l.startsWith('#')).length;
     console.log(`fleet exposition: ${series} series\n`);
 
-    const run = (path: string, connections: number): Promise<Result> =>
+    const run = (path: string, connections: number, at = base): Promise<Result> =>
       new Promise((resolve, reject) => {
         // `[<id>]` in a path becomes a fresh id per request: queries no answer can be reused for.
         // A new connection every 500 requests: the API closes a socket after
         // 1,000 (maxRequestsPerSocket) and Node answers 503 to what a client
         // sends on it past that; real clients heed `connection: close`,
         // autocannon does not. So every 503 here is the API's OVERLOADED.
-        autocannon({ url: `${base}${path}`, connections, duration: SECONDS, timeout: 30, idReplacement: true, reconnectRate: 500 }, (err, res) => (err ? reject(err) : resolve(res)));
+        autocannon({ url: `${at}${path}`, connections, duration: SECONDS, timeout: 30, idReplacement: true, reconnectRate: 500 }, (err, res) => (err ? reject(err) : resolve(res)));
       });
     const row = (name: string, c: number | string, r: Result) => {
       const s503 = r.statusCodeStats?.['503']?.count ?? 0;
@@ -109,13 +112,17 @@ async function bench(mode: string): Promise<void> {
     if (ONLY) return;
 
     // /healthz must stay fast while the engine-backed routes are saturated:
-    // by one search asked over and over, and by searches all different.
+    // by one search asked over and over, and by searches all different; on
+    // the API port (shares the event loop with the answers) and on the
+    // health listener's port (a thread of its own), one storm each.
     for (const [name, path] of [routes[1]!, routes[2]!]) {
-      const storm = run(path, 128);
-      await new Promise((r) => setTimeout(r, 500));
-      const health = await run('/healthz', 4);
-      row('/healthz during the storm', 4, health);
-      row(`  (the storm: ${name})`, 128, await storm);
+      for (const [where, at] of [['API port', base], ['health port', healthBase]] as const) {
+        const storm = run(path, 128);
+        await new Promise((r) => setTimeout(r, 500));
+        const health = await run('/healthz', 4, at);
+        row(`/healthz (${where}) in the storm`, 4, health);
+        row(`  (the storm: ${name})`, 128, await storm);
+      }
     }
   } finally {
     await stop();

@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { parse } from 'yaml';
-import { workerSettings } from '@mcpg/config';
+import { loadConfig, planCatalogue, retentionSettings, workerSettings } from '@mcpg/config';
 
 const root = new URL('../..', import.meta.url).pathname;
 const exampleEnv = readFileSync(join(root, '.env.example'), 'utf8');
@@ -137,6 +137,9 @@ test('long-running services restart; one-shots do not; every HTTP service has a 
     assert.ok(services[name]!.healthcheck?.test.length, `${name} has no health check`);
   }
   for (const name of ['query-api', 'rollup-worker', 'ledger-worker']) assert.match(services[name]!.healthcheck!.test.join(' '), /\/readyz/, name);
+  // The API's check asks its health listener (answered off the API's event loop), where it is told to listen.
+  const apiHealth = /^(.+):(\d+)$/.exec(String(services['query-api']!.environment!.MCPG_API_HEALTH_LISTEN))!;
+  assert.match(services['query-api']!.healthcheck!.test.join(' '), new RegExp(`http://127\\.0\\.0\\.1:${apiHealth[2]}/readyz`));
   // The workers serve their probes on every interface of their container, where Prometheus finds them.
   for (const name of ['rollup-worker', 'ledger-worker']) assert.equal(services[name]!.environment!.MCPG_WORKER_HTTP_HOST, '0.0.0.0', name);
 });
@@ -221,6 +224,26 @@ test('.env.example documents every variable the file reads, and nothing else', (
   assert.deepEqual([...used].sort(), [...documented].sort());
   // Each has a comment above it or in its group.
   assert.ok(exampleEnv.split('\n').filter((l) => l.startsWith('#')).length >= documented.size / 2);
+});
+
+test('every app that stamps, answers or prunes by retention plans gets the same plan settings, and they load', () => {
+  const keys = ['MCPG_RETENTION_PLANS', 'MCPG_ORG_PLANS', 'MCPG_DEFAULT_PLAN'] as const;
+  const of = (name: string) => Object.fromEntries(keys.map((k) => [k, String(services[name]!.environment?.[k] ?? '')]));
+  for (const name of ['migrate', 'rollup-worker', 'ledger-worker', 'query-api']) {
+    for (const k of keys) assert.ok(k in (services[name]!.environment ?? {}), `${name} does not set ${k}`);
+    assert.deepEqual(of(name), of('query-api'), name);
+  }
+  const catalogue = planCatalogue(loadConfig(retentionSettings, { env: of('query-api'), argv: [] }));
+  assert.equal(catalogue.defaultPlan.name, 'enterprise', 'what every org had before plans');
+  // An operator's .env names plans and orgs: the services get them as given.
+  const path = join(envDir, 'plans.env');
+  writeFileSync(path, `${exampleEnv}\nMCPG_RETENTION_PLANS=gold=60/30/90/1y/5y/7y\nMCPG_ORG_PLANS=acme=gold\nMCPG_DEFAULT_PLAN=community\n`);
+  const r = compose(path, ['config']);
+  assert.equal(r.status, 0, r.stderr);
+  const env = (parse(r.stdout) as { services: Record<string, Service> }).services['ledger-worker']!.environment!;
+  const custom = planCatalogue(loadConfig(retentionSettings, { env: Object.fromEntries(keys.map((k) => [k, String(env[k])])), argv: [] }));
+  assert.equal(custom.configured('acme').plan.days.rollups_1h, 366);
+  assert.equal(custom.configured('initech').plan.name, 'community');
 });
 
 test('every MCPG_ variable the services set is a setting some app reads', () => {

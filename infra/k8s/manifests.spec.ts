@@ -12,6 +12,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments, parse } from 'yaml';
 import { parseConfigText } from '@mcpg/gateway';
+import { loadConfig, planCatalogue, retentionSettings } from '@mcpg/config';
 
 const here = new URL('.', import.meta.url).pathname;
 const root = new URL('../..', import.meta.url).pathname;
@@ -108,6 +109,10 @@ for (const name of ['base', ...overlays.map((o) => `overlays/${o}`)]) {
     const api = containers(deployments.find((d) => d.metadata.name === 'mcpg-query-api')!)[0];
     assert.equal(api.livenessProbe.httpGet.path, '/healthz');
     assert.equal(api.readinessProbe.httpGet.path, '/readyz');
+    // The API's probes go to its health listener, on the port it is told to serve them on.
+    const apiEnv = Object.fromEntries(api.env.map((e: any) => [e.name, e.value]));
+    for (const probe of ['startupProbe', 'livenessProbe', 'readinessProbe']) assert.equal(api[probe].httpGet.port, 'health', probe);
+    assert.equal(apiEnv.MCPG_API_HEALTH_LISTEN, `0.0.0.0:${api.ports.find((p: any) => p.name === 'health').containerPort}`);
     const gateway = containers(deployments.find((d) => d.metadata.name === 'mcpg-gateway')!)[0];
     assert.equal(gateway.livenessProbe.httpGet.path, '/healthz');
     assert.equal(gateway.readinessProbe.httpGet.path, '/readyz');
@@ -143,6 +148,17 @@ for (const name of ['base', ...overlays.map((o) => `overlays/${o}`)]) {
     for (const d of deployments) {
       const pdbs = ofKind(objects, 'PodDisruptionBudget').filter((p) => matches(p.spec.selector.matchLabels, podLabels(d)));
       assert.equal(pdbs.length, 1, `${d.metadata.name} has ${pdbs.length} PodDisruptionBudgets`);
+    }
+  });
+
+  test(`${name}: every app gets the retention plan settings from the shared ConfigMap, and they load`, () => {
+    const config = ofKind(objects, 'ConfigMap').find((c) => c.metadata.name.startsWith('mcpg-config'))!;
+    const keys = ['MCPG_RETENTION_PLANS', 'MCPG_ORG_PLANS', 'MCPG_DEFAULT_PLAN'];
+    for (const k of keys) assert.ok(k in config.data!, `the ConfigMap sets no ${k}`);
+    const catalogue = planCatalogue(loadConfig(retentionSettings, { env: Object.fromEntries(keys.map((k) => [k, String(config.data![k])])), argv: [] }));
+    assert.ok(catalogue.plans.has(catalogue.defaultPlan.name));
+    for (const d of deployments.filter((x) => x.metadata.name !== 'mcpg-gateway')) {
+      for (const c of containers(d)) assert.ok((c.envFrom ?? []).some((f: any) => f.configMapRef?.name === config.metadata.name), `${d.metadata.name} does not read ${config.metadata.name}`);
     }
   });
 

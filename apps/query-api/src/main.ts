@@ -5,7 +5,7 @@ import { busOperatorAudit } from '@mcpg/pipeline';
 import { OrgRetention } from '@mcpg/store';
 import { createLogger, startAppTracing } from '@mcpg/telemetry';
 import { readFileSync } from 'node:fs';
-import { buildApi, createApiMetrics, loadApiKeys, loadControlOptions, payloadViews, sqlLimits, startSqlEndpoint, type SqlEndpoint } from '@mcpg/api';
+import { buildApi, createApiMetrics, loadApiKeys, loadControlOptions, payloadViews, sqlLimits, startHealthListener, startSqlEndpoint, type HealthListener, type SqlEndpoint } from '@mcpg/api';
 import { loadConsole } from '@mcpg/console';
 import { Keyring } from '@mcpg/ledger';
 import { openBus, openStore } from '@mcpg/workers';
@@ -45,6 +45,12 @@ if (config.payloadKeystoreFile) {
 } else log.info('no payload keystore (MCPG_PAYLOAD_KEYSTORE_FILE): payload views answer PAYLOAD_VIEW_UNAVAILABLE');
 const app = buildApi({ store, logger: log, apiKeys, tracing, metrics, console: consoleFiles, load: loadControlOptions(config), retention, operatorAudit, ...(cursorSecret ? { cursorSecret } : {}), ...(ledgerKeyring ? { ledgerKeyring } : {}), ...(payloads ? { payloads } : {}) });
 await app.listen({ host: config.apiHost, port: config.apiPort });
+// Probes on a port of their own, answered off the API's event loop (MCPG_API_HEALTH_LISTEN).
+let health: HealthListener | undefined;
+if (config.apiHealthListen !== '') {
+  health = await startHealthListener({ listen: config.apiHealthListen, store, stallAfterMs: config.apiHealthStallMs });
+  log.info({ url: health.url }, 'health listener (/healthz, /readyz)');
+}
 // Analysts' SQL (off unless MCPG_SQL_LISTEN is set; embedded engine only).
 let sql: SqlEndpoint | undefined;
 if (config.sqlListen !== '') {
@@ -58,7 +64,9 @@ async function shutdown(signal: string): Promise<void> {
   if (stopping) return;
   stopping = true;
   log.info({ signal }, 'shutting down');
+  health?.draining();
   await app.close(); // stops accepting, lets in-flight requests finish
+  await health?.close();
   await sql?.close();
   await operatorAudit.close();
   await closeProducer();

@@ -9,5 +9,6 @@ export { createFlushSignal, DEFAULT_LOAD_CONTROL, loadControlOptions, type Flush
 export { createApiMetrics, type ApiMetrics } from './observability/api-metrics.ts';
 export { createSqlServer, type SqlServer, type SqlServerOptions } from './sql/sql-server.ts';
 export { startSqlEndpoint, sqlLimits, type SqlEndpoint, type SqlEndpointOptions } from './sql/start-sql-endpoint.ts';
+export { startHealthListener, type HealthListener, type HealthListenerOptions } from './health/start-health-listener.ts';
 export { PAYLOAD_VIEW_ACTION, type AuditSink } from './payload/payload-view-audit.ts';
 export { payloadViews } from './payload/payload-view-setup.ts';

@@ -93,6 +93,20 @@ export const storeSettings = {
 export const apiSettings = {
   apiHost: stringSetting({ env: 'MCPG_API_HOST', flag: 'host', default: '127.0.0.1', doc: 'Address the query API listens on' }),
   apiPort: intSetting({ env: 'MCPG_API_PORT', flag: 'port', default: 7843, min: 0, max: 65535, doc: 'Port of the query API' }),
+  apiHealthListen: stringSetting({
+    env: 'MCPG_API_HEALTH_LISTEN',
+    flag: 'health-listen',
+    default: '',
+    pattern: /^$|^[^\s:]+:\d{1,5}$|^\[[0-9A-Fa-f:.]+\]:\d{1,5}$/,
+    doc: "host:port of a probe-only listener answering /healthz and /readyz from a thread of its own, so probes do not wait behind query answers (point the orchestrator's probes here). Empty: off; the API port answers both either way",
+  }),
+  apiHealthStallMs: intSetting({
+    env: 'MCPG_API_HEALTH_STALL_MS',
+    default: 10_000,
+    min: 1_000,
+    max: 600_000,
+    doc: "/healthz on MCPG_API_HEALTH_LISTEN fails once the API's event loop has not run for this long (a stuck process the orchestrator should restart)",
+  }),
   apiKeysFile: stringSetting({
     env: 'MCPG_API_KEYS_FILE',
     flag: 'api-keys-file',

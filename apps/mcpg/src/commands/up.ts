@@ -21,7 +21,7 @@ import { TOPICS } from '@mcpg/events';
 import { busOperatorAudit } from '@mcpg/pipeline';
 import { OrgRetention, startLedgerPruning } from '@mcpg/store';
 import { createLogger, startAppTracing } from '@mcpg/telemetry';
-import { buildApi, createApiMetrics, createFlushSignal, loadApiKeys, loadControlOptions, payloadViews, sqlLimits, startSqlEndpoint } from '@mcpg/api';
+import { buildApi, createApiMetrics, createFlushSignal, loadApiKeys, loadControlOptions, payloadViews, sqlLimits, startHealthListener, startSqlEndpoint } from '@mcpg/api';
 import { CONSOLE_PATH, loadConsole } from '@mcpg/console';
 import {
   demoSigningKey,
@@ -190,6 +190,11 @@ export const upCommand: Command = {
       const base = `http://${c.apiHost}:${(api.server.address() as { port: number }).port}`;
       lines.push(`api        ${base}  (try: curl '${base}/v1/orgs/${c.simOrgs[0]}/metrics?granularity=hour')`);
       lines.push(`console    ${base}${CONSOLE_PATH}  (${consoleFiles.built ? `built in ${Math.round(consoleFiles.buildMs)} ms` : 'build up to date'}, ${Math.round(consoleFiles.manifest.size.gzip / 1024)} KB gzipped; sign in with an API key${apiKeys.length > 0 ? '' : ', none needed while auth is off'})`);
+      if (c.apiHealthListen !== '') {
+        const health = await startHealthListener({ listen: c.apiHealthListen, store, stallAfterMs: c.apiHealthStallMs });
+        life.add('health listener', () => health.close());
+        lines.push(`health     ${health.url}/healthz, ${health.url}/readyz  (probes, answered off the API's event loop)`);
+      }
       lines.push(apiKeys.length > 0 ? `api auth   ${apiKeys.length} API keys` : 'api auth   off: no API keys configured (MCPG_API_KEYS_FILE / MCPG_API_KEYS); anyone reaching the port reads everything');
       if (c.sqlListen !== '' && store.kind === 'embedded') {
         const sql = await startSqlEndpoint({ store, apiKeys, metrics, listen: c.sqlListen, limits: sqlLimits(c), maxConcurrentPerKey: c.sqlConcurrentPerKey, log });
