@@ -116,6 +116,23 @@ export class RowBinaryWriter {
     this.varint(n);
   }
 
+  /** UInt8, and Enum8 by its value. */
+  uint8(v: number): void {
+    this.room(1);
+    this.buf[this.at++] = v;
+  }
+
+  /** UInt32, and DateTime (seconds). */
+  uint32(v: number): void {
+    this.room(4);
+    this.at = this.buf.writeUInt32LE(v, this.at);
+  }
+
+  float64(v: number): void {
+    this.room(8);
+    this.at = this.buf.writeDoubleLE(v, this.at);
+  }
+
   uint16(v: number): void {
     this.room(2);
     this.at = this.buf.writeUInt16LE(v, this.at);

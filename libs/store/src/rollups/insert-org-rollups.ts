@@ -5,6 +5,8 @@ import type { Store } from '../create-store.ts';
 import { toStoreError } from '../errors.ts';
 import type { TierRollupRow } from '@mcpg/rollup';
 import { stamped, type RetentionStamp } from '../retention/retention-stamp.ts';
+import { insertRowBinaryEmbedded } from '../ledger/encoded-insert.ts';
+import { encodeRollupRows, writeDigestValues } from './rollup-row-binary.ts';
 
 export const ORG_ROLLUP_TABLES = { minute: 'tool_rollups_org_1m', hour: 'tool_rollups_org_1h', day: 'tool_rollups_org_1d' } as const;
 export type OrgRollupTier = keyof typeof ORG_ROLLUP_TABLES;
@@ -31,6 +33,16 @@ const TIME = {
  */
 export async function insertOrgRollups(store: Store, tier: OrgRollupTier, rows: readonly TierRollupRow[], stamp?: RetentionStamp): Promise<void> {
   if (!rows.length) return;
+  if (store.kind === 'embedded') {
+    const table = ORG_ROLLUP_TABLES[tier];
+    try {
+      const body = encodeRollupRows(rows, { labels: false, time: tier === 'day' ? 'date' : 'datetime', start: (r) => r.start, values: writeDigestValues }, stamp);
+      await insertRowBinaryEmbedded(store, table, stamp ? [...COLUMNS[tier], 'retention_days'] : COLUMNS[tier], body);
+    } catch (err) {
+      throw toStoreError(err, `inserting ${rows.length} ${table} rows`);
+    }
+    return;
+  }
   const time = TIME[tier];
   const { columns, values } = stamped(COLUMNS[tier], rows, (r) => [
     r.org, time(r.start), r.source_partition, r.chunk_start, r.last_offset,

@@ -4,6 +4,8 @@ import type { Store } from '../create-store.ts';
 import { toStoreError } from '../errors.ts';
 import type { TierRollupRow } from '@mcpg/rollup';
 import { stamped, type RetentionStamp } from '../retention/retention-stamp.ts';
+import { insertRowBinaryEmbedded } from '../ledger/encoded-insert.ts';
+import { encodeRollupRows, writeDigestValues } from './rollup-row-binary.ts';
 
 const TABLES = { hour: { table: 'tool_rollups_1h', time: 'hour' }, day: { table: 'tool_rollups_1d', time: 'day' } } as const;
 
@@ -19,6 +21,16 @@ const COLUMNS = { hour: columns('hour'), day: columns('day') };
 /** `stamp`: the org's rollups_1h or rollups_1d window per row; absent, the column's default. */
 export async function insertTierRollups(store: Store, tier: 'hour' | 'day', rows: readonly TierRollupRow[], stamp?: RetentionStamp): Promise<void> {
   if (!rows.length) return;
+  if (store.kind === 'embedded') {
+    const { table } = TABLES[tier];
+    try {
+      const body = encodeRollupRows(rows, { labels: true, time: tier === 'hour' ? 'datetime' : 'date', start: (r) => r.start, values: writeDigestValues }, stamp);
+      await insertRowBinaryEmbedded(store, table, stamp ? [...COLUMNS[tier], 'retention_days'] : COLUMNS[tier], body);
+    } catch (err) {
+      throw toStoreError(err, `inserting ${rows.length} ${table} rows`);
+    }
+    return;
+  }
   // day is a Date column, written as YYYY-MM-DD like the day totals.
   const time = tier === 'hour' ? (ms: number) => Math.floor(ms / 1000) : (ms: number) => new Date(ms).toISOString().slice(0, 10);
   const { columns, values } = stamped(COLUMNS[tier], rows, (r) => [

@@ -2,6 +2,8 @@ import type { Store } from '../create-store.ts';
 import { toStoreError } from '../errors.ts';
 import type { ToolInvocationRow } from './tool-invocation-row.ts';
 import { stamped, type RetentionStamp } from '../retention/retention-stamp.ts';
+import { insertRowBinaryEmbedded } from '../ledger/encoded-insert.ts';
+import { encodeInvocationsRowBinary } from './invocations-row-binary.ts';
 
 /** Column order of the insert; the check below fails to compile if a row field is missing. */
 const COLUMNS = [
@@ -38,15 +40,21 @@ const _allColumns: [Missing] extends [never] ? true : Missing = true;
  * a sink retry a whole batch after a failure. Throws a StoreError whose
  * `retriable` says whether retrying can help.
  *
- * Format: JSONCompactEachRow (JSON arrays in COLUMNS order), the JSONEachRow
- * family without repeating 22 key names per row. Measured on chdb with 50k-row
- * batches: ~85k rows/s against ~55k rows/s for JSONEachRow objects. `stamp`: the org's
- * samples window per row (OrgRetention.stamp); absent, the column's default.
+ * Format: RowBinary from a file on the embedded engine
+ * (invocations-row-binary.ts); a server gets JSONCompactEachRow (JSON arrays
+ * in COLUMNS order), the JSONEachRow family without repeating the key names
+ * per row. `stamp`: the org's samples window per row (OrgRetention.stamp);
+ * absent, the column's default.
  */
 export async function insertToolInvocations(store: Store, rows: readonly ToolInvocationRow[], stamp?: RetentionStamp): Promise<void> {
   if (rows.length === 0) return;
-  const { columns, values } = stamped(COLUMNS, rows, (row) => COLUMNS.map((c) => row[c] ?? null), stamp);
   try {
+    if (store.kind === 'embedded') {
+      const columns = stamp ? [...COLUMNS, 'retention_days'] : COLUMNS;
+      await insertRowBinaryEmbedded(store, 'tool_invocations', columns, encodeInvocationsRowBinary(rows, stamp));
+      return;
+    }
+    const { columns, values } = stamped(COLUMNS, rows, (row) => COLUMNS.map((c) => row[c] ?? null), stamp);
     await store.client.insert({ table: 'tool_invocations', columns, values, format: 'JSONCompactEachRow' });
   } catch (err) {
     throw toStoreError(err, `inserting ${rows.length} tool_invocations rows`);

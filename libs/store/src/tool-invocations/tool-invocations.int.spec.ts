@@ -124,3 +124,43 @@ test('inserting nothing is a no-op; a bad row is a non-retriable StoreError', as
     return e instanceof StoreError && e.code === 'QUERY_FAILED' && e.retriable === false;
   });
 });
+
+test('every column reads back as written: enums, null and set kafka_at, retention stamp, text with blank lines and UTF-8', async () => {
+  // The embedded engine gets these rows as RowBinary: two 0x0A bytes in a
+  // value, a multi-byte character or a length over 127 must not shift a column.
+  const rows = [
+    call({ org: 'cols', actor: 'line\n\nbreak', source: 'sandbox', outcome: 'timeout', policy_decision: 'permit_with_obligations', kafka_at: T + 9, source_partition: 65535 }),
+    call({ org: 'cols', actor: 'ø🙂 ' + 'a'.repeat(300), error_code: 'UPSTREAM', error_hash: 'cd'.repeat(32), policy_rule_id: 'rule-7', kafka_at: null, duration_us: 2 ** 40, tokens_in: 0, tokens_out: 2 ** 33 }),
+    call({ org: 'cols', trace_id: '', span_id: '', source: 'skill', outcome: 'cancelled', policy_decision: 'deny' }),
+  ];
+  await insertToolInvocations(store, rows, (org) => (org === 'cols' ? 7 : 0));
+  const rs = await store.client.query({
+    query: `SELECT event_id, org, workspace, instance, plugin, tool, actor, toString(source) AS source,
+                   toUnixTimestamp64Milli(started_at) AS started_at, toUnixTimestamp64Milli(emitted_at) AS emitted_at,
+                   toString(duration_us) AS duration_us, toString(outcome) AS outcome, error_code, error_hash,
+                   toString(tokens_in) AS tokens_in, toString(tokens_out) AS tokens_out, trace_id, span_id,
+                   toString(policy_decision) AS policy_decision, policy_rule_id, source_partition, toString(source_offset) AS source_offset,
+                   toUnixTimestamp64Milli(kafka_at) AS kafka_at, retention_days
+            FROM tool_invocations WHERE org = {org:String} ORDER BY event_id`,
+    query_params: { org: 'cols' },
+    format: 'JSONEachRow',
+  });
+  const got = await rs.json<Record<string, unknown>>();
+  const want = rows
+    .map((r) => ({
+      ...r,
+      started_at: r.started_at,
+      emitted_at: r.emitted_at,
+      duration_us: String(r.duration_us),
+      tokens_in: String(r.tokens_in),
+      tokens_out: String(r.tokens_out),
+      source_offset: String(r.source_offset),
+      kafka_at: r.kafka_at ?? null,
+      retention_days: 7,
+    }))
+    .sort((a, b) => (a.event_id < b.event_id ? -1 : 1));
+  assert.deepEqual(
+    got.map((g) => ({ ...g, started_at: Number(g.started_at), emitted_at: Number(g.emitted_at), kafka_at: g.kafka_at === null ? null : Number(g.kafka_at) })),
+    want,
+  );
+});
