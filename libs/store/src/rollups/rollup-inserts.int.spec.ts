@@ -22,7 +22,8 @@ after(async () => {
 });
 
 const DAY = 86_400_000;
-const T = Date.UTC(2026, 10, 20, 13, 47, 0);
+// Recent: a stamped window of a few days must not have expired the rows at insert.
+const T = Math.floor(Date.now() / 60_000) * 60_000 - 2 * 3_600_000;
 // 300 centroids: an array count over 127 takes two bytes; means with fractions, weights over 2^32.
 const means = Array.from({ length: 300 }, (_, i) => 0.125 + i * 1.7);
 const weights = Array.from({ length: 300 }, (_, i) => (i === 0 ? 2 ** 33 : i + 1));
@@ -90,4 +91,14 @@ test('day and hour totals read back column by column', async () => {
   const { latency_min_ms: _a, latency_max_ms: _b, latency_means: _c, latency_weights: _d, ...dayCounters } = digestColumns();
   assert.deepEqual(await read('tool_totals_1d', 'day', org), { ...key, start: String(day.day), ...dayCounters });
   assert.deepEqual(await read('tool_totals_1h', 'hour', org), { ...key, start: String(hour.hour), calls: '5', tokens_in: String(2 ** 35), tokens_out: '0', retention_days: 12 });
+});
+
+test('a row refused halfway through its encoding leaves nothing behind for the next insert', async () => {
+  const org = 'refused';
+  const bad: RollupRow = { ...source(org), ...counters, ...digest, minute: T, tokens_out: -1 };
+  await assert.rejects(insertRollups(store, [bad]));
+  const good: RollupRow = { ...source(org), ...counters, ...digest, minute: T };
+  await insertRollups(store, [good]);
+  const key = { org, workspace: 'prod ø', plugin: 'git\n\nhub', tool: 'search', source_partition: 65535, chunk_start: String(2 ** 40), last_offset: String(2 ** 40 + 17) };
+  assert.deepEqual(await read('tool_rollups_1m', 'minute', org), { ...key, start: String(T), ...digestColumns({ retention_days: 90 }) });
 });

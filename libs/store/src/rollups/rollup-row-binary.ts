@@ -40,7 +40,18 @@ const writer = new RowBinaryWriter(1 << 20);
 
 /** The rows in column order: labels, time, partition, chunk_start, last_offset, then `values`, then retention_days when stamped. */
 export function encodeRollupRows<R extends Keyed>(rows: readonly R[], enc: RollupEncoding<R>, stamp?: RetentionStamp): Buffer {
-  const w = writer;
+  try {
+    writeRows(writer, rows, enc, stamp);
+  } catch (err) {
+    // A value refused halfway (e.g. a negative count) leaves part of a row in
+    // the shared writer: drop it, or the next insert would start with it.
+    writer.take();
+    throw err;
+  }
+  return writer.take();
+}
+
+function writeRows<R extends Keyed>(w: RowBinaryWriter, rows: readonly R[], enc: RollupEncoding<R>, stamp: RetentionStamp | undefined): void {
   for (const r of rows) {
     w.string(r.org);
     if (enc.labels) {
@@ -57,7 +68,6 @@ export function encodeRollupRows<R extends Keyed>(rows: readonly R[], enc: Rollu
     enc.values(w, r);
     if (stamp) w.uint16(stamp(r.org));
   }
-  return w.take();
 }
 
 /** Counters and the digest: the columns after last_offset of the minute, hour, day and org-wide tiers. */

@@ -29,7 +29,18 @@ const writer = new RowBinaryWriter(4 << 20);
 
 /** The rows in the order of `columns` (INVOCATION_COLUMNS, then retention_days when stamped). */
 export function encodeInvocationsRowBinary(rows: readonly ToolInvocationRow[], stamp?: RetentionStamp): Buffer {
-  const w = writer;
+  try {
+    writeRows(writer, rows, stamp);
+  } catch (err) {
+    // A row refused halfway leaves its first columns in the shared writer:
+    // drop them, or the next insert would start with them.
+    writer.take();
+    throw err;
+  }
+  return writer.take();
+}
+
+function writeRows(w: RowBinaryWriter, rows: readonly ToolInvocationRow[], stamp: RetentionStamp | undefined): void {
   for (const r of rows) {
     w.string(r.event_id);
     w.string(r.org);
@@ -57,5 +68,4 @@ export function encodeInvocationsRowBinary(rows: readonly ToolInvocationRow[], s
     w.nullableInt64(r.kafka_at ?? null);
     if (stamp) w.uint16(stamp(r.org));
   }
-  return w.take();
 }

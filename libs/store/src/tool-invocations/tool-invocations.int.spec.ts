@@ -120,9 +120,14 @@ test('org values with quotes, backslashes, NUL and SQL are matched literally', a
 test('inserting nothing is a no-op; a bad row is a non-retriable StoreError', async () => {
   await insertToolInvocations(store, []);
   const bad = call({ outcome: 'exploded' as ToolInvocationRow['outcome'] });
-  await assert.rejects(insertToolInvocations(store, [bad]), (e: unknown) => {
+  await assert.rejects(insertToolInvocations(store, [call({ org: 'after-bad' }), bad]), (e: unknown) => {
     return e instanceof StoreError && e.code === 'QUERY_FAILED' && e.retriable === false;
   });
+  // Nothing of the refused insert is left over for the next one (the
+  // embedded store encodes into a shared buffer: a half-written batch once
+  // preceded the next insert's rows and made the engine refuse them).
+  await insertToolInvocations(store, [call({ org: 'after-bad', tool: 'next' })]);
+  assert.deepEqual(await queryToolCallCounters(store, { org: 'after-bad' }), [{ workspace: 'prod', plugin: 'github', tool: 'next', calls: 1, errors: 0 }]);
 });
 
 test('every column reads back as written: enums, null and set kafka_at, retention stamp, text with blank lines and UTF-8', async () => {
