@@ -13,9 +13,12 @@
 //     per-minute t-digest rollup through two materialized views.
 // Each contender gets a fresh data directory and its own consumer group, in
 // its own process (chdb binds one data directory per process). Printed per
-// run: events/s from the process start and from the moment it is ready (the
-// worker: /readyz answers; the peer: its views exist), the process's CPU
-// seconds per 1M events from that moment, and `uptime`.
+// run: events/s from the process start, from the moment it is ready (the
+// worker: /readyz answers; the peer: its views exist) and between 20% and 80%
+// of the backlog stored, the process's CPU seconds per 1M events from ready,
+// and `uptime`. The peer reads through a Null table that two views copy into
+// a calls table and a per-minute t-digest rollup (the Kafka table starts
+// consuming when its first view attaches, so those exist first).
 //
 //   node --import tsx bench/ingest-peer.ts [--events 1000000] [--rounds 2]
 //     [--kafka-port 19393] [--worker label=<checkout>[,label=<checkout>]]
@@ -34,6 +37,25 @@ const arg = (name: string, def: string): string => {
   return i === -1 ? def : (process.argv[i + 1] ?? def);
 };
 const JSON_TOPIC = 'peer.calls.json';
+
+/**
+ * Events/s between the polls where 20% and 80% of the backlog were stored:
+ * the drain itself, without start-up, a group's first rebalance or the tail.
+ */
+class SteadyRate {
+  private t20: number | undefined;
+  private n20 = 0;
+  private t80: number | undefined;
+  private n80 = 0;
+  constructor(private readonly total: number) {}
+  see(stored: number, now: number): void {
+    if (this.t20 === undefined && stored >= 0.2 * this.total) [this.t20, this.n20] = [now, stored];
+    if (this.t80 === undefined && stored >= 0.8 * this.total) [this.t80, this.n80] = [now, stored];
+  }
+  get rate(): number | undefined {
+    return this.t20 !== undefined && this.t80 !== undefined && this.t80 > this.t20 ? (this.n80 - this.n20) / ((this.t80 - this.t20) / 1000) : undefined;
+  }
+}
 
 // ---------------------------------------------------------------------------
 // The peer, run as a child process: `--peer-child <brokers> <count> <dir>`.
@@ -81,15 +103,17 @@ async function peerChild(brokers: string, want: number, dir: string): Promise<vo
   // This view starts the consumers: the clock starts here.
   run(`CREATE MATERIALIZED VIEW peer.from_kafka TO peer.stream AS SELECT * FROM peer.source`);
   let stored = 0;
+  const steady = new SteadyRate(want);
   const deadline = Date.now() + 900_000;
   while (stored < want && Date.now() < deadline) {
     await sleep(200);
     stored = Number(run('SELECT count() FROM peer.calls').trim());
+    steady.see(stored, performance.now());
   }
   const secs = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
   const folded = Number(run('SELECT countMerge(calls) FROM peer.minutes').trim());
-  process.stdout.write(JSON.stringify({ stored, secs, cpuSecs: (cpu.user + cpu.system) / 1e6, folded }) + '\n');
+  process.stdout.write(JSON.stringify({ stored, secs, cpuSecs: (cpu.user + cpu.system) / 1e6, folded, steadyRate: steady.rate }) + '\n');
   process.exit(0);
 }
 
@@ -155,7 +179,7 @@ try {
   const copied = withPeer ? await copyAsJson(brokers) : 0;
   console.log(`${instances} worker process(es) per run, ${partitions} partitions`);
   console.log(`backlog: ${events} Avro events on ${TOPICS.calls}, ${copied} JSON copies on ${JSON_TOPIC} (${((performance.now() - t) / 1000).toFixed(0)} s to build)`);
-  console.log('round  contender            events/s  (from ready)  CPU s per 1M  rows    load');
+  console.log('round  contender            events/s  (from ready)  (20-80%)  CPU s per 1M  rows     load');
 
   const results = new Map<string, number[]>();
   for (let round = 1; round <= rounds; round++) {
@@ -166,9 +190,9 @@ try {
       const r = typeof c === 'string' ? await runPeer(brokers) : await runWorker(brokers, c.label, c.root);
       const label = typeof c === 'string' ? 'Kafka engine + 2 MVs' : c.label;
       results.set(label, [...(results.get(label) ?? []), r.rate]);
-      const ready = r.readyRate ? Math.round(r.readyRate).toLocaleString('en') : '';
+      const fmt = (x: number | undefined) => (x ? Math.round(x).toLocaleString('en') : '');
       console.log(
-        `${String(round).padEnd(6)} ${label.padEnd(20)} ${Math.round(r.rate).toLocaleString('en').padStart(8)}  ${ready.padStart(12)}  ${(r.cpuSecs / (r.stored / 1e6)).toFixed(1).padStart(12)}  ${String(r.stored).padEnd(7)} ${await uptime()}`,
+        `${String(round).padEnd(6)} ${label.padEnd(20)} ${fmt(r.rate).padStart(8)}  ${fmt(r.readyRate).padStart(12)}  ${fmt(r.steadyRate).padStart(8)}  ${(r.cpuSecs / (r.stored / 1e6)).toFixed(1).padStart(12)}  ${String(r.stored).padEnd(8)} ${await uptime()}`,
       );
     }
   }
@@ -212,6 +236,8 @@ interface Run {
   stored: number;
   rate: number;
   readyRate?: number;
+  /** Between 20% and 80% of the backlog stored (SteadyRate). */
+  steadyRate?: number;
   cpuSecs: number;
 }
 
@@ -255,6 +281,7 @@ async function runWorker(brokers: string, label: string, root: string): Promise<
   });
   let tReady: number | undefined;
   let stored = 0;
+  const steady = new SteadyRate(events);
   const deadline = Date.now() + 900_000;
   while (stored < events && Date.now() < deadline) {
     await sleep(250);
@@ -276,6 +303,7 @@ async function runWorker(brokers: string, label: string, root: string): Promise<
       }
     }
     stored = procs.reduce((n, p) => n + p.stored, 0);
+    steady.see(stored, performance.now());
   }
   const t1 = performance.now();
   for (const p of procs) p.child.kill('SIGTERM');
@@ -285,7 +313,7 @@ async function runWorker(brokers: string, label: string, root: string): Promise<
     rmSync(p.dir, { recursive: true, force: true });
   }
   const cpuSecs = procs.reduce((n, p) => n + p.cpu - p.cpuAtReady, 0);
-  return { stored, rate: stored / ((t1 - t0) / 1000), readyRate: tReady ? stored / ((t1 - tReady) / 1000) : undefined, cpuSecs };
+  return { stored, rate: stored / ((t1 - t0) / 1000), readyRate: tReady ? stored / ((t1 - tReady) / 1000) : undefined, steadyRate: steady.rate, cpuSecs };
 }
 
 async function runPeer(brokers: string): Promise<Run> {
@@ -304,8 +332,8 @@ async function runPeer(brokers: string): Promise<Run> {
   rmSync(dir, { recursive: true, force: true });
   const line = out.trim().split('\n').at(-1);
   if (!line?.startsWith('{')) throw new Error(`peer failed: ${err}`);
-  const r = JSON.parse(line) as { stored: number; secs: number; cpuSecs: number; folded: number };
+  const r = JSON.parse(line) as { stored: number; secs: number; cpuSecs: number; folded: number; steadyRate?: number };
   if (r.folded !== r.stored) console.log(`peer: ${r.stored} calls stored but ${r.folded} folded into minutes`);
   // Like the workers': from the process start (the engine's start and DDL included) and from the views.
-  return { stored: r.stored, rate: r.stored / ((performance.now() - t0) / 1000), readyRate: r.stored / r.secs, cpuSecs: r.cpuSecs };
+  return { stored: r.stored, rate: r.stored / ((performance.now() - t0) / 1000), readyRate: r.stored / r.secs, steadyRate: r.steadyRate, cpuSecs: r.cpuSecs };
 }
