@@ -1,7 +1,7 @@
 // The programs the test suite drives that do not come from npm: Java and Maven
 // for the Kafka broker, promtool/amtool for the shipped rules, docker-compose
 // and kubectl to render the deployments, openssl for throwaway certificates,
-// chromium for the console's browser test. On a fresh machine `npm test`
+// chromium for the console's browser test, script for a terminal. On a fresh machine `npm test`
 // installs what is missing with apt-get when it runs as root (saying what it
 // installs); otherwise it stops at once with the one command that would.
 import { spawnSync } from 'node:child_process';
@@ -16,6 +16,8 @@ export const SYSTEM_DEPS = [
   ['kubectl', 'kubernetes-client'],
   ['openssl', 'openssl'],
   ['chromium', 'chromium'],
+  // A pseudo-terminal for the interactive prompt of `mcpg sql` (util-linux's script; Debian essential).
+  ['script', 'bsdutils'],
 ];
 
 const has = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
