@@ -1,6 +1,7 @@
 // The drill-down API against the stored tiers: series (org-wide per minute
 // over a day and per hour over 30 days, from the org-wide tier against the
-// per-label-set tier it replaced; the ten busiest tools), the same figures
+// per-label-set tier it replaced; the ten busiest tools, ranked in the minute
+// tier against ranked on the hour totals), the same figures
 // from the raw calls with ClickHouse's own quantilesTDigest (the peer, in the
 // same run), and the samples of one tool for a minute and for an hour. Calls
 // are folded by one running fold and stored in every tier as the worker
@@ -11,7 +12,7 @@
 import { performance } from 'node:perf_hooks';
 import type { ToolCallEvent } from '@mcpg/events';
 import { RollupFold, toInvocationRow } from '@mcpg/rollup';
-import { insertOrgRollupTiers, insertRollups, insertTierRollups, insertToolInvocations, querySeries, type SeriesQuery } from '@mcpg/store';
+import { insertHourTotals, insertOrgRollupTiers, insertRollups, insertTierRollups, insertToolInvocations, querySeries, type SeriesQuery } from '@mcpg/store';
 import { createTestStore } from '@mcpg/store/testing';
 import { buildApi } from '@mcpg/api';
 
@@ -57,6 +58,7 @@ for (let h = 0; h < DAYS * 24; h++) {
     lastDay ? insertRollups(store, minutes) : undefined,
     insertTierRollups(store, 'hour', fold.takeHourRollups()),
     insertTierRollups(store, 'day', fold.takeDayRollups()),
+    insertHourTotals(store, fold.takeHourTotals()),
     insertOrgRollupTiers(store, fold.takeOrgRollups()),
   ]);
 }
@@ -68,7 +70,7 @@ console.log(
   `${SETS} label sets: last 24 h ${PER_SET_HOUR} calls/h each (${lastDayCalls} calls, raw and every tier), ${DAYS - 1} days before at ${OLDER_PER_SET_HOUR}/h (hour and day tiers); ` +
     `${offset} calls folded and stored in ${((performance.now() - t0) / 1000).toFixed(1)} s; node ${process.version}`,
 );
-for (const t of ['tool_invocations', 'tool_rollups_1m', 'tool_rollups_1h', 'tool_rollups_org_1m', 'tool_rollups_org_1h']) console.log(`  ${t}: ${await count(t)} rows`);
+for (const t of ['tool_invocations', 'tool_rollups_1m', 'tool_rollups_1h', 'tool_totals_1h', 'tool_rollups_org_1m', 'tool_rollups_org_1h']) console.log(`  ${t}: ${await count(t)} rows`);
 
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))]!;
 const results = new Map<string, number>();
@@ -84,7 +86,8 @@ async function measure(name: string, fn: () => Promise<unknown>): Promise<void> 
   console.log(`${name.padEnd(72)} p50 ${pct(ms, 0.5).toFixed(1)} ms  p99 ${pct(ms, 0.99).toFixed(1)} ms`);
 }
 
-const app = buildApi({ store, now: () => end });
+// The work of each request, not answers reused (bench/api-load.ts measures those).
+const app = buildApi({ store, now: () => end, load: false });
 const get = async (url: string) => {
   const res = await app.inject({ method: 'GET', url });
   if (res.statusCode !== 200) throw new Error(`${url}: ${res.statusCode} ${res.body.slice(0, 200)}`);
@@ -101,6 +104,14 @@ for (let round = 0; round < 2; round++) {
     await measure(`store: series ${name}, label-set tier (before)`, () => querySeries(store, { ...q, orgTier: false }));
     await measure(`store: series ${name}, org-wide tier (after)`, () => querySeries(store, q));
   }
+}
+// group_by=tool top=10: the groups ranked inside the minute tier, their
+// digests merged in the same query (before), against ranked on the hour
+// totals with the digests merged for the ten only (after), alternating.
+const byTool: SeriesQuery = { ...day, groupBy: 'tool' };
+for (let round = 0; round < 2; round++) {
+  await measure('store: group_by=tool top=10, 24 h at 1m, ranked in the minute tier (before)', () => querySeries(store, { ...byTool, rankByTotals: false }));
+  await measure('store: group_by=tool top=10, 24 h at 1m, ranked on hour totals (after)', () => querySeries(store, byTool));
 }
 const cases: [string, SeriesQuery, boolean][] = [
   ['org-wide 24 h at 1m', day, true],

@@ -30,8 +30,8 @@ interface Series {
   truncated_before: number | null;
 }
 const get = (url: string) => api.app.inject({ method: 'GET', url });
-const series = async (qs: string): Promise<Series> => {
-  const res = await get(`/v1/orgs/acme/series?${qs}`);
+const series = async (qs: string, org = 'acme'): Promise<Series> => {
+  const res = await get(`/v1/orgs/${org}/series?${qs}`);
   assert.equal(res.statusCode, 200, res.body);
   return res.json() as Series;
 };
@@ -114,6 +114,36 @@ test('step=auto picks the tier from the range; outcome filters read the raw call
   assert.equal(lag.truncated_before, null);
   const filtered = await series(`from=${T}&to=${T + H}&step=1h&workspace=dev&plugin=github&tool=search`);
   assert.equal(filtered.groups[0]!.metrics.calls![0], calls.filter((c) => c.workspace === 'dev' && c.plugin === 'github' && c.tool === 'search' && c.started_at < T + H).length);
+});
+
+test('top groups are ranked on the calls inside the range, partial hours at either end included and the rest of those hours left out', async () => {
+  // The range starts at :40 and ends at :20 of an hour. edge/inside has most
+  // calls in the range, all of them in those partial hours; early/outside has
+  // more calls in the range's first hour, all before from; steady/whole calls
+  // in the whole hours only. Ranked on whole hours alone, or on whole hour
+  // totals at the ends, edge/inside or early/outside would come out wrong.
+  const from = T + 10 * H + 40 * 60_000;
+  const to = T + 13 * H + 20 * 60_000;
+  const spread = (tool: string, n: number, fromMs: number, spanMs: number) =>
+    makeCalls({ org: 'ranked', seed: n, calls: n, fromMs, spanMs, tools: [tool] });
+  const ranked = [
+    ...spread('edge/inside', 30, from, 20 * 60_000),
+    ...spread('edge/inside', 30, to - 20 * 60_000, 20 * 60_000),
+    ...spread('early/outside', 100, T + 10 * H, 40 * 60_000),
+    ...spread('steady/whole', 50, T + 11 * H, 2 * H),
+    ...spread('quiet/whole', 10, T + 11 * H, 2 * H),
+  ].sort((a, b) => a.started_at - b.started_at);
+  await storeCalls(api.store, ranked, 3);
+  for (const step of ['1m', '5m'] as const) {
+    const s = await series(`from=${from}&to=${to}&step=${step}&group_by=tool&top=2&metrics=calls`, 'ranked');
+    assert.deepEqual(s.groups.map((g) => g.label), ['edge/inside', 'steady/whole'], step);
+    for (const g of s.groups) {
+      const inRange = ranked.filter((c) => `${c.plugin}/${c.tool}` === g.label && c.started_at >= from && c.started_at < to);
+      assert.equal(g.metrics.calls!.reduce((a, b) => a! + b!, 0), inRange.length, `${step} ${g.label}`);
+    }
+  }
+  const hourly = await series(`from=${T + 10 * H}&to=${T + 14 * H}&step=1h&group_by=tool&top=1&metrics=calls`, 'ranked');
+  assert.deepEqual(hourly.groups.map((g) => g.label), ['early/outside']);
 });
 
 test('org-wide series read the org-wide tier, and the label-set tiers for calls folded before it was written', async () => {

@@ -4,7 +4,7 @@
 // figures can be checked against the calls themselves.
 import type { ToolCallEvent } from '@mcpg/events';
 import { RollupFold, toInvocationRow } from '@mcpg/rollup';
-import { insertOrgRollupTiers, insertRollups, insertTierRollups, insertToolInvocations, type Store } from '@mcpg/store';
+import { insertHourTotals, insertOrgRollupTiers, insertRollups, insertTierRollups, insertToolInvocations, type Store } from '@mcpg/store';
 
 export interface DatasetOptions {
   readonly org: string;
@@ -73,6 +73,7 @@ export async function storeCalls(store: Store, calls: readonly ToolCallEvent[], 
     insertRollups(store, fold.takeRows()),
     insertTierRollups(store, 'hour', fold.takeHourRollups()),
     insertTierRollups(store, 'day', fold.takeDayRollups()),
+    insertHourTotals(store, fold.takeHourTotals()),
     options.orgTier === false ? undefined : insertOrgRollupTiers(store, org),
   ]);
 }

@@ -40,6 +40,8 @@ export interface SeriesQuery extends SeriesFilter {
   readonly rawPeer?: boolean;
   /** false: org-wide from the per-label-set tiers even where the org-wide tier holds the range (what org-wide series read before 040; bench/series.ts compares). */
   readonly orgTier?: boolean;
+  /** false: rank the groups inside the minute or hour tier itself and filter the range after FINAL, as group_by did before the hour-total ranking (bench/series.ts compares). */
+  readonly rankByTotals?: boolean;
 }
 
 /** One group's buckets, ascending; a bucket without calls is absent. */
@@ -80,15 +82,17 @@ interface Source {
   readonly calls: string;
   readonly errors: string;
   readonly quantiles: string;
+  /** The range may be read as PREWHERE under FINAL: its time column is part of the table's sorting key (see rankSql). */
+  readonly prewhere: boolean;
 }
 
 const Q = SERIES_QUANTILES.join(', ');
 const ROLLUP_FIGURES = { calls: 'sum(calls)', errors: 'sum(errors)', quantiles: `quantilesExactWeightedArray(${Q})(latency_means, latency_weights)` };
 function tierSource(table: string, tier: SeriesTier): Source {
   if (tier === 'day') {
-    return { table, time: "toDateTime(day, 'UTC')", range: "day >= toDate(toDateTime({from_s:UInt32}, 'UTC')) AND day < toDate(toDateTime({to_s:UInt32}, 'UTC'))", ...ROLLUP_FIGURES };
+    return { table, time: "toDateTime(day, 'UTC')", range: "day >= toDate(toDateTime({from_s:UInt32}, 'UTC')) AND day < toDate(toDateTime({to_s:UInt32}, 'UTC'))", ...ROLLUP_FIGURES, prewhere: true };
   }
-  return { table, time: tier, range: `${tier} >= toDateTime({from_s:UInt32}, 'UTC') AND ${tier} < toDateTime({to_s:UInt32}, 'UTC')`, ...ROLLUP_FIGURES };
+  return { table, time: tier, range: `${tier} >= toDateTime({from_s:UInt32}, 'UTC') AND ${tier} < toDateTime({to_s:UInt32}, 'UTC')`, ...ROLLUP_FIGURES, prewhere: true };
 }
 // The org-wide tiers (040): one row per bucket and offset chunk for a whole org.
 const ORG_SOURCES: Readonly<Record<SeriesTier, Source>> = {
@@ -108,6 +112,7 @@ const SOURCES: Readonly<Record<SeriesTier | 'raw' | 'peer', Source>> = {
     calls: 'count()',
     errors: "countIf(outcome IN ('error', 'timeout'))",
     quantiles: `quantilesExact(${Q})(duration_us / 1000)`,
+    prewhere: false,
   },
   peer: {
     table: 'tool_invocations',
@@ -116,6 +121,7 @@ const SOURCES: Readonly<Record<SeriesTier | 'raw' | 'peer', Source>> = {
     calls: 'count()',
     errors: "countIf(outcome IN ('error', 'timeout'))",
     quantiles: `quantilesTDigest(${Q})(duration_us / 1000)`,
+    prewhere: false,
   },
 };
 
@@ -140,14 +146,20 @@ function params(q: SeriesQuery, r: { fromMs: number; toMs: number } = bucketRang
   return p;
 }
 
-/** Restricts to the `top` groups by calls in the range (none: no restriction). */
+/** Restricts to the `top` groups by calls in the range, ranked in the series' own tier (none: no restriction). */
 function topSql(src: Source, cols: readonly string[], where: string): string {
   if (cols.length === 0) return '';
   const tuple = cols.length === 1 ? cols[0]! : `(${cols.join(', ')})`;
   return ` AND ${tuple} IN (SELECT ${cols.join(', ')} FROM ${src.table} FINAL WHERE ${where} AND ${src.range} GROUP BY ${cols.join(', ')} ORDER BY ${src.calls} DESC, ${cols.join(', ')} LIMIT {top:UInt32})`;
 }
 
-function seriesSql(src: Source, cols: readonly string[], where: string): string {
+/** Restricts to the groups ranked beforehand (rankedGroups), given as one array parameter per group column. */
+function groupsSql(cols: readonly string[]): string {
+  if (cols.length === 1) return ` AND ${cols[0]} IN {k0:Array(String)}`;
+  return ` AND (${cols.join(', ')}) IN arrayZip(${cols.map((_, i) => `{k${i}:Array(String)}`).join(', ')})`;
+}
+
+function seriesSql(src: Source, cols: readonly string[], where: string, restrict: string = topSql(src, cols, where)): string {
   const keyCols = cols.length ? `${cols.join(', ')}, ` : '';
   const groupBy = cols.length ? `GROUP BY ${cols.join(', ')}` : '';
   return `SELECT ${keyCols}groupArray(b) AS b, groupArray(c) AS c, groupArray(e) AS e, groupArray(ti) AS ti, groupArray(tout) AS tout, groupArray(q) AS q
@@ -155,11 +167,69 @@ FROM (
   SELECT ${keyCols}intDiv(toUnixTimestamp(${src.time}), {step_s:UInt32}) * {step_s:UInt32} AS b,
          ${src.calls} AS c, ${src.errors} AS e, sum(tokens_in) AS ti, sum(tokens_out) AS tout, ${src.quantiles} AS q
   FROM ${src.table} FINAL
-  WHERE ${where} AND ${src.range}${topSql(src, cols, where)}
+  ${src.prewhere ? `PREWHERE ${src.range} WHERE ${where}` : `WHERE ${where} AND ${src.range}`}${restrict}
   GROUP BY ${keyCols}b
   ORDER BY b
 )
 ${groupBy}`;
+}
+
+// Ranking the groups of a minute or hour series: calls per group from the
+// hour totals (013: counts only, one row per label set and hour, no digest
+// columns) for the whole hours of the range, and from the minute rows for the
+// partial hours at either end. Ranking inside the minute tier read every
+// label set's minute rows of the range with FINAL (at 10k label sets and a
+// day, ~320k rows: most of a group_by=tool request, bench/series.ts); the
+// digests are then merged only for the `top` groups. The hour totals are
+// written by the same flush as the minute rows and kept as long as the hour
+// digests (class rollups_1h), so they hold every whole hour a minute series
+// can reach.
+const HOUR_S = 3_600;
+// The time ranges are PREWHERE: with FINAL, WHERE filters after the
+// replacing merge, which then merges every row of the month's partition (the
+// tables sort by labels before time, so the range prunes few granules);
+// PREWHERE filters while reading. Exact here because the time column is part
+// of the sorting key: every version of a row has the same hour (minute), so
+// a version is dropped only with all the others.
+function rankSql(cols: readonly string[], where: string, parts: { hours: boolean; edges: boolean }): string {
+  const c = cols.join(', ');
+  const hours = `SELECT ${c}, sum(calls) AS n FROM tool_totals_1h FINAL
+    PREWHERE hour >= toDateTime({rank_h_from:UInt32}, 'UTC') AND hour < toDateTime({rank_h_to:UInt32}, 'UTC')
+    WHERE ${where} GROUP BY ${c}`;
+  const edges = `SELECT ${c}, sum(calls) AS n FROM tool_rollups_1m FINAL
+    PREWHERE (minute >= toDateTime({from_s:UInt32}, 'UTC') AND minute < toDateTime({rank_h_from:UInt32}, 'UTC'))
+      OR (minute >= toDateTime({rank_h_to:UInt32}, 'UTC') AND minute < toDateTime({to_s:UInt32}, 'UTC'))
+    WHERE ${where} GROUP BY ${c}`;
+  const union = [parts.hours ? hours : '', parts.edges ? edges : ''].filter(Boolean).join(' UNION ALL ');
+  return `SELECT ${c}, sum(n) AS n FROM (${union}) GROUP BY ${c} ORDER BY n DESC, ${c} LIMIT {top:UInt32}`;
+}
+
+/** The `top` groups by calls in the range of a minute or hour series, most first. */
+async function rankedGroups(store: Store, q: SeriesQuery, cols: readonly string[], where: string, query_params: Record<string, unknown>): Promise<Record<string, string>[]> {
+  const fromS = Number(query_params.from_s);
+  const toS = Number(query_params.to_s);
+  // Whole hours inside the range; none when it lies within one hour (then the edges cover it all).
+  let hFrom = Math.ceil(fromS / HOUR_S) * HOUR_S;
+  let hTo = Math.floor(toS / HOUR_S) * HOUR_S;
+  if (hTo <= hFrom) hFrom = hTo = toS;
+  // Hour steps cover whole hours; a minute range aligned on hours has no partial ends.
+  const parts = { hours: hTo > hFrom, edges: TIER_OF_STEP[q.step] === 'minute' && (fromS < hFrom || hTo < toS) };
+  const rs = await store.client.query({
+    query: rankSql(cols, where, parts),
+    query_params: { ...query_params, rank_h_from: hFrom, rank_h_to: hTo },
+    format: 'JSONEachRow',
+    clickhouse_settings: SETTINGS,
+  });
+  return (await rs.json<Record<string, unknown>>()).map((r) => keyOf(cols, r));
+}
+
+/** A grouped minute or hour series: the groups ranked on counts first, digests merged for those only. */
+async function rankedSeriesRows(store: Store, q: SeriesQuery, src: Source, cols: readonly string[], where: string, query_params: Record<string, unknown>): Promise<SeriesRow[]> {
+  const top = await rankedGroups(store, q, cols, where, query_params);
+  if (top.length === 0) return [];
+  const keys = Object.fromEntries(cols.map((c, i) => [`k${i}`, top.map((g) => g[c]!)]));
+  const rs = await store.client.query({ query: seriesSql(src, cols, where, groupsSql(cols)), query_params: { ...query_params, ...keys }, format: 'JSONEachRow', clickhouse_settings: SETTINGS });
+  return rs.json<SeriesRow>();
 }
 
 // Without FINAL: the sort key (labels, time, event id) of every row of the
@@ -247,10 +317,15 @@ export async function querySeries(store: Store, q: SeriesQuery): Promise<SeriesR
   const cols = GROUP_COLUMNS[q.groupBy];
   const where = filterSql(q, src.table === 'tool_invocations');
   const query_params = params(q);
+  const ranked = (tier === 'minute' || tier === 'hour') && !q.rawPeer && q.rankByTotals !== false && cols.length > 0;
   const orgWide = tier !== 'raw' && !q.rawPeer && q.orgTier !== false && q.groupBy === 'none' && q.workspace === undefined && q.plugin === undefined && q.tool === undefined;
   try {
     const [rows, lagRs] = await Promise.all([
-      orgWide ? orgWideRows(store, q, tier) : seriesRows(store, src, cols, where, query_params),
+      orgWide
+        ? orgWideRows(store, q, tier)
+        : ranked
+          ? rankedSeriesRows(store, q, src, cols, where, query_params)
+          : seriesRows(store, q.rankByTotals === false ? { ...src, prewhere: false } : src, cols, where, query_params),
       q.lag ? store.client.query({ query: lagSql(cols, filterSql(q, true)), query_params, format: 'JSONEachRow', clickhouse_settings: SETTINGS }) : undefined,
     ]);
     const lagRows = lagRs ? await lagRs.json<Record<string, unknown> & { b: Num; lag: number[] }>() : [];
