@@ -3,7 +3,9 @@
 // stage by stage, and the latency quantiles merged in TypeScript from the
 // centroid arrays (before) against merged by the engine (after). Per minute
 // the window is the minute rows; per hour and day the hour and day digests
-// (015, 016), folded by one running fold as the worker does.
+// (015, 016), folded by one running fold as the worker does; then with a
+// week of older hour digests held, the window filtered after FINAL (before)
+// against read as PREWHERE (after).
 //   node --import tsx bench/fleet-endpoint.ts [labelSets=10000] [minutes=60] [rounds=30]
 //   FLEET_PROFILE=<file.cpuprofile> also profiles the before path.
 import { performance } from 'node:perf_hooks';
@@ -125,6 +127,40 @@ for (let round = 0; round < 2; round++) {
       const [totals, w] = await Promise.all([queryToolTotals(store, { org }), window(Date.now() - 3_600_000)]);
       return render(pool, totals, w);
     });
+  }
+}
+// A deployment holds more than the window: hour digests of the days before
+// (here 7 days, copies of the window's rows shifted back). Under FINAL a
+// WHERE on the window filters after the replacing merge, which then merges
+// all of them; the range as PREWHERE (after) reads only the window's rows.
+{
+  const fromS = Math.floor((Date.now() - 3_600_000) / 3_600_000) * 3_600;
+  await store.client.command({
+    // The window's rows picked in a subquery: a REPLACE alias would also rewrite a WHERE beside it.
+    query: `INSERT INTO tool_rollups_1h SELECT * REPLACE (hour - toIntervalHour(k) AS hour)
+            FROM (SELECT * FROM tool_rollups_1h WHERE org = {org:String} AND hour >= toDateTime({from:UInt32}, 'UTC')) ARRAY JOIN range(2, 170) AS k`,
+    query_params: { org, from: fromS },
+  });
+  const rs = await store.client.query({ query: 'SELECT count() AS n FROM tool_rollups_1h', format: 'JSONEachRow' });
+  console.log(`with 7 days of hour digests before the window: tool_rollups_1h ${(await rs.json<{ n: string }>())[0]!.n} rows`);
+  const whereSql = `SELECT workspace, plugin, tool, quantilesExactWeightedArray(${WINDOW_QUANTILES.join(', ')})(latency_means, latency_weights) AS q
+    FROM tool_rollups_1h FINAL WHERE org = {org:String} AND hour >= toDateTime({from:UInt32}, 'UTC')
+    GROUP BY workspace, plugin, tool HAVING sum(length(latency_means)) > 0 ORDER BY workspace, plugin, tool`;
+  const before = async (fromMs: number): Promise<WindowQuantiles[]> => {
+    const r = await store.client.query({ query: whereSql, query_params: { org, from: (Math.floor(fromMs / 3_600_000) * 3_600_000) / 1000 }, format: 'JSONCompactEachRow' });
+    return (await r.json<[string, string, string, number[]]>()).map(([workspace, plugin, tool, q]) => ({ workspace, plugin, tool, quantilesMs: q.map(Number) }));
+  };
+  for (let round = 0; round < 2; round++) {
+    for (const [name, window] of [
+      ['window as WHERE under FINAL (before)', before],
+      ['window as PREWHERE (after)', (fromMs: number) => queryWindowQuantiles(store, { org, fromMs, tier: 'hour' })],
+    ] as const) {
+      const pool = new BufferPool();
+      await measure(`query + render, 7 days held, ${name}`, async () => {
+        const [totals, w] = await Promise.all([queryToolTotals(store, { org }), window(Date.now() - 3_600_000)]);
+        return render(pool, totals, w);
+      });
+    }
   }
 }
 // The work of each request, not answers reused (bench/api-load.ts measures those).

@@ -68,11 +68,18 @@ const WINDOW_SQL = {
 // numbers per label set back instead of ~100 centroids per row. Decoding the
 // centroid arrays as JSON and merging them in TypeScript was ~75% of a
 // granularity=hour scrape at 10k label sets (bench/fleet-endpoint.ts).
+//
+// The window is PREWHERE: under FINAL a WHERE filters after the replacing
+// merge, so every row of the month's partition was merged first (the tables
+// sort by labels before time: the window prunes few granules), up to 744
+// hour rows per label set for the one or two it needs. Exact, because the
+// time column is part of the sorting key: all versions of a row share it.
 const quantileSql = (table: string, range: string) => `
 SELECT workspace, plugin, tool,
        quantilesExactWeightedArray(${WINDOW_QUANTILES.join(', ')})(latency_means, latency_weights) AS q
 FROM ${table} FINAL
-WHERE org = {org:String} AND ${range}
+PREWHERE ${range}
+WHERE org = {org:String}
 GROUP BY workspace, plugin, tool
 HAVING sum(length(latency_means)) > 0
 ORDER BY workspace, plugin, tool`;
