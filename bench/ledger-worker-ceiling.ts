@@ -21,7 +21,7 @@
 //   node --import tsx bench/ledger-worker-ceiling.ts [rows=200000] [batch=20000] [pairs=2] [chunk=LEDGER_CHUNK_ROWS] [both|worker]
 import { cpus } from 'node:os';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { auditCodec, type AuditEvent } from '@mcpg/events';
@@ -103,10 +103,38 @@ async function dropStore(store: Awaited<ReturnType<typeof freshStore>>, database
   await store.close();
 }
 
+// CPU of every thread of the process by thread name (digits dropped, so a
+// pool counts as one), to tell the engine's threads from V8's garbage
+// collection helpers and libuv's pool. A thread that ended during the run is
+// missed; one that started counts from zero.
+const threadCpu = (): Map<string, number> => {
+  const out = new Map<string, number>();
+  for (const tid of readdirSync('/proc/self/task')) {
+    try {
+      const name = readFileSync(`/proc/self/task/${tid}/comm`, 'utf8').trim().replace(/[0-9]+$/, '').trim();
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const us = (Number(f[11]) + Number(f[12])) * 10_000;
+      const key = tid === String(process.pid) ? '(JS thread)' : name;
+      out.set(key, (out.get(key) ?? 0) + us);
+    } catch {
+      // The thread ended while being read.
+    }
+  }
+  return out;
+};
+const threadCpuSince = (before: Map<string, number>): string => {
+  const after = threadCpu();
+  const rows = [...after].map(([name, us]) => [name, (us - (before.get(name) ?? 0)) / ROWS] as const).filter(([, v]) => v >= 0.5);
+  return rows.sort((a, b) => b[1] - a[1]).map(([name, v]) => `${name} ${v.toFixed(1)}`).join(', ');
+};
+
 interface Run {
   readonly rowsPerSec: number;
   readonly cpuUsPerRow: number;
   readonly jsUsPerRow: number;
+  /** µs per row by thread name. */
+  readonly threads: string;
 }
 
 /** Each ceiling run again, counted until its merges had finished. */
@@ -140,6 +168,7 @@ async function ceiling(): Promise<Run> {
   }
   const c0 = process.cpuUsage();
   const j0 = jsThreadUs();
+  const th0 = threadCpu();
   const t0 = performance.now();
   for (const { table, columns, file } of files) {
     await store.client.command({ query: `INSERT INTO ${table} (${columns.join(', ')}) FROM INFILE '${file}' FORMAT RowBinary` });
@@ -147,6 +176,7 @@ async function ceiling(): Promise<Run> {
   const wall = (performance.now() - t0) / 1000;
   const c = process.cpuUsage(c0);
   const js = jsThreadUs() - j0;
+  const threads = threadCpuSince(th0);
   // The merges those inserts started, until none runs: a worker that keeps
   // inserting pays them as it goes, inside its own figure.
   while (true) {
@@ -158,8 +188,8 @@ async function ceiling(): Promise<Run> {
   const cs = process.cpuUsage(c0);
   for (const { file } of files) rmSync(file);
   await dropStore(store, database);
-  settled.push({ rowsPerSec: ROWS / settledWall, cpuUsPerRow: (cs.user + cs.system) / ROWS, jsUsPerRow: (jsThreadUs() - j0) / ROWS });
-  return { rowsPerSec: ROWS / wall, cpuUsPerRow: (c.user + c.system) / ROWS, jsUsPerRow: js / ROWS };
+  settled.push({ rowsPerSec: ROWS / settledWall, cpuUsPerRow: (cs.user + cs.system) / ROWS, jsUsPerRow: (jsThreadUs() - j0) / ROWS, threads: threadCpuSince(th0) });
+  return { rowsPerSec: ROWS / wall, cpuUsPerRow: (c.user + c.system) / ROWS, jsUsPerRow: js / ROWS, threads };
 }
 
 async function worker(): Promise<Run> {
@@ -167,6 +197,7 @@ async function worker(): Promise<Run> {
   const store = await freshStore();
   const c0 = process.cpuUsage();
   const j0 = jsThreadUs();
+  const th0 = threadCpu();
   const t0 = performance.now();
   // As the sink runs: messages arrive in fetches and are decoded as they
   // come, yielding to the event loop between fetches, so a running flush
@@ -191,8 +222,9 @@ async function worker(): Promise<Run> {
   const wall = (performance.now() - t0) / 1000;
   const c = process.cpuUsage(c0);
   const js = jsThreadUs() - j0;
+  const threads = threadCpuSince(th0);
   await dropStore(store, database);
-  return { rowsPerSec: ROWS / wall, cpuUsPerRow: (c.user + c.system) / ROWS, jsUsPerRow: js / ROWS };
+  return { rowsPerSec: ROWS / wall, cpuUsPerRow: (c.user + c.system) / ROWS, jsUsPerRow: js / ROWS, threads };
 }
 
 const fmt = (r: Run) =>
@@ -206,6 +238,7 @@ for (let p = 0; p < PAIRS; p++) {
   for (const which of order) {
     got[which] = which === 'ceiling' ? await ceiling() : await worker();
     console.log(`pair ${p + 1} ${which.padEnd(8)} ${fmt(got[which]!)}   (${uptime()})`);
+    console.log(`pair ${p + 1} ${which.padEnd(8)} CPU µs per row by thread: ${got[which]!.threads}`);
     if (which === 'ceiling') console.log(`pair ${p + 1} ceiling with its merges ${fmt(settled.at(-1)!)}`);
   }
   if (!got.ceiling) continue;
