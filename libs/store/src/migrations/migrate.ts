@@ -43,7 +43,8 @@ export interface MigrateResult {
   readonly unknownApplied: readonly number[];
 }
 
-const CREATE_LEDGER = `
+/** The table the runner records versions in (also rendered for a cluster). */
+export const SCHEMA_MIGRATIONS_DDL = `
 CREATE TABLE IF NOT EXISTS schema_migrations
 (
     version    UInt32                  COMMENT 'Number from the file name NNN_name.sql',
@@ -67,7 +68,7 @@ export async function migrate(store: Store, options: MigrateOptions = {}): Promi
   const migrations = await loadMigrations(options.dir ?? CLICKHOUSE_SCHEMA_DIR);
   const { client } = store;
   try {
-    await client.command({ query: CREATE_LEDGER });
+    await client.command({ query: SCHEMA_MIGRATIONS_DDL });
     await client.command({ query: ADD_SKIPPED });
   } catch (err) {
     throw toStoreError(err, 'creating schema_migrations');
