@@ -327,6 +327,40 @@ test('a pruned ledger: the export starts after the pruned prefix and verifies; p
   }
 });
 
+test('a pruned ledger: audit searches and CSV downloads that reach before the oldest retained row say where the rows start', async () => {
+  const search = async (store: Store, path: string) => {
+    const app = buildApi({ store });
+    try {
+      const res = await app.inject({ method: 'GET', url: path });
+      assert.equal(res.statusCode, 200, res.body);
+      return res;
+    } finally {
+      await app.close();
+    }
+  };
+  const csv = (path: string) => `${path}${path.includes('?') ? '&' : '?'}format=csv`;
+  // Before pruning, a range before the first row is simply empty: not cut.
+  const whole = await honestStore();
+  const iso = (ms: number) => new Date(ms).toISOString();
+  assert.equal((await search(whole, `/v1/orgs/${ORG}/audit?from=${iso(T0 - 60_000)}`)).json().truncated_before, null);
+  assert.equal((await search(whole, csv(`/v1/orgs/${ORG}/audit`))).headers['mcpg-truncated-before'], undefined);
+  // Rows seq 0..19 (occurred T0 .. T0 + 19 s) were pruned; seq 20 is the oldest retained.
+  const store = await prunedStore();
+  const retained = T0 + 20_000;
+  for (const path of [`/v1/orgs/${ORG}/audit`, `/v1/orgs/${ORG}/audit?from=${iso(T0)}&limit=5`, `/api/v1/audit/tool-calls?org=${ORG}&from=${iso(T0)}`]) {
+    const page = await search(store, path);
+    assert.equal(page.json().truncated_before, retained, path);
+    assert.equal(page.headers['mcpg-truncated-before'], String(retained), path);
+    const download = await search(store, csv(path));
+    assert.equal(download.headers['mcpg-truncated-before'], String(retained), `${path} as CSV`);
+    assert.doesNotMatch(download.body, new RegExp(`${ORG}-19\\b`), 'no pruned row in the download');
+  }
+  // A range inside what is retained is whole; so is another org's.
+  assert.equal((await search(store, `/v1/orgs/${ORG}/audit?from=${iso(retained)}`)).json().truncated_before, null);
+  assert.equal((await search(store, csv(`/v1/orgs/${ORG}/audit?from=${iso(retained + 5_000)}`))).headers['mcpg-truncated-before'], undefined);
+  assert.equal((await search(store, `/v1/orgs/${OTHER}/audit`)).json().truncated_before, null);
+});
+
 test('a pruned ledger: deleting, editing or inserting a retained row, or dropping its tail, is still tampering', async () => {
   const cases: [string, string, RegExp][] = [
     ['deleted', `ALTER TABLE audit_log DELETE WHERE org = {org:String} AND seq = 27`, /^TAMPERED: ROW_DELETED at seq 27/],

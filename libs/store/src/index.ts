@@ -38,6 +38,7 @@ export * from './retention/org-plans.ts';
 export * from './retention/reapply-retention.ts';
 export * from './retention/org-retention.ts';
 export * from './retention/query-oldest-retained.ts';
+export * from './retention/audit-retained-from.ts';
 export * from './retention/prune-expired-ledgers.ts';
 export type { PayloadRow } from './payloads/payload-row.ts';
 export * from './payloads/insert-payloads.ts';

@@ -9,6 +9,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { exportAuditCsv, type AuditCsvColumn, type AuditFilter, type Store } from '@mcpg/store';
 import { csvLine } from './csv.ts';
 import { wantsCsv } from '../auth/route-access.ts';
+import { TRUNCATED_BEFORE_HEADER } from './audit-truncation.ts';
 
 /**
  * Rows per keyset chunk of an export (each chunk is one keys query and one
@@ -27,7 +28,7 @@ export function sendAuditCsv(
   reply: FastifyReply,
   store: Store,
   filter: AuditFilter,
-  file: { readonly name: string; readonly columns: readonly AuditCsvColumn[] },
+  file: { readonly name: string; readonly columns: readonly AuditCsvColumn[]; readonly truncatedBefore?: number | null },
 ): FastifyReply {
   async function* csv() {
     yield Buffer.from(csvLine(file.columns));
@@ -38,6 +39,7 @@ export function sendAuditCsv(
     reply.log.error({ err }, 'CSV export failed after the response started');
     reply.raw.destroy();
   });
+  if (file.truncatedBefore != null) reply.header(TRUNCATED_BEFORE_HEADER, String(file.truncatedBefore));
   return reply
     .header('content-type', CSV_CONTENT_TYPE)
     .header('content-disposition', `attachment; filename="${file.name}"`)

@@ -6,6 +6,7 @@ import { errorBodySchema } from '../api-errors.ts';
 import { auditItem, auditItemSchema, AUDIT_CSV_HEADER } from '../audit/audit-item.ts';
 import type { CursorCodec } from '../audit/audit-cursor.ts';
 import { CSV_CONTENT_TYPE, isCsvRequest, sendAuditCsv } from '../audit/csv-reply.ts';
+import { auditTruncatedBefore, truncatedBeforeSchema, TRUNCATED_BEFORE_HEADER } from '../audit/audit-truncation.ts';
 import { formatParam, labelParam, parseList, parseQ, parseRange, qParam, timeParam } from '../audit/query-params.ts';
 import { ORG_PATTERN } from './org-metrics.ts';
 
@@ -56,10 +57,11 @@ const schema = {
         'application/json': {
           schema: {
             type: 'object',
-            required: ['items', 'next_cursor'],
+            required: ['items', 'next_cursor', 'truncated_before'],
             properties: {
               items: { type: 'array', items: auditItemSchema },
               next_cursor: { type: ['string', 'null'], description: 'Pass as cursor for the next page; null on the last page' },
+              truncated_before: truncatedBeforeSchema,
             },
           },
         },
@@ -91,16 +93,23 @@ export function auditSearchRoutes(app: FastifyInstance, store: Store, cursors: C
   app.get<{ Params: { org: string }; Querystring: AuditSearchQuery }>('/v1/orgs/:org/audit', { schema }, async (request, reply) => {
     const { org } = request.params;
     const filter = auditFilterOf(org, request.query);
-    if (isCsvRequest(request)) return sendAuditCsv(reply, store, filter, { name: `audit-${org}.csv`, columns: AUDIT_CSV_HEADER });
+    if (isCsvRequest(request)) {
+      return sendAuditCsv(reply, store, filter, { name: `audit-${org}.csv`, columns: AUDIT_CSV_HEADER, truncatedBefore: await auditTruncatedBefore(store, filter) });
+    }
     const { limit, cursor } = request.query;
     const after = cursor === undefined ? undefined : cursors.decode(filter, cursor);
     // One row more than asked says whether a next page exists.
-    const rows = await pageAuditByKey(store, filter, after ? { limit: limit + 1, after } : { limit: limit + 1 });
+    const [rows, truncatedBefore] = await Promise.all([
+      pageAuditByKey(store, filter, after ? { limit: limit + 1, after } : { limit: limit + 1 }),
+      auditTruncatedBefore(store, filter),
+    ]);
+    if (truncatedBefore !== null) reply.header(TRUNCATED_BEFORE_HEADER, String(truncatedBefore));
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     return reply.type('application/json').send({
       items: page.map(auditItem),
       next_cursor: rows.length > limit && last ? cursors.encode(filter, { occurredAtMs: last.occurredAtMs, seq: last.seq }) : null,
+      truncated_before: truncatedBefore,
     });
   });
 }

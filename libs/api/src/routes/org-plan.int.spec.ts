@@ -99,14 +99,24 @@ test('a bad plan or org is a 400 naming it; without a path to the ledger a chang
 test("queries that reach before the org's plan answer with what remains and say where it starts", async () => {
   const DAY = 86_400_000;
   // acme is on community now (30 days for every class); globex on pro by configuration (90 days of minute rows).
-  const series = (org: string, from: number, extra = '') =>
-    app.inject({ method: 'GET', url: `/v1/orgs/${org}/series?from=${from}&to=${NOW}&step=1d${extra}`, headers: bearer('ops') });
+  const series = (org: string, from: number, step = '&step=1d') =>
+    app.inject({ method: 'GET', url: `/v1/orgs/${org}/series?from=${from}&to=${NOW}${step}`, headers: bearer('ops') });
   const community = await series('acme', NOW - 60 * DAY);
   assert.equal(community.statusCode, 200, community.body);
   assert.equal(community.json().truncated_before, NOW - 30 * DAY);
   assert.equal((await series('acme', NOW - 20 * DAY)).json().truncated_before, null);
   const pro = await series('globex', NOW - 60 * DAY);
   assert.equal(pro.json().truncated_before, null, 'pro keeps day rollups 90 days');
+  // Minute and hour steps reach back only as far as the org's plan keeps their tier (not the enterprise tiers).
+  const tooFine = await series('acme', NOW - 45 * DAY, '&step=1h');
+  assert.equal(tooFine.statusCode, 400, tooFine.body);
+  assert.equal(tooFine.json().error.parameter, 'step');
+  assert.match(tooFine.json().error.message, /30 days the org's plan keeps that tier\); the finest step for this from is 1d/);
+  assert.equal((await series('acme', NOW - 45 * DAY, '&step=1m')).statusCode, 400);
+  assert.equal((await series('acme', NOW - 45 * DAY, '&step=auto')).json().step, '1d');
+  assert.equal((await series('acme', NOW - 20 * DAY, '&step=auto')).json().step, '1h');
+  assert.equal((await series('globex', NOW - 120 * DAY, '&step=1h')).statusCode, 400, 'pro keeps hour digests 90 days');
+  assert.equal((await series('globex', NOW - 60 * DAY, '&step=1h')).statusCode, 200, 'within 90 days (and 1,500 buckets)');
   const invocations = (org: string, from: number, to: number) =>
     app.inject({ method: 'GET', url: `/v1/orgs/${org}/invocations?from=${from}&to=${to}`, headers: bearer('ops') });
   const calls = await invocations('acme', NOW - 40 * DAY, NOW);

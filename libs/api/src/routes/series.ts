@@ -6,8 +6,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { DataClass } from '@mcpg/config';
 import {
-  MAX_SERIES_POINTS, RAW_RETENTION_MS, SERIES_GROUPS, SERIES_METRICS, SERIES_STEPS, STEP_MS, TIER_RETENTION_MS,
-  autoStep, bucketRange, finestStep, querySeries, stepKeeps, type SeriesGroup, type SeriesGroupRows, type SeriesMetric, type SeriesStep, type Store, type OrgRetention,
+  MAX_SERIES_POINTS, SERIES_GROUPS, SERIES_METRICS, SERIES_STEPS, STEP_MS,
+  autoStep, bucketRange, finestStep, planTierWindows, querySeries, stepKeeps, type TierWindows, type SeriesGroup, type SeriesGroupRows, type SeriesMetric, type SeriesStep, type Store, type OrgRetention,
 } from '@mcpg/store';
 import { errorBodySchema, invalidParameter } from '../api-errors.ts';
 import { parseList } from '../audit/query-params.ts';
@@ -88,10 +88,14 @@ function parseMetrics(value: string | undefined): SeriesMetric[] {
   return list as SeriesMetric[];
 }
 
-function chooseStep(requested: 'auto' | SeriesStep, fromMs: number, toMs: number, nowMs: number): SeriesStep {
-  if (requested === 'auto') return autoStep(fromMs, toMs, nowMs);
-  if (!stepKeeps(requested, fromMs, nowMs)) {
-    throw invalidParameter('step', `${requested} is not kept that far back (from is older than the ${TIER_RETENTION_MS[requested === '1h' ? 'hour' : 'minute'] / DAY_MS} days of that tier); the finest step for this from is ${finestStep(fromMs, nowMs)}`);
+/** The step asked, or auto's; minute and hour steps only as far back as the org's plan keeps their tier. */
+function chooseStep(requested: 'auto' | SeriesStep, fromMs: number, toMs: number, nowMs: number, windows: TierWindows): SeriesStep {
+  if (requested === 'auto') return autoStep(fromMs, toMs, nowMs, windows);
+  if (!stepKeeps(requested, fromMs, nowMs, windows)) {
+    throw invalidParameter(
+      'step',
+      `${requested} is not kept that far back (from is older than the ${windows[requested === '1h' ? 'hour' : 'minute'] / DAY_MS} days the org's plan keeps that tier); the finest step for this from is ${finestStep(fromMs, nowMs, windows)}`,
+    );
   }
   const r = bucketRange(fromMs, toMs, requested);
   const points = (r.toMs - r.fromMs) / STEP_MS[requested];
@@ -148,20 +152,19 @@ export function seriesRoutes(app: FastifyInstance, store: Store, now: () => numb
     const metrics = parseMetrics(q.metrics);
     const filter = drillFilter(q);
     const lag = metrics.includes('lag_p50') || metrics.includes('lag_p99');
-    const rawHorizon = nowMs - RAW_RETENTION_MS;
-    if (filter.outcome !== undefined && range.toMs <= rawHorizon) throw invalidParameter('from', `with outcome must reach into the last ${RAW_RETENTION_MS / DAY_MS} days (calls are kept that long)`);
-    const step = chooseStep(q.step, range.fromMs, range.toMs, nowMs);
+    // What the org's plan keeps: which steps reach back to from, and how far the raw calls go.
+    const plans = await retention.fresh();
+    const org = request.params.org;
+    const days = plans.resolve(org).plan.days;
+    const rawHorizon = plans.windowStart(org, 'samples', nowMs);
+    if (filter.outcome !== undefined && range.toMs <= rawHorizon) throw invalidParameter('from', `with outcome must reach into the last ${days.samples} days (the org's plan keeps calls that long)`);
+    const step = chooseStep(q.step, range.fromMs, range.toMs, nowMs, planTierWindows(days));
     const buckets = bucketRange(range.fromMs, range.toMs, step);
     const stepMs = STEP_MS[step];
     const n = Math.round((buckets.toMs - buckets.fromMs) / stepMs);
     const result = await querySeries(store, { org: request.params.org, ...range, ...filter, step, groupBy: q.group_by, top: q.top, lag });
-    // What the org's plan keeps: the tier read, and the raw calls where lag or an outcome filter reads them.
-    const plans = await retention.fresh();
-    const org = request.params.org;
-    const kept = Math.max(
-      plans.windowStart(org, TIER_CLASS[result.tier], nowMs),
-      lag || filter.outcome !== undefined ? Math.max(rawHorizon, plans.windowStart(org, 'samples', nowMs)) : -Infinity,
-    );
+    // Where the figures start: the tier read, and the raw calls where lag or an outcome filter reads them.
+    const kept = Math.max(plans.windowStart(org, TIER_CLASS[result.tier], nowMs), lag || filter.outcome !== undefined ? rawHorizon : -Infinity);
     return {
       org: request.params.org,
       from: buckets.fromMs,
