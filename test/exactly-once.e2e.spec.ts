@@ -68,7 +68,7 @@ function startWorker(database: string, group: string): Worker {
       MCPG_WORKER_GROUP: group,
       // Small chunks, so commits move and crashes land on every side of a chunk boundary.
       MCPG_ROLLUP_CHUNK: '40000',
-      MCPG_WORKER_BATCH_ROWS: '10000',
+      MCPG_ROLLUP_BATCH_ROWS: '10000',
       MCPG_KAFKA_SESSION_TIMEOUT_MS: '6000',
       MCPG_WORKER_HTTP_PORT: '0',
       MCPG_LOG_LEVEL: 'debug',

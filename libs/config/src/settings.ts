@@ -202,6 +202,13 @@ export const workerSettings = {
     max: 1_000_000,
     doc: 'A worker writes to ClickHouse once this many rows are buffered',
   }),
+  rollupBatchRows: intSetting({
+    env: 'MCPG_ROLLUP_BATCH_ROWS',
+    default: 50_000,
+    min: 1,
+    max: 1_000_000,
+    doc: 'The rollup worker writes to ClickHouse once this many calls are buffered (its own size: every flush rewrites the digest rows its calls touched, so larger flushes cost less per call)',
+  }),
   flushMs: intSetting({
     env: 'MCPG_WORKER_FLUSH_MS',
     default: 250,
