@@ -5,9 +5,10 @@
 //     TTL then recomputes in the same mutation), ALTER ... DELETE per org, a
 //     lightweight DELETE per org — and MATERIALIZE TTL over the whole table;
 //  2. ledger pruning: `audit` audit_log rows of one org (plus audit_rows_json,
-//     one node row per leaf, a checkpoint every 10,000 rows) pruned by half,
-//     alone and with audit rows inserted at the same time (ingest rate with
-//     and without the pruning);
+//     one node row per leaf, a checkpoint every 10,000 rows) pruned by a
+//     quarter in one deletion, then by another quarter in throttled steps,
+//     with audit rows inserted at the same time (ingest rate alone and during
+//     each);
 //  3. verify time of a pruned ledger against the full one (libs/ledger, in
 //     memory, `verifyRows` rows with a checkpoint every 10,000).
 // Rows are generated inside the engine (numbers() + SQL): leaf hashes and
@@ -79,8 +80,15 @@ line('  the same again (nothing to delete)', ms(t));
 
 await seedCalls();
 t = performance.now();
-await cmd(`DELETE FROM tool_invocations WHERE org = {org:String} AND started_at < now64(3) - INTERVAL 30 DAY`, { org: 'org-7' });
-line('downgrade one org: lightweight DELETE per org (rows masked, parts kept)', ms(t), orgRows);
+// tool_invocations carries a projection now, and this engine refuses a
+// lightweight DELETE on a table with one (lightweight_mutation_projection_mode
+// given per statement is not taken): the row says so instead of stopping the bench.
+try {
+  await cmd(`DELETE FROM tool_invocations WHERE org = {org:String} AND started_at < now64(3) - INTERVAL 30 DAY`, { org: 'org-7' });
+  line('downgrade one org: lightweight DELETE per org (rows masked, parts kept)', ms(t), orgRows);
+} catch (err) {
+  console.log(`downgrade one org: lightweight DELETE per org — refused: ${String((err as Error).message).slice(0, 120)}`);
+}
 
 t = performance.now();
 await cmd('ALTER TABLE tool_invocations MATERIALIZE TTL');
@@ -147,14 +155,25 @@ async function ingest(seconds: number, stop?: Promise<unknown>): Promise<{ rows:
 const alone = await ingest(10);
 line('audit ingest alone (20k-row batches)', Math.round(alone.ms), alone.rows);
 
-const cutoff = NOW - 365 * DAY;
-t = performance.now();
-const pruning = pruneLedger(store, ORG, cutoff, { wait: true });
-const during = await ingest(600, pruning);
-const r = await pruning;
-const pruneMs = ms(t);
-line(`prune ledger of ${ORG}: ${r.newlyPruned.toLocaleString('en')} of ${audit.toLocaleString('en')} rows (audit_log + audit_rows_json)`, pruneMs, r.newlyPruned);
-line('audit ingest during the pruning', Math.round(during.ms), during.rows);
+// Two prunings of a quarter of the ledger each, with ingest running: the
+// first in one deletion (before), the second in steps of at most STEP_ROWS
+// rows with a pause as long as each step (after, what the ledger worker's
+// hourly pruning runs). The second works on parts the first rewrote already.
+const STEP_ROWS = Number(process.env.PRUNE_STEP_ROWS ?? 250_000);
+let cutoff = NOW;
+for (const [name, quarter, options] of [
+  ['in one deletion (before)', 1, {}],
+  [`in steps of at most ${STEP_ROWS.toLocaleString('en')} rows, paused as long as each step (after)`, 2, { stepRows: STEP_ROWS }],
+] as const) {
+  cutoff = NOW - span + (quarter * span) / 4;
+  t = performance.now();
+  const pruning = pruneLedger(store, ORG, cutoff, { wait: true, ...options });
+  const during = await ingest(900, pruning);
+  const r = await pruning;
+  const pruneMs = ms(t);
+  line(`prune ledger of ${ORG} ${name}: ${r.newlyPruned.toLocaleString('en')} of ${audit.toLocaleString('en')} rows (audit_log + audit_rows_json)`, pruneMs, r.newlyPruned);
+  line(`audit ingest during that pruning`, Math.round(during.ms), during.rows);
+}
 t = performance.now();
 const again = await pruneLedger(store, ORG, cutoff, { wait: true });
 line(`prune again, nothing due (newly pruned ${again.newlyPruned})`, ms(t));

@@ -327,6 +327,19 @@ test('a pruned ledger: the export starts after the pruned prefix and verifies; p
   }
 });
 
+test('a throttled pruning removes the same prefix in steps of whole signed segments, pausing after each, and the export still verifies', async () => {
+  const store = await honestStore();
+  const pauses: number[] = [];
+  const r = await pruneLedger(store, ORG, T0 + 25_000, { wait: true, stepRows: 10, pauseMs: 5, sleep: async (ms) => void pauses.push(ms) });
+  assert.deepEqual([r.prunedSize, r.newlyPruned], [20, 20], 'the same prefix as in one deletion');
+  assert.equal(pauses.length, 1, 'two steps (to 10, then 20), a pause between');
+  assert.ok(pauses[0]! >= 5);
+  const rs = await store.client.query({ query: 'SELECT groupArray(tree_size) AS s FROM (SELECT tree_size FROM audit_pruned WHERE org = {org:String} ORDER BY tree_size)', query_params: { org: ORG }, format: 'JSONEachRow' });
+  assert.deepEqual((await rs.json<{ s: (string | number)[] }>())[0]!.s.map(Number), [10, 20], 'each step recorded its own verifiable prefix');
+  const v = mcpg('verify', await exportFile(store, 'pruned-in-steps'), '--public-key', publicKeys);
+  assertVerdict(v, 0, /^VERIFIED: acme-tamper, rows seq 20\.\.59 \(40 rows\)/);
+});
+
 test('a pruned ledger: audit searches and CSV downloads that reach before the oldest retained row say where the rows start', async () => {
   const search = async (store: Store, path: string) => {
     const app = buildApi({ store });

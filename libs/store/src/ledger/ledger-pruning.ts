@@ -5,6 +5,7 @@
 // reaching past them); the perfect subtree hashes of [0, S) are written to
 // audit_pruned before a row is deleted, so an export of the rest verifies
 // (docs/ledger-format.md §10). Checkpoints and Merkle nodes are kept.
+import { performance } from 'node:perf_hooks';
 import { CompactRange, fromHexStrict, toHex, type PrunedPrefix } from '@mcpg/ledger';
 import type { Store } from '../create-store.ts';
 import { StoreError, toStoreError } from '../errors.ts';
@@ -40,8 +41,26 @@ export interface PruneResult {
   readonly newlyPruned: number;
 }
 
+export interface PruneOptions {
+  /** Wait for the deletions to finish (each step's is always waited for when stepping). */
+  readonly wait?: boolean;
+  /** Wall clock of the run (pruned_at). */
+  readonly now?: number;
+  /**
+   * Throttle: prune in steps of at most this many rows (whole signed
+   * segments, at least one), each step's deletion waited for, with a pause
+   * after it as long as the step took (at least pauseMs): the pruning then
+   * holds the engine at most about half of the time, and concurrent ingest
+   * the rest. Without it, one deletion of the whole due prefix.
+   */
+  readonly stepRows?: number;
+  readonly pauseMs?: number;
+  /** How a pause is waited (tests pass a recorder). */
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
 /** Prunes the rows of `org` that occurred before `cutoffMs`, by whole signed segments. */
-export async function pruneLedger(store: Store, org: string, cutoffMs: number, options: { wait?: boolean; now?: number } = {}): Promise<PruneResult> {
+export async function pruneLedger(store: Store, org: string, cutoffMs: number, options: PruneOptions = {}): Promise<PruneResult> {
   const before = (await queryPrunedPrefix(store, org))?.size ?? 0;
   let target: number;
   try {
@@ -62,7 +81,44 @@ export async function pruneLedger(store: Store, org: string, cutoffMs: number, o
     throw toStoreError(err, `finding what of the ledger of ${org} is past its window`);
   }
   if (target <= before) return { org, prunedSize: before, newlyPruned: 0 };
+  const steps = options.stepRows === undefined ? [target] : await pruneSteps(store, org, before, target, options.stepRows);
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  for (const [i, size] of steps.entries()) {
+    const t0 = performance.now();
+    await pruneTo(store, org, size, cutoffMs, options.now ?? Date.now(), options.wait === true || steps.length > 1);
+    if (i < steps.length - 1) await sleep(Math.max(options.pauseMs ?? 0, performance.now() - t0));
+  }
+  return { org, prunedSize: target, newlyPruned: target - before };
+}
 
+/** Signed checkpoint sizes from after `from` up to `target`, each at most `stepRows` past the one before (or the next checkpoint, if none is). */
+async function pruneSteps(store: Store, org: string, from: number, target: number, stepRows: number): Promise<number[]> {
+  let sizes: number[];
+  try {
+    const rs = await store.client.query({
+      query: `SELECT DISTINCT toString(tree_size) AS s FROM audit_checkpoints WHERE org = {org:String} AND tree_size > {from:UInt64} AND tree_size <= {target:UInt64} ORDER BY tree_size`,
+      query_params: { org, from, target },
+      format: 'JSONEachRow',
+    });
+    sizes = (await rs.json<{ s: string }>()).map((r) => Number(r.s)).sort((a, b) => a - b);
+  } catch (err) {
+    throw toStoreError(err, `listing the checkpoints of ${org} to prune by`);
+  }
+  const steps: number[] = [];
+  let at = from;
+  for (let i = 0; i < sizes.length; i++) {
+    // The last size within a step of `at`; at least the next one.
+    let j = i;
+    while (j + 1 < sizes.length && sizes[j + 1]! - at <= stepRows) j++;
+    steps.push(sizes[j]!);
+    at = sizes[j]!;
+    i = j;
+  }
+  return steps;
+}
+
+/** Writes the pruned record for [0, size), then deletes those rows. */
+async function pruneTo(store: Store, org: string, target: number, cutoffMs: number, nowMs: number, sync: boolean): Promise<void> {
   const keys = frontierKeys(target);
   const stored = await queryStoredPerfectNodes(store, org, keys);
   const frontier = keys.map((k) => stored.get(nodeKeyString(k)));
@@ -76,10 +132,10 @@ export async function pruneLedger(store: Store, org: string, cutoffMs: number, o
     await store.client.insert({
       table: 'audit_pruned',
       columns: ['org', 'tree_size', 'frontier', 'cutoff', 'pruned_at'],
-      values: [[org, target, hashes.map(toHex), cutoffMs, options.now ?? Date.now()]],
+      values: [[org, target, hashes.map(toHex), cutoffMs, nowMs]],
       format: 'JSONCompactEachRow',
     });
-    const settings = options.wait ? { mutations_sync: '2' } : {};
+    const settings = sync ? { mutations_sync: '2' } : {};
     for (const table of ['audit_log', 'audit_rows_json']) {
       // A table name cannot be a parameter; these two are constants.
       await store.client.command({
@@ -91,7 +147,6 @@ export async function pruneLedger(store: Store, org: string, cutoffMs: number, o
   } catch (err) {
     throw toStoreError(err, `pruning the ledger of ${org} before seq ${target}`);
   }
-  return { org, prunedSize: target, newlyPruned: target - before };
 }
 
 async function one<T>(store: Store, query: string, params: Record<string, unknown>): Promise<T> {
