@@ -7,6 +7,8 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { toInvocationRow } from '@mcpg/rollup';
+import { TrafficGenerator } from '@mcpg/simulator';
 import { insertToolInvocations } from '@mcpg/store';
 import { startSqlTestServer, type SqlTestServer } from '../testing/sql-test-server.ts';
 
@@ -166,14 +168,15 @@ test('concurrent queries per key are limited; other keys and ingest go on', asyn
   assert.deepEqual(await rows('SELECT 1 AS one', 'acme-analyst'), [{ one: 1 }]);
   // Ingest writes through the store's own session meanwhile, with its own settings.
   const before = await count();
-  await insertToolInvocations(t.store, [{ ...(await sampleRow()), event_id: 'written-during-analyst-queries' }]);
+  await insertToolInvocations(t.store, [freshCall('written-during-analyst-queries')]);
   assert.equal(await count(), before + 1);
   for (const r of await Promise.all(running)) assert.equal(r.code, '159', r.body);
   const settings = (await (await t.store.client.query({ query: "SELECT getSetting('readonly') AS ro, getSetting('max_execution_time') AS met", format: 'JSONEachRow' })).json()) as { ro: unknown; met: unknown }[];
   assert.deepEqual(settings, [{ ro: 0, met: 0 }]);
 });
 
-async function sampleRow() {
-  const [row] = (await (await t.store.client.query({ query: 'SELECT * FROM tool_invocations LIMIT 1', format: 'JSONEachRow' })).json()) as Parameters<typeof insertToolInvocations>[1][number][];
-  return row!;
+/** A call of a minute ago, as the rollup worker stores one. */
+function freshCall(eventId: string) {
+  const g = new TrafficGenerator({ seed: 11, orgs: ['default'], gateways: 1, startTime: Date.now() - 60_000, rate: 1 });
+  return { ...toInvocationRow(g.next().call, 0, '0'), event_id: eventId };
 }

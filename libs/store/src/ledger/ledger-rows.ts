@@ -38,30 +38,31 @@ export function encodeLedgerRowsJson(rows: readonly StoredLedgerRow[]): Buffer {
 const writer = new RowBinaryWriter();
 
 export function encodeLedgerRowsRowBinary(rows: readonly StoredLedgerRow[], w: RowBinaryWriter = writer): Buffer {
-  for (let i = 0; i < rows.length; i++) {
-    const { row: r, leafHash, prevHash, sourcePartition, sourceOffset } = rows[i]!;
-    w.string(r.org);
-    w.uint64Big(r.seq);
-    w.string(r.event_id);
-    w.string(r.workspace);
-    w.string(r.instance);
-    w.int64(r.occurred_at);
-    w.string(r.action);
-    w.string(r.actor);
-    w.string(r.resource);
-    w.string(r.decision);
-    w.string(r.outcome);
-    w.nullableInt64(r.latency_us);
-    w.nullableString(r.arguments);
-    w.nullableString(r.response);
-    w.nullableString(r.error);
-    w.nullableString(r.trace_id);
-    w.hex(leafHash);
-    w.hex(prevHash);
-    w.uint16(sourcePartition);
-    w.uint64Decimal(sourceOffset);
-  }
-  return w.take();
+  return w.encode(() => {
+    for (let i = 0; i < rows.length; i++) {
+      const { row: r, leafHash, prevHash, sourcePartition, sourceOffset } = rows[i]!;
+      w.string(r.org);
+      w.uint64Big(r.seq);
+      w.string(r.event_id);
+      w.string(r.workspace);
+      w.string(r.instance);
+      w.int64(r.occurred_at);
+      w.string(r.action);
+      w.string(r.actor);
+      w.string(r.resource);
+      w.string(r.decision);
+      w.string(r.outcome);
+      w.nullableInt64(r.latency_us);
+      w.nullableString(r.arguments);
+      w.nullableString(r.response);
+      w.nullableString(r.error);
+      w.nullableString(r.trace_id);
+      w.hex(leafHash);
+      w.hex(prevHash);
+      w.uint16(sourcePartition);
+      w.uint64Decimal(sourceOffset);
+    }
+  });
 }
 
 /**

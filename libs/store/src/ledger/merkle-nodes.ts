@@ -35,14 +35,15 @@ export function encodeMerkleNodesJson(rows: readonly MerkleNodeRow[]): Buffer {
 const writer = new RowBinaryWriter();
 
 export function encodeMerkleNodesRowBinary(rows: readonly MerkleNodeRow[], w: RowBinaryWriter = writer): Buffer {
-  for (let i = 0; i < rows.length; i++) {
-    const r = rows[i]!;
-    w.string(r.org);
-    w.uint64(r.seq);
-    w.arrayLength(r.nodes.length);
-    for (let k = 0; k < r.nodes.length; k++) w.hex(r.nodes[k]!);
-  }
-  return w.take();
+  return w.encode(() => {
+    for (let i = 0; i < rows.length; i++) {
+      const r = rows[i]!;
+      w.string(r.org);
+      w.uint64(r.seq);
+      w.arrayLength(r.nodes.length);
+      for (let k = 0; k < r.nodes.length; k++) w.hex(r.nodes[k]!);
+    }
+  });
 }
 
 export async function insertMerkleNodes(store: Store, rows: readonly MerkleNodeRow[]): Promise<void> {

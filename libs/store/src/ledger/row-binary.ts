@@ -8,6 +8,17 @@
 //
 // One writer, grown as needed and reused: encoding a 10,000-row chunk makes
 // a handful of allocations, not a few per value.
+//
+// Integers are checked before they are written: Buffer's writers take NaN
+// (a string or undefined where a number belongs) as 0 and a plain index
+// store takes anything, so a mistyped value would be stored as a wrong row
+// (a time of 1970 that the TTL then drops) instead of refused. The JSON
+// formats had the engine refuse such a value; this keeps that verdict.
+import { StoreError } from '../errors.ts';
+
+function refuseValue(type: string, v: unknown): never {
+  throw new StoreError('QUERY_FAILED', `RowBinary ${type}: ${JSON.stringify(v) ?? String(v)} is not a value of this type`, false);
+}
 
 const HEX = new Uint8Array(512);
 for (let i = 0; i < 256; i++) {
@@ -30,6 +41,21 @@ export class RowBinaryWriter {
     this.buf.copy(out, 0, 0, this.at);
     this.at = 0;
     return out;
+  }
+
+  /**
+   * Runs `write` and returns what it wrote. If it throws (a value refused
+   * halfway through a row), what it wrote is dropped, so a shared writer's
+   * next batch does not start with part of this one.
+   */
+  encode(write: (w: RowBinaryWriter) => void): Buffer {
+    try {
+      write(this);
+    } catch (err) {
+      this.at = 0;
+      throw err;
+    }
+    return this.take();
   }
 
   private room(n: number): void {
@@ -118,28 +144,33 @@ export class RowBinaryWriter {
 
   /** UInt8, and Enum8 by its value. */
   uint8(v: number): void {
+    if ((v & 0xff) !== v) refuseValue('UInt8', v);
     this.room(1);
     this.buf[this.at++] = v;
   }
 
   /** UInt32, and DateTime (seconds). */
   uint32(v: number): void {
+    if (v >>> 0 !== v) refuseValue('UInt32', v);
     this.room(4);
     this.at = this.buf.writeUInt32LE(v, this.at);
   }
 
   float64(v: number): void {
+    if (typeof v !== 'number') refuseValue('Float64', v);
     this.room(8);
     this.at = this.buf.writeDoubleLE(v, this.at);
   }
 
   uint16(v: number): void {
+    if ((v & 0xffff) !== v) refuseValue('UInt16', v);
     this.room(2);
     this.at = this.buf.writeUInt16LE(v, this.at);
   }
 
   /** UInt64 from a non-negative safe integer. */
   uint64(v: number): void {
+    if (!Number.isSafeInteger(v) || v < 0) refuseValue('UInt64', v);
     this.room(8);
     this.buf.writeUInt32LE(v % 0x1_0000_0000, this.at);
     this.buf.writeUInt32LE(Math.floor(v / 0x1_0000_0000), this.at + 4);
@@ -159,6 +190,7 @@ export class RowBinaryWriter {
 
   /** Int64 (and DateTime64 ticks) from a safe integer. */
   int64(v: number): void {
+    if (!Number.isSafeInteger(v)) refuseValue('Int64', v);
     this.room(8);
     const hi = Math.floor(v / 0x1_0000_0000);
     this.buf.writeUInt32LE(v - hi * 0x1_0000_0000, this.at);

@@ -40,15 +40,7 @@ const writer = new RowBinaryWriter(1 << 20);
 
 /** The rows in column order: labels, time, partition, chunk_start, last_offset, then `values`, then retention_days when stamped. */
 export function encodeRollupRows<R extends Keyed>(rows: readonly R[], enc: RollupEncoding<R>, stamp?: RetentionStamp): Buffer {
-  try {
-    writeRows(writer, rows, enc, stamp);
-  } catch (err) {
-    // A value refused halfway (e.g. a negative count) leaves part of a row in
-    // the shared writer: drop it, or the next insert would start with it.
-    writer.take();
-    throw err;
-  }
-  return writer.take();
+  return writer.encode((w) => writeRows(w, rows, enc, stamp));
 }
 
 function writeRows<R extends Keyed>(w: RowBinaryWriter, rows: readonly R[], enc: RollupEncoding<R>, stamp: RetentionStamp | undefined): void {

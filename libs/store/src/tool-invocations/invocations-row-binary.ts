@@ -29,15 +29,7 @@ const writer = new RowBinaryWriter(4 << 20);
 
 /** The rows in the order of `columns` (INVOCATION_COLUMNS, then retention_days when stamped). */
 export function encodeInvocationsRowBinary(rows: readonly ToolInvocationRow[], stamp?: RetentionStamp): Buffer {
-  try {
-    writeRows(writer, rows, stamp);
-  } catch (err) {
-    // A row refused halfway leaves its first columns in the shared writer:
-    // drop them, or the next insert would start with them.
-    writer.take();
-    throw err;
-  }
-  return writer.take();
+  return writer.encode((w) => writeRows(w, rows, stamp));
 }
 
 function writeRows(w: RowBinaryWriter, rows: readonly ToolInvocationRow[], stamp: RetentionStamp | undefined): void {
