@@ -14,13 +14,12 @@
 //   node --import tsx bench/ledger-stages.ts [rows=200000] [batch=20000] [chunk=LEDGER_CHUNK_ROWS] [rounds=3]
 import { cpus, loadavg } from 'node:os';
 import { execFileSync } from 'node:child_process';
-import { auditCodec, type AuditEvent } from '@mcpg/events';
+import type { AuditEvent } from '@mcpg/events';
 import { SigningKeys, signerKeyFromSeed } from '@mcpg/ledger';
 import { createMasker } from '@mcpg/masking';
-import type { IncomingMessage } from '@mcpg/pipeline';
 import { encodeLedgerRowsRowBinary, encodeMerkleNodesRowBinary, type LedgerStateRecord } from '@mcpg/store';
-import { LEDGER_CHUNK_ROWS, ROUTE_HEADERS, decodeLedgerMessage, foldLedgerBatch, maskAuditEvent, type LedgerWrites, type PendingLedgerEvent } from '@mcpg/workers';
-import { benchLedgerEvent } from './ledger-bench-event.ts';
+import { LEDGER_CHUNK_ROWS, decodeLedgerMessage, foldLedgerBatch, maskAuditEvent, type LedgerWrites, type PendingLedgerEvent } from '@mcpg/workers';
+import { routedAuditMessages } from './ledger-bench-messages.ts';
 
 const ROWS = Number(process.argv[2] ?? 200_000);
 const BATCH = Number(process.argv[3] ?? 20_000);
@@ -36,22 +35,7 @@ console.log(`ledger stages: ${ROWS} routed audit messages, one org, batches of $
 console.log(`${cpus()[0]?.model ?? 'cpu'} ×${cpus().length}, Node ${process.version}`);
 console.log(`uptime: ${execFileSync('uptime').toString().trim()}`);
 
-const messages: IncomingMessage[] = [];
-for (let i = 0; i < ROWS; i++) {
-  const event: AuditEvent = { ...benchLedgerEvent(i), call_event_id: null } as AuditEvent;
-  const value = auditCodec.encode(event);
-  const offset = String(i);
-  messages.push({
-    topic: 'mcpg.audit.by-org.v1',
-    partition: 0,
-    offset,
-    key: event.org,
-    value,
-    headers: { [ROUTE_HEADERS.partition]: '0', [ROUTE_HEADERS.offset]: offset },
-    raw: { key: Buffer.from(event.org), value, headers: {} } as unknown as IncomingMessage['raw'],
-    timestamp: 0,
-  });
-}
+const messages = routedAuditMessages(ROWS);
 
 const cpuUs = (f: () => void): number => {
   const c0 = process.cpuUsage();

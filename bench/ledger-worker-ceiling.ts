@@ -24,10 +24,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { auditCodec, type AuditEvent } from '@mcpg/events';
 import { SigningKeys, signerKeyFromSeed } from '@mcpg/ledger';
 import { createMasker } from '@mcpg/masking';
-import type { IncomingMessage } from '@mcpg/pipeline';
 import {
   LEDGER_ROW_COLUMNS,
   MERKLE_NODE_COLUMNS,
@@ -40,8 +38,8 @@ import {
   type MerkleNodeRow,
   type StoredLedgerRow,
 } from '@mcpg/store';
-import { LEDGER_CHUNK_ROWS, ROUTE_HEADERS, decodeLedgerMessage, foldAndStoreLedger, foldLedgerBatch, type PendingLedgerEvent } from '@mcpg/workers';
-import { benchLedgerEvent } from './ledger-bench-event.ts';
+import { LEDGER_CHUNK_ROWS, decodeLedgerMessage, foldAndStoreLedger, foldLedgerBatch, type PendingLedgerEvent } from '@mcpg/workers';
+import { routedAuditMessages } from './ledger-bench-messages.ts';
 
 const ROWS = Number(process.argv[2] ?? 200_000);
 const BATCH = Number(process.argv[3] ?? 20_000);
@@ -72,22 +70,7 @@ console.log(`${cpus()[0]?.model ?? 'cpu'} ×${cpus().length}, Node ${process.ver
 console.log(`uptime at the start: ${uptime()}`);
 
 // The routed messages the worker consumes: ~350 bytes of text each.
-const messages: IncomingMessage[] = [];
-for (let i = 0; i < ROWS; i++) {
-  const event = { ...benchLedgerEvent(i), call_event_id: null } as AuditEvent;
-  const value = auditCodec.encode(event);
-  const offset = String(i);
-  messages.push({
-    topic: 'mcpg.audit.by-org.v1',
-    partition: 0,
-    offset,
-    key: event.org,
-    value,
-    headers: { [ROUTE_HEADERS.partition]: '0', [ROUTE_HEADERS.offset]: offset },
-    raw: { key: Buffer.from(event.org), value, headers: {} } as unknown as IncomingMessage['raw'],
-    timestamp: 0,
-  });
-}
+const messages = routedAuditMessages(ROWS);
 
 const dir = mkdtempSync(join(tmpdir(), 'mcpg-bench-worker-ceiling-'));
 let dbs = 0;
