@@ -170,7 +170,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     invocationsRoutes(api, store, invocationCursors, now, retention);
     callTraceRoutes(api, store);
     callPayloadRoutes(api, store, deps.payloads && payloadViewDeps(deps.payloads, apiKeys, metrics, now, app));
-    anomaliesRoutes(api, store, now);
+    anomaliesRoutes(api, store, now, retention);
     apiMetricsRoutes(api, metrics.registry);
     mcpRoutes(api, app);
     ledgerRoutes(api, store, deps.ledgerKeyring);

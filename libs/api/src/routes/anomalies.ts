@@ -3,7 +3,7 @@
 // highest score first, each with its bounds so a client can open the
 // samples behind it (/invocations with the same from/to and labels).
 import type { FastifyInstance } from 'fastify';
-import { STEP_MS, autoStep, querySeries, type Store } from '@mcpg/store';
+import { STEP_MS, autoStep, planTierWindows, querySeries, type OrgRetention, type Store } from '@mcpg/store';
 import { errorBodySchema, invalidParameter } from '../api-errors.ts';
 import { ANOMALY_METHOD, BASELINE_BUCKETS, detectAnomalies, type AnomalyMetric } from '../series/detect-anomalies.ts';
 import { drillRange, drillTimeParam } from '../series/drill-params.ts';
@@ -77,13 +77,15 @@ const schema = {
 
 const round = (x: number, digits: number) => Math.round(x * 10 ** digits) / 10 ** digits;
 
-export function anomaliesRoutes(app: FastifyInstance, store: Store, now: () => number): void {
+export function anomaliesRoutes(app: FastifyInstance, store: Store, now: () => number, retention: OrgRetention): void {
   app.get<{ Params: { org: string }; Querystring: AnomaliesQuery }>('/v1/orgs/:org/anomalies', { schema, config: { role: 'metrics' } }, async (request) => {
     const q = request.query;
     const nowMs = now();
     const range = drillRange(q, nowMs, HOUR_MS);
     if (range.toMs - range.fromMs > MAX_RANGE_DAYS * DAY_MS) throw invalidParameter('from', `must be at most ${MAX_RANGE_DAYS} days before to`);
-    const step = autoStep(range.fromMs, range.toMs, nowMs);
+    // The finest step whose tier the org's plan still keeps at from (as series' auto does).
+    const days = (await retention.fresh()).resolve(request.params.org).plan.days;
+    const step = autoStep(range.fromMs, range.toMs, nowMs, planTierWindows(days));
     const stepMs = STEP_MS[step];
     const judgedFrom = Math.floor(range.fromMs / stepMs) * stepMs;
     // The baseline of the first bucket reaches BASELINE_BUCKETS steps further back.

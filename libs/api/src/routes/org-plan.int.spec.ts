@@ -117,6 +117,14 @@ test("queries that reach before the org's plan answer with what remains and say 
   assert.equal((await series('acme', NOW - 20 * DAY, '&step=auto')).json().step, '1h');
   assert.equal((await series('globex', NOW - 120 * DAY, '&step=1h')).statusCode, 400, 'pro keeps hour digests 90 days');
   assert.equal((await series('globex', NOW - 60 * DAY, '&step=1h')).statusCode, 200, 'within 90 days (and 1,500 buckets)');
+  // Anomalies judge in the step the org's plan keeps too: a day 45 days back is minute rows on
+  // enterprise (the default org) and only day rows on community.
+  const anomalies = (org: string) =>
+    app.inject({ method: 'GET', url: `/v1/orgs/${org}/anomalies?from=${NOW - 45 * DAY}&to=${NOW - 44 * DAY}`, headers: bearer('ops') });
+  const enterpriseAnomalies = await anomalies('default');
+  assert.equal(enterpriseAnomalies.statusCode, 200, enterpriseAnomalies.body);
+  assert.equal(enterpriseAnomalies.json().step, '1m');
+  assert.equal((await anomalies('acme')).json().step, '1d');
   const invocations = (org: string, from: number, to: number) =>
     app.inject({ method: 'GET', url: `/v1/orgs/${org}/invocations?from=${from}&to=${to}`, headers: bearer('ops') });
   const calls = await invocations('acme', NOW - 40 * DAY, NOW);
