@@ -4,6 +4,8 @@ import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { startTracing, type Tracing } from '@mcpg/telemetry';
 import { createTestStore } from './testing.ts';
+import { insertRowBinaryEmbedded } from './ledger/encoded-insert.ts';
+import { RowBinaryWriter } from './ledger/row-binary.ts';
 import type { Store } from './create-store.ts';
 
 const exporter = new InMemorySpanExporter();
@@ -40,6 +42,23 @@ test('ClickHouse calls under a span are CLIENT spans with database names and no 
   assert.equal(spans[1]!.attributes['db.operation.name'], 'INSERT');
   assert.equal(spans[3]!.status.code, SpanStatusCode.ERROR);
   assert.ok(!JSON.stringify(spans.map((s) => s.attributes)).includes('row-value-42'), 'no values in spans');
+});
+
+test("an insert sent as a statement (the workers' RowBinary file inserts) names its table too", async () => {
+  exporter.reset();
+  const body = new RowBinaryWriter(64).encode((w) => {
+    w.uint32(2);
+    w.string('row-value-43');
+  });
+  await trace.getTracer('test').startActiveSpan('write', async (parent) => {
+    await insertRowBinaryEmbedded(store, 'traced_t', ['id', 'secret'], body);
+    parent.end();
+  });
+  const [insert] = exporter.getFinishedSpans().filter((s) => s.kind === SpanKind.CLIENT);
+  assert.equal(insert?.name, 'INSERT traced_t');
+  assert.equal(insert.attributes['db.operation.name'], 'INSERT');
+  assert.equal(insert.attributes['db.collection.name'], 'traced_t');
+  assert.ok(!JSON.stringify(insert.attributes).includes('ledger-inserts'), 'no file path in the span');
 });
 
 test('without a recording span, no ClickHouse span (no orphan roots)', async () => {

@@ -20,10 +20,18 @@ export interface ClientTarget {
   readonly url?: string;
 }
 
+// The table of an INSERT sent as a statement (the file and JSON-lines inserts
+// of encoded-insert.ts): a checked identifier, not data.
+const INSERT_TABLE = /^INSERT\s+INTO\s+(?:TABLE\s+)?([A-Za-z_][A-Za-z0-9_.]*)/i;
+
 function operationOf(method: string, params: { query?: unknown; table?: unknown }): { operation: string; table?: string } {
   if (method === 'insert') return { operation: 'INSERT', ...(typeof params.table === 'string' ? { table: params.table } : {}) };
   const m = typeof params.query === 'string' ? KEYWORD.exec(params.query) : null;
   const word = m?.[1]?.toUpperCase();
+  if (word === 'INSERT') {
+    const table = INSERT_TABLE.exec((params.query as string).slice(m!.index + m![0].length - m![1]!.length))?.[1];
+    return { operation: 'INSERT', ...(table ? { table } : {}) };
+  }
   return { operation: word && OPERATIONS.has(word) ? (word === 'WITH' ? 'SELECT' : word) : 'QUERY' };
 }
 
