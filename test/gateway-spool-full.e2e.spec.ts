@@ -111,8 +111,7 @@ test('spool full with Kafka unreachable: calls answer, the cap holds, every even
   assert.equal(s.sent, 0, 'Kafka was never reached');
   assert.ok((dropped['drop-oldest'] ?? 0) > 0, JSON.stringify(dropped));
   assert.equal(warnings.reduce((n, w) => n + w.count, 0), sum(dropped), 'the log says how many, as the counter does');
-  const files = await readdir(h.spoolDir);
-  const onDisk = (await Promise.all(files.map((f) => stat(join(h.spoolDir, f))))).reduce((n, st) => n + st.size, 0);
+  const onDisk = await spoolBytes(h.spoolDir);
   assert.ok(onDisk <= SPOOL_MAX, `the spool holds ${onDisk} bytes, its cap is ${SPOOL_MAX}`);
 
   const fired = await waitFor(
@@ -123,3 +122,16 @@ test('spool full with Kafka unreachable: calls answer, the cap holds, every even
   assert.equal(fired.labels.instance, new URL(h.gateway.metricsUrl!).host);
   assert.equal(fired.labels.severity, 'critical');
 });
+
+/**
+ * Bytes in the spool's files. The outbox keeps retrying Kafka and drops old
+ * segments meanwhile, so a file listed may be gone when it is measured: read
+ * the listing again until one is measured whole.
+ */
+async function spoolBytes(dir: string): Promise<number> {
+  for (;;) {
+    const files = await readdir(dir);
+    const sizes = await Promise.all(files.map((f) => stat(join(dir, f)).then((st) => st.size, (err: NodeJS.ErrnoException) => (err.code === 'ENOENT' ? null : Promise.reject(err)))));
+    if (sizes.every((n) => n !== null)) return sizes.reduce((n: number, b) => n + b!, 0);
+  }
+}
