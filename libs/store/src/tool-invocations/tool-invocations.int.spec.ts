@@ -15,7 +15,10 @@ after(async () => {
   await store.close();
 });
 
-const T = Date.UTC(2026, 10, 20, 12, 0, 0, 123);
+// An hour ago (at .123 s): the rows are inside every retention window, so
+// a TTL merge in the background never takes them (a fixed date fell out of
+// the 7-day stamp below, and will fall out of the 30-day default).
+const T = Math.floor((Date.now() - 3_600_000) / 1000) * 1000 + 123;
 let seq = 0;
 function call(over: Partial<ToolInvocationRow> = {}): ToolInvocationRow {
   seq++;
