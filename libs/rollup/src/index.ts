@@ -15,7 +15,7 @@ export { digestQuantile, digestQuantiles } from './digest/quantile.ts';
 export { ID_PLACEHOLDER, normalizeLabel, LabelNormalizer } from './labels/normalize-label.ts';
 export { OTHER_LABEL, LabelSetGuard } from './labels/label-set-guard.ts';
 
-export { ERROR_OUTCOMES, ROLLUP_KEY_COLUMNS, TIER_ROLLUP_KEY_COLUMNS, type RollupRow, type TierRollupRow, type OrgRollupRows } from './fold/rollup-row.ts';
+export { ERROR_OUTCOMES, ROLLUP_KEY_COLUMNS, TIER_ROLLUP_KEY_COLUMNS, type RollupRow, type RollupSource, type TierRollupRow, type OrgRollupRows } from './fold/rollup-row.ts';
 export { DAY_TOTALS_KEY_COLUMNS, type DayTotalsRow } from './fold/day-totals.ts';
 export { HOUR_TOTALS_KEY_COLUMNS, type HourTotalsRow } from './fold/hour-totals.ts';
 export {

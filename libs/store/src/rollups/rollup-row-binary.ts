@@ -9,24 +9,14 @@
 // Array(Float64) and Array(UInt64) as a count and the elements.
 import { RowBinaryWriter } from '../ledger/row-binary.ts';
 import type { RetentionStamp } from '../retention/retention-stamp.ts';
+import type { RollupSource } from '@mcpg/rollup';
 
 const DAY_MS = 86_400_000;
 
 /** How a table stores its row's time: DateTime (seconds) or Date (days). */
 export type RollupTime = 'datetime' | 'date';
 
-/** The fields every rollup row shares (RollupRow, TierRollupRow, DayTotalsRow, HourTotalsRow). */
-interface Keyed {
-  readonly org: string;
-  readonly workspace: string;
-  readonly plugin: string;
-  readonly tool: string;
-  readonly source_partition: number;
-  readonly chunk_start: number;
-  readonly last_offset: number;
-}
-
-export interface RollupEncoding<R extends Keyed> {
+export interface RollupEncoding<R extends RollupSource> {
   /** false for the org-wide tables, which have no label columns. */
   readonly labels: boolean;
   readonly time: RollupTime;
@@ -39,11 +29,11 @@ export interface RollupEncoding<R extends Keyed> {
 const writer = new RowBinaryWriter(1 << 20);
 
 /** The rows in column order: labels, time, partition, chunk_start, last_offset, then `values`, then retention_days when stamped. */
-export function encodeRollupRows<R extends Keyed>(rows: readonly R[], enc: RollupEncoding<R>, stamp?: RetentionStamp): Buffer {
+export function encodeRollupRows<R extends RollupSource>(rows: readonly R[], enc: RollupEncoding<R>, stamp?: RetentionStamp): Buffer {
   return writer.encode((w) => writeRows(w, rows, enc, stamp));
 }
 
-function writeRows<R extends Keyed>(w: RowBinaryWriter, rows: readonly R[], enc: RollupEncoding<R>, stamp: RetentionStamp | undefined): void {
+function writeRows<R extends RollupSource>(w: RowBinaryWriter, rows: readonly R[], enc: RollupEncoding<R>, stamp: RetentionStamp | undefined): void {
   for (const r of rows) {
     w.string(r.org);
     if (enc.labels) {
