@@ -47,3 +47,4 @@ export async function createTestStore(options: { migrate?: boolean } = {}): Prom
   };
 }
 export * from './audit/audit-fixtures.testing.ts';
+export * from './test-clock.testing.ts';

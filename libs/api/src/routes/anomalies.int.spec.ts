@@ -7,9 +7,10 @@ import type { ToolCallEvent } from '@mcpg/events';
 import { TrafficGenerator, parseFault } from '@mcpg/simulator';
 import { createTestApi, type TestApi } from '../testing/api-test-app.ts';
 import { storeCalls } from '../testing/calls-dataset.ts';
+import { utcDaysAgo } from '@mcpg/store/testing';
 
 const M = 60_000;
-const T = Date.UTC(2026, 10, 20, 6);
+const T = utcDaysAgo(3, 6);
 const RATE = 15; // calls per second of event time
 let api: TestApi;
 

@@ -7,8 +7,9 @@ import type { AuditEvent, PayloadField } from '@mcpg/events';
 import { emptyKeystore, FileKek, generateKekText, PayloadKeyring, rotateOrgKey, sealPayload, shredOrgKeys, type KeystoreDoc } from '@mcpg/payload-crypto';
 import { insertPayloads, type PayloadRow } from '@mcpg/store';
 import { bearer, createTestApi, testKey, type TestApi } from '../testing/api-test-app.ts';
+import { utcDaysAgo } from '@mcpg/store/testing';
 
-const T = Date.UTC(2026, 11, 7, 9);
+const T = utcDaysAgo(1, 9);
 const CANARY = 'canary-9d2e7a51';
 const kek = FileKek.parse(generateKekText());
 let doc: KeystoreDoc;

@@ -5,8 +5,9 @@ import { insertCheckpoints, insertToolInvocations } from '@mcpg/store';
 import { insertAuditFixtures } from '@mcpg/store/testing';
 import { createTestApi, type TestApi } from '../testing/api-test-app.ts';
 import { makeCalls } from '../testing/calls-dataset.ts';
+import { utcDaysAgo } from '@mcpg/store/testing';
 
-const T = Date.UTC(2026, 10, 20, 8);
+const T = utcDaysAgo(3, 8);
 let api: TestApi;
 
 before(async () => {

@@ -3,9 +3,10 @@ import assert from 'node:assert/strict';
 import type { ToolCallEvent } from '@mcpg/events';
 import { createTestApi, type TestApi } from '../testing/api-test-app.ts';
 import { makeCalls, storeCalls } from '../testing/calls-dataset.ts';
+import { utcDaysAgo } from '@mcpg/store/testing';
 
 const H = 3_600_000;
-const T = Date.UTC(2026, 10, 20, 8);
+const T = utcDaysAgo(3, 8);
 let api: TestApi;
 let calls: ToolCallEvent[];
 

@@ -3,10 +3,11 @@ import assert from 'node:assert/strict';
 import type { ToolCallEvent } from '@mcpg/events';
 import { createTestApi, type TestApi } from '../testing/api-test-app.ts';
 import { makeCalls, storeCalls } from '../testing/calls-dataset.ts';
+import { utcDaysAgo } from '@mcpg/store/testing';
 
 const H = 3_600_000;
 const D = 24 * H;
-const T = Date.UTC(2026, 10, 20);
+const T = utcDaysAgo(6);
 const NOW = T + 2 * D + H;
 let api: TestApi;
 let calls: ToolCallEvent[];

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { ToolCallEvent } from '@mcpg/events';
 import { RollupFold, type DayTotalsRow, type HourTotalsRow, type RollupRow } from '@mcpg/rollup';
 import type { Store } from '../create-store.ts';
-import { createTestStore } from '../testing.ts';
+import { createTestStore, utcDaysAgo } from '../testing.ts';
 import { insertDayTotals } from '../rollups/insert-day-totals.ts';
 import { insertHourTotals } from '../rollups/insert-hour-totals.ts';
 import { insertRollups } from '../rollups/insert-rollups.ts';
@@ -20,7 +20,9 @@ after(async () => {
 });
 
 const H = 3_600_000;
-const T = Date.UTC(2026, 10, 20, 0, 0, 0);
+/** Day `d` (1–26) of the fixture's month, which ends yesterday: inside every plan's window. */
+const dayOf = (d: number, h = 0, m = 0, s = 0, ms = 0) => utcDaysAgo(26 - d, h, m, s, ms);
+const T = dayOf(20, 0, 0, 0);
 
 function rollup(over: Partial<RollupRow>): RollupRow {
   return {
@@ -83,7 +85,7 @@ test('tokens per server and hour, heaviest first, the rest as __other__, totals 
 });
 
 test('per day: whole days from the day totals (also once their minute rows expired), partial days from the hour and minute rows', async () => {
-  const D = Date.UTC(2026, 10, 10);
+  const D = dayOf(10);
   const org = 'daily';
   const day = (dayMs: number, tokensIn: number, tokensOut: number): DayTotalsRow => {
     const { minute: _minute, latency_min_ms: _a, latency_max_ms: _b, latency_means: _c, latency_weights: _d, ...counters } = rollup({ org, tokens_in: tokensIn, tokens_out: tokensOut });
@@ -119,7 +121,7 @@ test('per day: whole days from the day totals (also once their minute rows expir
 async function foldAndStore(org: string, seed: number): Promise<ToolCallEvent[]> {
   let s = seed;
   const rand = () => ((s = (s * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648);
-  const start = Date.UTC(2026, 10, 1, 21, 17, 23);
+  const start = dayOf(1, 21, 17, 23);
   const span = 3 * 24 * H;
   const events: { partition: number; offset: number; event: ToolCallEvent }[] = [];
   const next = [0, 0];
@@ -155,16 +157,16 @@ test('the tiers and the minute rows give the same figures, for ranges that start
   const org = 'tiers';
   const calls = await foldAndStore(org, 7);
   const M = 60_000;
-  const from0 = Date.UTC(2026, 10, 1, 21, 17, 23);
+  const from0 = dayOf(1, 21, 17, 23);
   const ranges: [number, number][] = [
     [from0 - H, from0 + 3 * 24 * H + H], // everything
-    [Date.UTC(2026, 10, 2, 3, 41, 5, 500), Date.UTC(2026, 10, 4, 13, 2, 59, 999)], // mid-hour at both ends, two partial days
-    [Date.UTC(2026, 10, 2, 3), Date.UTC(2026, 10, 3, 5)], // on the hour
-    [Date.UTC(2026, 10, 2), Date.UTC(2026, 10, 4)], // whole days
-    [Date.UTC(2026, 10, 2, 10, 30), Date.UTC(2026, 10, 2, 11, 29)], // no whole hour
-    [Date.UTC(2026, 10, 2, 10, 30), Date.UTC(2026, 10, 2, 12, 29)], // one whole hour
-    [Date.UTC(2026, 10, 2, 23, 59, 30), Date.UTC(2026, 10, 3, 1, 0, 30)], // across midnight, mid-minute
-    [Date.UTC(2026, 10, 2, 10) + 30 * M, Date.UTC(2026, 10, 2, 10) + 31 * M], // one minute
+    [dayOf(2, 3, 41, 5, 500), dayOf(4, 13, 2, 59, 999)], // mid-hour at both ends, two partial days
+    [dayOf(2, 3), dayOf(3, 5)], // on the hour
+    [dayOf(2), dayOf(4)], // whole days
+    [dayOf(2, 10, 30), dayOf(2, 11, 29)], // no whole hour
+    [dayOf(2, 10, 30), dayOf(2, 12, 29)], // one whole hour
+    [dayOf(2, 23, 59, 30), dayOf(3, 1, 0, 30)], // across midnight, mid-minute
+    [dayOf(2, 10) + 30 * M, dayOf(2, 10) + 31 * M], // one minute
   ];
   for (const [fromMs, toMs] of ranges) {
     // What the calls say, without the store: every call whose minute starts in the range.
@@ -190,7 +192,7 @@ test('the tiers and the minute rows give the same figures, for ranges that start
 test('per hour, whole hours come from the hour totals: an hour whose minute rows expired still counts', async () => {
   const org = 'hourly';
   const calls = await foldAndStore(org, 11);
-  const gone = Date.UTC(2026, 10, 2, 7);
+  const gone = dayOf(2, 7);
   // As the minute rows' 90-day TTL would, before the hour totals' 180 days.
   await store.client.command({
     query: 'ALTER TABLE tool_rollups_1m DELETE WHERE org = {org:String} AND toStartOfHour(minute) = toDateTime({h:UInt32}, \'UTC\')',
