@@ -5,8 +5,10 @@
 // the window is the minute rows; per hour and day the hour and day digests
 // (015, 016), folded by one running fold as the worker does; then with a
 // week of older hour digests held, the window filtered after FINAL (before)
-// against read as PREWHERE (after).
-//   node --import tsx bench/fleet-endpoint.ts [labelSets=10000] [minutes=60] [rounds=30]
+// against read as PREWHERE (after). By default: granularity=hour as served
+// now (the last closed hour, merged once and kept) against the window merged
+// on every scrape, alternating.
+//   node --import tsx bench/fleet-endpoint.ts [labelSets=10000] [minutes=60] [rounds=30] [all]
 //   FLEET_PROFILE=<file.cpuprofile> also profiles the before path.
 import { performance } from 'node:perf_hooks';
 import type { ToolCallEvent } from '@mcpg/events';
@@ -14,13 +16,16 @@ import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import { digestQuantiles, mergeDigests, RollupFold } from '@mcpg/rollup';
 import {
-  insertDayTotals, insertRollups, insertTierRollups, queryToolTotals, queryWindowDigests, queryWindowQuantiles, WINDOW_QUANTILES,
+  insertDayTotals, insertRollups, insertTierRollups, queryHourFingerprint, queryHourQuantiles, queryPipelineHealth, queryToolTotals, queryWindowDigests,
+  queryWindowQuantiles, WINDOW_QUANTILES,
   type ToolTotals, type WindowDigest, type WindowQuantiles,
 } from '@mcpg/store';
 import { createTestStore } from '@mcpg/store/testing';
 import { buildApi } from '@mcpg/api';
 import { BufferPool, ExpositionWriter } from '@mcpg/exposition';
 import { writeToolMetrics } from '../libs/api/src/metrics/render-tool-metrics.ts';
+import { writePipelineHealth } from '../libs/api/src/metrics/render-pipeline-health.ts';
+import { ClosedHourQuantiles } from '../libs/api/src/metrics/closed-hour-quantiles.ts';
 
 const SETS = Number(process.argv[2] ?? 10_000);
 const MINUTES = Number(process.argv[3] ?? 60);
@@ -84,10 +89,15 @@ const render = (pool: BufferPool, totals: ToolTotals[], window: WindowQuantiles[
   return n;
 };
 
+// The earlier passes (stages, digests merged in TypeScript, WHERE against
+// PREWHERE) run with `all` as the fifth argument; by default only the
+// granularity=hour scrape as it is against the window merged per scrape.
+const ALL = process.argv[5] === 'all';
+
 // Where a granularity=hour scrape spends its time, stage by stage, before the
 // change, and a CPU profile of the whole of it (bench/cpu-profile-summary.ts
 // reads it; FLEET_PROFILE=<file>).
-{
+if (ALL) {
   const pool = new BufferPool();
   const fromMs = () => Date.now() - 3_600_000;
   const totals = await queryToolTotals(store, { org });
@@ -120,7 +130,7 @@ const paths = {
   'hour digests merged in TypeScript (before)': async (fromMs: number) => merged(await queryWindowDigests(store, { org, fromMs, tier: 'hour' })),
   'hour quantiles merged by the engine (after)': (fromMs: number) => queryWindowQuantiles(store, { org, fromMs, tier: 'hour' }),
 } as const;
-for (let round = 0; round < 2; round++) {
+for (let round = 0; round < (ALL ? 2 : 0); round++) {
   for (const [name, window] of Object.entries(paths)) {
     const pool = new BufferPool();
     await measure(`query + render, ${name}`, async () => {
@@ -133,6 +143,7 @@ for (let round = 0; round < 2; round++) {
 // (here 7 days, copies of the window's rows shifted back). Under FINAL a
 // WHERE on the window filters after the replacing merge, which then merges
 // all of them; the range as PREWHERE (after) reads only the window's rows.
+// The scrapes below are measured with these held too.
 {
   const fromS = Math.floor((Date.now() - 3_600_000) / 3_600_000) * 3_600;
   await store.client.command({
@@ -150,7 +161,7 @@ for (let round = 0; round < 2; round++) {
     const r = await store.client.query({ query: whereSql, query_params: { org, from: (Math.floor(fromMs / 3_600_000) * 3_600_000) / 1000 }, format: 'JSONCompactEachRow' });
     return (await r.json<[string, string, string, number[]]>()).map(([workspace, plugin, tool, q]) => ({ workspace, plugin, tool, quantilesMs: q.map(Number) }));
   };
-  for (let round = 0; round < 2; round++) {
+  for (let round = 0; round < (ALL ? 2 : 0); round++) {
     for (const [name, window] of [
       ['window as WHERE under FINAL (before)', before],
       ['window as PREWHERE (after)', (fromMs: number) => queryWindowQuantiles(store, { org, fromMs, tier: 'hour' })],
@@ -163,14 +174,39 @@ for (let round = 0; round < 2; round++) {
     }
   }
 }
-// The work of each request, not answers reused (bench/api-load.ts measures those).
-const app = buildApi({ store, load: false });
-for (const granularity of ['minute', 'hour', 'day']) {
-  await measure(`GET /v1/orgs/${org}/metrics?granularity=${granularity}`, async () => {
+// granularity=hour as it is (the last closed hour, merged once and kept; each
+// scrape reads the hour's fingerprint) against the window merged on every
+// scrape (the current and previous hour, what the route did before), both
+// through the same steps: totals, quantiles, pipeline health, render.
+{
+  const app = buildApi({ store, load: false });
+  const hourMs = ClosedHourQuantiles.lastClosedHour(Date.now());
+  await measure('stage: the closed hour merged (once per hour)', async () => (await queryHourQuantiles(store, { org, hourMs })).length);
+  await measure('stage: the closed hour fingerprint (each scrape)', async () => (await queryHourFingerprint(store, { org, hourMs })).length);
+  const pool = new BufferPool();
+  const mergedPerScrape = async () => {
+    const [totals, window, health] = await Promise.all([
+      queryToolTotals(store, { org }),
+      queryWindowQuantiles(store, { org, fromMs: Date.now() - 3_600_000, tier: 'hour' }),
+      queryPipelineHealth(store),
+    ]);
+    const w = new ExpositionWriter({ pool });
+    writeToolMetrics(w, org, totals, window);
+    writePipelineHealth(w, health);
+    const n = w.bytes().length;
+    w.release();
+    return n;
+  };
+  const route = (granularity: string) => async () => {
     const res = await app.inject({ method: 'GET', url: `/v1/orgs/${org}/metrics?granularity=${granularity}` });
     if (res.statusCode !== 200) throw new Error(`status ${res.statusCode}: ${res.body.slice(0, 200)}`);
     return res.rawPayload.length;
-  });
+  };
+  for (let round = 0; round < 2; round++) {
+    await measure('hour: window merged per scrape (before)', mergedPerScrape);
+    await measure('hour: GET granularity=hour, closed hour kept (after)', route('hour'));
+  }
+  for (const granularity of ['minute', 'day']) await measure(`GET /v1/orgs/${org}/metrics?granularity=${granularity}`, route(granularity));
+  await app.close();
 }
-await app.close();
 await store.close();

@@ -161,7 +161,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   // plugin) and land in the OpenAPI document; the root's hooks cover them.
   void app.register(async (api) => {
     healthRoutes(api, store);
-    orgMetricsRoutes(api, store);
+    orgMetricsRoutes(api, store, now);
     pipelineHealthRoutes(api, store);
     auditSearchRoutes(api, store, cursors);
     auditToolCallsRoutes(api, store);

@@ -13,6 +13,7 @@ export * from './pipeline/query-pipeline-health.ts';
 export * from './pipeline/stored-positions.ts';
 export * from './rollups/insert-rollups.ts';
 export * from './rollups/query-rollups.ts';
+export * from './rollups/query-hour-quantiles.ts';
 export * from './audit/audit-text-query.ts';
 export * from './audit/audit-filter-sql.ts';
 export type { AuditRow } from './audit/audit-row.ts';

@@ -26,7 +26,7 @@ export const MCP_TOOLS: readonly McpToolSpec[] = [
   {
     name: 'tool_metrics',
     description:
-      'Per-tool call counts, error counts, error rate and latency quantiles (ms) of an org\'s fleet, most errors first. Counts are totals since the data began; latency quantiles cover the granularity window (minute, hour or day). Filter with workspace, limit with top. For failures within a time range, use search_audit with outcome=error and from/to.',
+      'Per-tool call counts, error counts, error rate and latency quantiles (ms) of an org\'s fleet, most errors first. Counts are totals since the data began; latency quantiles cover the granularity window (the trailing minute, the last closed UTC hour (the default), or the current and previous UTC day). Filter with workspace, limit with top. For failures within a time range, use search_audit with outcome=error and from/to.',
     url: '/v1/orgs/:org/metrics',
     localInputs: {
       workspace: { type: 'string', maxLength: 256, description: 'Only tools of this workspace' },

@@ -1,6 +1,6 @@
 // Tool metrics as Prometheus text: lifetime counters from the day totals, and
-// latency as a summary — quantiles over the trailing window of the requested
-// granularity (merged t-digests), `_sum` and `_count` lifetime, so
+// latency as a summary — quantiles over the window of the requested
+// granularity (merged t-digests; see org-metrics.ts for the windows), `_sum` and `_count` lifetime, so
 // rate(_sum) / rate(_count) is the mean latency. HELP/TYPE are always
 // written, so an org with no calls yet is a
 // valid, empty exposition (not a 404): Prometheus keeps scraping it and
@@ -33,7 +33,7 @@ export const TOOL_ERRORS = {
 
 export const TOOL_LATENCY = {
   name: 'mcpg_tool_latency_seconds',
-  help: 'Tool call latency in seconds: quantiles over the trailing window of the granularity (t-digest), sum and count since the beginning.',
+  help: 'Tool call latency in seconds: quantiles over the window of the granularity (t-digest: the trailing minute, the last closed UTC hour, or the current and previous UTC day), sum and count since the beginning.',
   type: 'summary',
 } as const;
 
@@ -44,7 +44,7 @@ export const TOOL_LATENCY = {
  */
 export const TOOL_LATENCY_MS = {
   name: 'mcpg_tool_latency_ms',
-  help: 'Tool call latency quantiles in milliseconds over the trailing window of the granularity (t-digest); the same values as mcpg_tool_latency_seconds.',
+  help: 'Tool call latency quantiles in milliseconds over the window of the granularity (t-digest); the same values as mcpg_tool_latency_seconds.',
   type: 'gauge',
 } as const;
 

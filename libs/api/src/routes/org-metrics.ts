@@ -5,12 +5,13 @@ import { queryPipelineHealth, queryToolTotals, queryWindowQuantiles, type Store 
 import { errorBodySchema } from '../api-errors.ts';
 import { writeToolMetrics } from '../metrics/render-tool-metrics.ts';
 import { writePipelineHealth } from '../metrics/render-pipeline-health.ts';
+import { ClosedHourQuantiles } from '../metrics/closed-hour-quantiles.ts';
 
 /** Org ids as they appear in URLs and labels: no leading punctuation, no slashes or spaces. */
 export const ORG_PATTERN = '^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$';
 export const GRANULARITIES = ['minute', 'hour', 'day'] as const;
 export type Granularity = (typeof GRANULARITIES)[number];
-const WINDOW_MS: Record<Granularity, number> = { minute: 60_000, hour: 3_600_000, day: 86_400_000 };
+const WINDOW_MS = { minute: 60_000, day: 86_400_000 } as const;
 
 interface OrgMetricsRoute {
   Params: { org: string };
@@ -26,7 +27,12 @@ const schema = {
   querystring: {
     type: 'object',
     properties: {
-      granularity: { type: 'string', enum: [...GRANULARITIES], default: 'hour' },
+      granularity: {
+        type: 'string',
+        enum: [...GRANULARITIES],
+        default: 'hour',
+        description: 'Window of the latency quantiles: the trailing minute, the last closed UTC hour, or the current and previous UTC day. Counters are lifetime totals whatever the window.',
+      },
       // The older mcpg_tool_latency_ms gauge besides the summary in seconds.
       latency_ms: { type: 'boolean', default: false },
     },
@@ -39,24 +45,25 @@ const schema = {
   },
 } as const;
 
-export function orgMetricsRoutes(app: FastifyInstance, store: Store): void {
+export function orgMetricsRoutes(app: FastifyInstance, store: Store, now: () => number = Date.now): void {
   // Output buffers reused across scrapes (a fleet exposition is megabytes;
   // fresh pages for each were most of the render time, see BufferPool), and
   // the bytes sent as they are, without a round trip through a string.
   const pool = new BufferPool();
+  const closedHours = new ClosedHourQuantiles(store, { now });
   app.get<OrgMetricsRoute>('/v1/orgs/:org/metrics', { schema }, async (request, reply) => {
     // `granularity` is the window of the latency quantiles; counters are
     // lifetime totals and do not depend on it. Per minute: the trailing
-    // minute. Per hour and day: the current UTC hour (day) and the one before,
-    // read from the hour (day) digests, one row each per label set, where a
-    // trailing 60 minutes would merge sixty minute digests per label set on
-    // every scrape. The engine merges them and sends four numbers per label set.
+    // minute (the current and the previous minute rows). Per hour: the last
+    // closed UTC hour, merged once per hour and kept (closed-hour-quantiles.ts:
+    // merging an hour per scrape was most of a scrape at 10k label sets). Per
+    // day: the current UTC day and the one before, from the day digests. The
+    // engine merges the digests and sends four numbers per label set.
     const { org } = request.params;
     const tier = request.query.granularity;
-    const fromMs = Date.now() - WINDOW_MS[tier];
     const [totals, window, health] = await Promise.all([
       queryToolTotals(store, { org }),
-      queryWindowQuantiles(store, { org, fromMs, tier }),
+      tier === 'hour' ? closedHours.get(org) : queryWindowQuantiles(store, { org, fromMs: now() - WINDOW_MS[tier], tier }),
       queryPipelineHealth(store),
     ]);
     const w = new ExpositionWriter({ pool });
