@@ -28,9 +28,12 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 // Byte 0 is left free for the leaf-hash prefix, so hashing needs no copy.
 let scratch = Buffer.alloc(4096);
 
-function invalid(row: LedgerRow, message: string): LedgerError {
-  const seq = typeof row.seq === 'bigint' ? row.seq : undefined;
-  return new LedgerError('INVALID_ROW', message, seq === undefined ? {} : { seq });
+// `seq` apart from the fields: the fold encodes an event at its seq without
+// building a row object for it (see eventLeaf).
+type Fields = Omit<LedgerRow, 'seq'>;
+
+function invalid(seq: unknown, message: string): LedgerError {
+  return new LedgerError('INVALID_ROW', message, typeof seq === 'bigint' ? { seq } : {});
 }
 
 function ensure(at: number, more: number): void {
@@ -40,8 +43,8 @@ function ensure(at: number, more: number): void {
   scratch = grown;
 }
 
-function writeString(row: LedgerRow, field: keyof LedgerRow, value: unknown, at: number): number {
-  if (typeof value !== 'string') throw invalid(row, `field "${field}" must be a string`);
+function writeString(seq: bigint, field: keyof LedgerRow, value: unknown, at: number): number {
+  if (typeof value !== 'string') throw invalid(seq, `field "${field}" must be a string`);
   // ASCII in one pass: copy while checking (its UTF-8 length is its length);
   // at the first non-ASCII unit, start the field again with the native encoder.
   const len = value.length;
@@ -54,7 +57,7 @@ function writeString(row: LedgerRow, field: keyof LedgerRow, value: unknown, at:
     scratch[start + i] = c;
   }
   if (i === len) return start + len;
-  if (LONE_SURROGATE.test(value)) throw invalid(row, `field "${field}" is not well-formed Unicode`);
+  if (LONE_SURROGATE.test(value)) throw invalid(seq, `field "${field}" is not well-formed Unicode`);
   const n = Buffer.byteLength(value, 'utf8');
   ensure(at, 10 + n);
   at = writeUvarint(scratch, at, n);
@@ -62,9 +65,9 @@ function writeString(row: LedgerRow, field: keyof LedgerRow, value: unknown, at:
 }
 
 /** Signed 64-bit big-endian from a safe integer, without going through BigInt. */
-function writeInt64(row: LedgerRow, field: keyof LedgerRow, value: unknown, at: number): number {
+function writeInt64(seq: bigint, field: keyof LedgerRow, value: unknown, at: number): number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value)) {
-    throw invalid(row, `field "${field}" must be an integer within ±(2^53 - 1)`);
+    throw invalid(seq, `field "${field}" must be an integer within ±(2^53 - 1)`);
   }
   ensure(at, 8);
   const high = Math.floor(value / TWO_32);
@@ -73,22 +76,22 @@ function writeInt64(row: LedgerRow, field: keyof LedgerRow, value: unknown, at: 
   return at + 8;
 }
 
-/** Writes the canonical bytes at scratch[1..]; returns the end offset. */
-function encode(row: LedgerRow): number {
-  if (typeof row.seq !== 'bigint' || row.seq < 0n || row.seq >= U64_LIMIT) {
-    throw invalid(row, 'field "seq" must be a bigint in [0, 2^64)');
+/** Writes the canonical bytes of `row` at `seq` at scratch[1..]; returns the end offset. */
+function encode(row: Fields, seq: bigint): number {
+  if (typeof seq !== 'bigint' || seq < 0n || seq >= U64_LIMIT) {
+    throw invalid(seq, 'field "seq" must be a bigint in [0, 2^64)');
   }
   let at = 1;
   scratch[at++] = CANONICAL_ROW_VERSION;
-  at = scratch.writeBigUInt64BE(row.seq, at);
-  for (const f of STRING_FIELDS_BEFORE_TIME) at = writeString(row, f, row[f], at);
-  at = writeInt64(row, 'occurred_at', row.occurred_at, at);
-  for (const f of STRING_FIELDS_AFTER_TIME) at = writeString(row, f, row[f], at);
+  at = scratch.writeBigUInt64BE(seq, at);
+  for (const f of STRING_FIELDS_BEFORE_TIME) at = writeString(seq, f, row[f], at);
+  at = writeInt64(seq, 'occurred_at', row.occurred_at, at);
+  for (const f of STRING_FIELDS_AFTER_TIME) at = writeString(seq, f, row[f], at);
   ensure(at, 1);
   if (row.latency_us === null) scratch[at++] = 0x00;
   else {
     scratch[at++] = 0x01;
-    at = writeInt64(row, 'latency_us', row.latency_us, at);
+    at = writeInt64(seq, 'latency_us', row.latency_us, at);
   }
   for (const f of NULLABLE_STRING_FIELDS) {
     const value = row[f];
@@ -96,7 +99,7 @@ function encode(row: LedgerRow): number {
     if (value === null) scratch[at++] = 0x00;
     else {
       scratch[at++] = 0x01;
-      at = writeString(row, f, value, at);
+      at = writeString(seq, f, value, at);
     }
   }
   return at;
@@ -104,14 +107,35 @@ function encode(row: LedgerRow): number {
 
 /** The canonical bytes of a row (version byte first). Throws INVALID_ROW. */
 export function encodeCanonicalRow(row: LedgerRow): Uint8Array {
-  const end = encode(row);
+  const end = encode(row, row.seq);
   return new Uint8Array(scratch.subarray(1, end));
 }
 
 /** SHA-256(0x00 || canonical bytes): the row's Merkle leaf hash. Throws INVALID_ROW. */
 export function rowLeafHash(row: LedgerRow): Hash {
-  const end = encode(row);
+  const end = encode(row, row.seq);
   return leafHashOfPrefixed(scratch.subarray(0, end));
+}
+
+/** A row's leaf hash with the canonical bytes it covers. */
+export interface EncodedLeaf {
+  readonly leafHash: Hash;
+  /**
+   * The canonical bytes (version byte first): a view of the encoder's shared
+   * buffer, valid only until the next row is encoded. Copy what you keep.
+   */
+  readonly canonical: Uint8Array;
+}
+
+/**
+ * The leaf hash of `event` as the row at `seq` (the hashed fields only, as
+ * rowLeafHash(ledgerRowFromEvent(event, seq)) gives), and its canonical
+ * bytes, which a writer can copy into storage instead of encoding the same
+ * strings again. Throws INVALID_ROW.
+ */
+export function eventLeaf(event: LedgerEvent, seq: bigint): EncodedLeaf {
+  const end = encode(event, seq);
+  return { leafHash: leafHashOfPrefixed(scratch.subarray(0, end)), canonical: scratch.subarray(1, end) };
 }
 
 // A native scan for lone surrogates (V8 11.1, so Node 20); the project's lib
@@ -120,14 +144,14 @@ const isWellFormed = (s: string): boolean => (s as unknown as { isWellFormed(): 
 
 const EVENT_STRING_FIELDS = [...STRING_FIELDS_BEFORE_TIME, ...STRING_FIELDS_AFTER_TIME] as const;
 
-function checkText(row: LedgerEvent, field: keyof LedgerEvent, value: unknown): void {
-  if (typeof value !== 'string') throw invalid(row as LedgerRow, `field "${field}" must be a string`);
-  if (!isWellFormed(value)) throw invalid(row as LedgerRow, `field "${field}" is not well-formed Unicode`);
+function checkText(field: keyof LedgerEvent, value: unknown): void {
+  if (typeof value !== 'string') throw invalid(undefined, `field "${field}" must be a string`);
+  if (!isWellFormed(value)) throw invalid(undefined, `field "${field}" is not well-formed Unicode`);
 }
 
-function checkInt64(row: LedgerEvent, field: keyof LedgerEvent, value: unknown): void {
+function checkInt64(field: keyof LedgerEvent, value: unknown): void {
   if (typeof value !== 'number' || !Number.isSafeInteger(value)) {
-    throw invalid(row as LedgerRow, `field "${field}" must be an integer within ±(2^53 - 1)`);
+    throw invalid(undefined, `field "${field}" must be an integer within ±(2^53 - 1)`);
   }
 }
 
@@ -137,11 +161,11 @@ function checkInt64(row: LedgerEvent, field: keyof LedgerEvent, value: unknown):
  * can still be dead-lettered (encoding it there as well cost ~3 µs a row).
  */
 export function checkLedgerEvent(event: LedgerEvent): void {
-  for (const f of EVENT_STRING_FIELDS) checkText(event, f, event[f]);
-  checkInt64(event, 'occurred_at', event.occurred_at);
-  if (event.latency_us !== null) checkInt64(event, 'latency_us', event.latency_us);
+  for (const f of EVENT_STRING_FIELDS) checkText(f, event[f]);
+  checkInt64('occurred_at', event.occurred_at);
+  if (event.latency_us !== null) checkInt64('latency_us', event.latency_us);
   for (const f of NULLABLE_STRING_FIELDS) {
     const value = event[f];
-    if (value !== null) checkText(event, f, value);
+    if (value !== null) checkText(f, value);
   }
 }

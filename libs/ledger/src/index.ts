@@ -10,7 +10,7 @@ export {
   type LedgerRow,
   type LedgerRowJson,
 } from './ledger-row.ts';
-export { CANONICAL_ROW_VERSION, checkLedgerEvent, encodeCanonicalRow, rowLeafHash } from './canonical-row.ts';
+export { CANONICAL_ROW_VERSION, checkLedgerEvent, encodeCanonicalRow, eventLeaf, rowLeafHash, type EncodedLeaf } from './canonical-row.ts';
 export { decodeCanonicalRow } from './canonical-row-decode.ts';
 export { ORIGIN_PREFIX, assertLedgerOrg, checkpointOrigin, isLedgerOrg } from './ledger-org.ts';
 export { chainHash, genesisHash } from './chain.ts';
@@ -53,7 +53,7 @@ export {
 export { ALWAYS, Keyring, SigningKeys, windowContains, type KeyWindow, type KeyringEntry } from './note/keyring.ts';
 export { formatCheckpoint, parseCheckpoint, type Checkpoint } from './checkpoint/checkpoint.ts';
 export { openCheckpoint, signCheckpoint, type OpenedCheckpoint } from './checkpoint/signed-checkpoint.ts';
-export { LedgerFold, type AppendedRow, type LedgerFoldState } from './ledger-fold.ts';
+export { LedgerFold, type AppendedLeaf, type AppendedRow, type LedgerFoldState } from './ledger-fold.ts';
 export { exportedRowFromJson, exportedRowToJson, type ExportedRow, type ExportedRowJson } from './verify/exported-row.ts';
 export { verifyLedger, type LedgerVerdict, type VerifyLedgerInput, type VerifyResult } from './verify/verify-ledger.ts';
 export { checkTrustedAdvance } from './verify/trusted-state.ts';
@@ -81,6 +81,7 @@ export {
   type SegmentClosedBy,
   type SegmentPolicy,
   type SegmentedAppend,
+  type SegmentedLeafAppend,
   type SegmentedLedgerState,
 } from './segmented-ledger.ts';
 export { rootWithRange } from './merkle/range-root.ts';

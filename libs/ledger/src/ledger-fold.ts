@@ -5,7 +5,7 @@
 // persist `state()` with each checkpoint and resume from it after a crash, or
 // rebuild everything from offset 0 and get identical bytes.
 import { chainHash, genesisHash } from './chain.ts';
-import { rowLeafHash } from './canonical-row.ts';
+import { eventLeaf, rowLeafHash } from './canonical-row.ts';
 import { LedgerError } from './errors.ts';
 import type { Hash } from './hashing.ts';
 import { checkpointOrigin } from './ledger-org.ts';
@@ -21,6 +21,19 @@ export interface AppendedRow {
   readonly prevHash: Hash;
   /** Chain head after this row. */
   readonly chainHash: Hash;
+}
+
+/**
+ * An appended row as the ledger-worker stores it: its seq and hashes and the
+ * canonical bytes, with no row object (the caller holds the event).
+ */
+export interface AppendedLeaf {
+  readonly seq: number;
+  /** The row's canonical bytes: a view of the encoder's shared buffer, valid until the next append. */
+  readonly canonical: Uint8Array;
+  readonly leafHash: Hash;
+  /** Chain head before this row (genesis for seq 0). */
+  readonly prevHash: Hash;
 }
 
 export interface LedgerFoldState {
@@ -67,6 +80,24 @@ export class LedgerFold {
     this.range.append(leafHash, visit);
     this.lastEventTime = row.occurred_at;
     return { row, leafHash, prevHash, chainHash: this.head };
+  }
+
+  /**
+   * append() without building the row: the same seq, hashes and nodes, and
+   * the canonical bytes the leaf hash covers (valid until the next append).
+   * The ledger-worker's path, which copies those bytes into its insert.
+   */
+  appendLeaf(event: LedgerEvent, visit?: NodeVisitor): AppendedLeaf {
+    if (event.org !== this.org) {
+      throw new LedgerError('INVALID_ARGUMENT', `event of org ${JSON.stringify(event.org)} appended to the ledger of ${this.org}`);
+    }
+    const seq = this.range.size;
+    const { leafHash, canonical } = eventLeaf(event, BigInt(seq));
+    const prevHash = this.head;
+    this.head = chainHash(prevHash, leafHash);
+    this.range.append(leafHash, visit);
+    this.lastEventTime = event.occurred_at;
+    return { seq, canonical, leafHash, prevHash };
   }
 
   /** The checkpoint body for the rows so far (sign it with signCheckpoint). */

@@ -10,7 +10,7 @@
 // unsigned rows, never as verified).
 import type { Checkpoint } from './checkpoint/checkpoint.ts';
 import { LedgerError } from './errors.ts';
-import { LedgerFold, type AppendedRow, type LedgerFoldState } from './ledger-fold.ts';
+import { LedgerFold, type AppendedLeaf, type AppendedRow, type LedgerFoldState } from './ledger-fold.ts';
 import type { LedgerEvent } from './ledger-row.ts';
 import type { NodeVisitor } from './merkle/compact-range.ts';
 
@@ -42,6 +42,12 @@ export interface ClosedSegment {
 export interface SegmentedAppend {
   readonly appended: AppendedRow;
   /** Checkpoints due around this row, in order: a time boundary before it, a row-count boundary after it. */
+  readonly closed: readonly ClosedSegment[];
+}
+
+export interface SegmentedLeafAppend {
+  readonly appended: AppendedLeaf;
+  /** As SegmentedAppend's. */
   readonly closed: readonly ClosedSegment[];
 }
 
@@ -80,14 +86,30 @@ export class SegmentedLedger {
   }
 
   append(event: LedgerEvent, visit?: NodeVisitor): SegmentedAppend {
-    // Most rows close nothing: they share one empty list instead of each allocating one.
-    let closed: ClosedSegment[] | undefined;
-    const bucket = Math.floor(event.occurred_at / this.bucketMs);
-    if (this.segmentBucket !== null && bucket > this.segmentBucket) closed = [this.close('time')];
+    const before = this.closeBefore(event);
     const appended = this.fold.append(event, visit);
+    return { appended, closed: this.closeAfter(event, before) };
+  }
+
+  /** append() through LedgerFold.appendLeaf: no row object, the canonical bytes instead. */
+  appendLeaf(event: LedgerEvent, visit?: NodeVisitor): SegmentedLeafAppend {
+    const before = this.closeBefore(event);
+    const appended = this.fold.appendLeaf(event, visit);
+    return { appended, closed: this.closeAfter(event, before) };
+  }
+
+  // A later event-time bucket closes the open segment before the row.
+  private closeBefore(event: LedgerEvent): ClosedSegment[] | undefined {
+    const bucket = Math.floor(event.occurred_at / this.bucketMs);
+    return this.segmentBucket !== null && bucket > this.segmentBucket ? [this.close('time')] : undefined;
+  }
+
+  // Most rows close nothing: they share one empty list instead of each allocating one.
+  private closeAfter(event: LedgerEvent, closed: ClosedSegment[] | undefined): readonly ClosedSegment[] {
+    const bucket = Math.floor(event.occurred_at / this.bucketMs);
     this.segmentBucket = this.segmentBucket === null ? bucket : Math.max(this.segmentBucket, bucket);
     if (this.fold.size - this.checkpointSize >= this.policy.rows) (closed ??= []).push(this.close('rows'));
-    return { appended, closed: closed ?? NONE_CLOSED };
+    return closed ?? NONE_CLOSED;
   }
 
   state(): SegmentedLedgerState {

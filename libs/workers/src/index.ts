@@ -1,17 +1,8 @@
 export { startRollupWorker, rollupWorkerOptions, type RollupWorkerOptions, type RunningWorker } from './rollup-worker.ts';
 export { runFleetSim, formatSummary, simOptions, type FleetSimOptions, type SimConfig } from './fleet-sim.ts';
 export { openBus, openStore, embeddedDir, kafkaDir, type BusConfig, type StoreConfig } from './connect.ts';
-export {
-  startLedgerWorker,
-  ledgerWorkerOptions,
-  foldLedgerBatch,
-  storeLedgerWrites,
-  foldAndStoreLedger,
-  LEDGER_CHUNK_ROWS,
-  type LedgerWorkerOptions,
-  type LedgerWrites,
-  type RunningLedgerWorker,
-} from './ledger-worker.ts';
+export { startLedgerWorker, ledgerWorkerOptions, type LedgerWorkerOptions, type RunningLedgerWorker } from './ledger-worker.ts';
+export { foldLedgerBatch, foldLedgerChunk, storeLedgerWrites, foldAndStoreLedger, LEDGER_CHUNK_ROWS, type LedgerWrites } from './ledger-fold-batch.ts';
 export { decodeLedgerMessage, maskAuditEvent, routableOrg, LedgerDecodeError, LEDGER_DECODE_CODES, ROUTE_HEADERS, type PendingLedgerEvent } from './ledger-event.ts';
 export { assertSameLog, LogReplacedError } from './log-continuity.ts';
 export { startAuditRouter, routedMessage, ROUTER_NAME, type AuditRouterOptions, type RunningAuditRouter } from './audit-router.ts';

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { SigningKeys, signerKeyFromSeed, toHex, verifyLedger, type LedgerEvent } from '@mcpg/ledger';
 import { queryAllCheckpoints, queryLedgerRows, queryLedgerStates, queryStoredLeaves, storedInclusionProof, type Store } from '@mcpg/store';
 import { createTestStore } from '@mcpg/store/testing';
-import { foldAndStoreLedger, foldLedgerBatch, storeLedgerWrites } from './ledger-worker.ts';
+import { foldAndStoreLedger, foldLedgerBatch, storeLedgerWrites } from './ledger-fold-batch.ts';
 import type { PendingLedgerEvent } from './ledger-event.ts';
 
 const keys = new SigningKeys([{ key: signerKeyFromSeed('test.invalid/chunks', new Uint8Array(32).fill(5)), window: { notBefore: null, notAfter: null } }]);

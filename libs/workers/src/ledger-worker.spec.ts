@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SigningKeys, signerKeyFromSeed, toHex, type LedgerEvent } from '@mcpg/ledger';
 import type { LedgerStateRecord } from '@mcpg/store';
-import { foldLedgerBatch, type LedgerWrites } from './ledger-worker.ts';
+import { foldLedgerBatch, type LedgerWrites } from './ledger-fold-batch.ts';
 import type { PendingLedgerEvent } from './ledger-event.ts';
 
 const keys = new SigningKeys([{ key: signerKeyFromSeed('test.invalid/unit', new Uint8Array(32).fill(3)), window: { notBefore: null, notAfter: null } }]);

@@ -11,7 +11,7 @@ import { SigningKeys, signerKeyFromSeed } from '@mcpg/ledger';
 import { createMasker } from '@mcpg/masking';
 import { FileKek, generateKekText, PayloadKeyring, readKeystoreFile } from '@mcpg/payload-crypto';
 import type { BusProducer, OutgoingMessage } from '@mcpg/pipeline';
-import { foldLedgerBatch } from './ledger-worker.ts';
+import { foldLedgerBatch } from './ledger-fold-batch.ts';
 import { maskAuditEvent } from './ledger-event.ts';
 import { PAYLOAD_KEY_ACTIONS, runPayloadKeyAction } from './payload-key-actions.ts';
 

@@ -43,6 +43,25 @@ export class RowBinaryWriter {
     return out;
   }
 
+  /** Bytes written since the last reset. */
+  get length(): number {
+    return this.at;
+  }
+
+  /**
+   * The bytes written since the last reset, not copied: valid until the next
+   * write or reset. For a writer its owner does not share while the bytes are
+   * in use (take() copies them out for a shared one).
+   */
+  view(): Buffer {
+    return this.buf.subarray(0, this.at);
+  }
+
+  /** Drops what was written; the buffer is kept for the next rows. */
+  reset(): void {
+    this.at = 0;
+  }
+
   /**
    * Runs `write` and returns what it wrote. If it throws (a value refused
    * halfway through a row), what it wrote is dropped, so a shared writer's
@@ -112,6 +131,30 @@ export class RowBinaryWriter {
     // Not varint(): growing the buffer here would lose the bytes just written past `at`.
     this.varintInPlace(n);
     this.at += n;
+  }
+
+  /** src[from..to) as they are: bytes already in RowBinary form. */
+  bytes(src: Uint8Array, from: number, to: number): void {
+    const n = to - from;
+    this.room(n);
+    const b = this.buf;
+    let at = this.at;
+    // Short runs (most fields here) cost less copied in JS than through a native call.
+    if (n < 64) for (let i = from; i < to; i++) b[at++] = src[i]!;
+    else {
+      b.set(src.subarray(from, to), at);
+      at += n;
+    }
+    this.at = at;
+  }
+
+  /** Eight bytes of src from `from` in reverse order: a big-endian 64-bit integer as RowBinary's little-endian. */
+  reversed8(src: Uint8Array, from: number): void {
+    this.room(8);
+    const b = this.buf;
+    const at = this.at;
+    for (let i = 0; i < 8; i++) b[at + i] = src[from + 7 - i]!;
+    this.at = at + 8;
   }
 
   nullableString(s: string | null): void {
