@@ -4,7 +4,8 @@
 // tool_totals_1h), hour and day digests, org-wide rows (tool_rollups_org_*),
 // label normalisation and a cardinality cap.
 export { toInvocationRow, errorHash, type InvocationRow } from './invocation-row.ts';
-export { validateCall, InvalidCallError } from './validate-call.ts';
+export { validateCall, validateCallFigures, InvalidCallError } from './validate-call.ts';
+export type { FoldedCall } from './fold/call-counters.ts';
 export { RollupError, ROLLUP_ERROR_CODES, type RollupErrorCode } from './errors.ts';
 
 export { type CentroidDigest, EMPTY_DIGEST, DEFAULT_COMPRESSION, digestCount } from './digest/centroid-digest.ts';

@@ -24,6 +24,15 @@ export function validateCall(e: ToolCallEvent, producedAt: number): ToolCallEven
     if (!v) throw new InvalidCallError(`${field} is empty`);
     if (v.length > MAX_LABEL) throw new InvalidCallError(`${field} is longer than ${MAX_LABEL} characters`);
   }
+  return validateCallFigures(e, producedAt);
+}
+
+/**
+ * validateCall's checks of times, duration and tokens, in its order: for a
+ * call whose ids and labels are known to pass (read from the message's
+ * bytes), the same verdict without the rest of the event.
+ */
+export function validateCallFigures<T extends Pick<ToolCallEvent, 'started_at' | 'duration_us' | 'tokens_in' | 'tokens_out'>>(e: T, producedAt: number): T {
   if (e.started_at < producedAt - MAX_PAST_MS) throw new InvalidCallError(`started_at ${e.started_at} is more than 7 days before the event was produced`);
   if (e.started_at > producedAt + MAX_FUTURE_MS) throw new InvalidCallError(`started_at ${e.started_at} is more than a day after the event was produced`);
   if (e.duration_us < 0) throw new InvalidCallError('duration_us is negative');

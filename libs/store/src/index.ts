@@ -7,6 +7,7 @@ export * from './migrations/cluster/store-parser.ts';
 export { loadMigrations } from './migrations/load-migrations.ts';
 export * from './tool-invocations/tool-invocation-row.ts';
 export * from './tool-invocations/insert-tool-invocations.ts';
+export { CallRowTranscoder, TRANSCODED_CALL_FINGERPRINT, type TranscodedCall } from './tool-invocations/call-row-transcoder.ts';
 export * from './tool-invocations/query-tool-call-counters.ts';
 export * from './pipeline/record-flush.ts';
 export * from './pipeline/query-pipeline-health.ts';

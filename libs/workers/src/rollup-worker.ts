@@ -10,10 +10,27 @@
 // the open chunk is refolded from its first offset and lands on the same keys.
 import { TOPICS, toolCallCodec } from '@mcpg/events';
 import { BatchingSink, type Bus, type FlushReport, type IncomingMessage, type LagTracker, type SinkLog, type SinkTotals } from '@mcpg/pipeline';
-import { RollupFold, chunkStart, toInvocationRow, validateCall, type DayTotalsRow, type FoldOptions, type HourTotalsRow, type InvocationRow, type RollupRow, type TierRollupRow } from '@mcpg/rollup';
+import { RollupFold, chunkStart, toInvocationRow, validateCall, validateCallFigures, type DayTotalsRow, type FoldedCall, type FoldOptions, type HourTotalsRow, type InvocationRow, type RollupRow, type TierRollupRow } from '@mcpg/rollup';
 import { assertSameLog } from './log-continuity.ts';
 import { startPayloadSink } from './payload-sink.ts';
-import { insertDayTotals, insertHourTotals, insertOrgRollupTiers, insertRollups, insertTierRollups, insertToolInvocations, recordFlush, type OrgRetention, type Store } from '@mcpg/store';
+import {
+  CallRowTranscoder,
+  encodeInvocationRow,
+  insertDayTotals,
+  insertEncodedInvocations,
+  insertHourTotals,
+  insertOrgRollupTiers,
+  insertRollups,
+  insertTierRollups,
+  insertToolInvocations,
+  recordFlush,
+  type EncodedInvocation,
+  type OrgRetention,
+  type Store,
+} from '@mcpg/store';
+
+/** A call's tool_invocations row: encoded for the embedded engine, an object for a server. */
+type CallRow = EncodedInvocation | InvocationRow;
 
 export interface RollupWorkerOptions {
   readonly bus: Bus;
@@ -84,19 +101,36 @@ export async function startRollupWorker(opts: RollupWorkerOptions): Promise<Runn
   let unwrittenDayRollups: TierRollupRow[] = [];
   let unwrittenOrg = { minutes: [] as TierRollupRow[], hours: [] as TierRollupRow[], days: [] as TierRollupRow[] };
 
-  const decode = (msg: IncomingMessage): InvocationRow[] => {
-    const event = validateCall(toolCallCodec.decode(msg.value), msg.timestamp);
+  // The embedded engine takes the calls' rows in RowBinary, read straight
+  // from the messages' bytes where the transcoder can (the plain case) and
+  // encoded from the decoded event where it cannot; a server gets rows as
+  // objects (JSON lines). One kind per worker, chosen by the store.
+  const transcoder = opts.store.kind === 'embedded' ? new CallRowTranscoder(toolCallCodec.fingerprint) : undefined;
+  const decode = (msg: IncomingMessage): CallRow[] => {
     const offset = Number(msg.offset);
+    const read = transcoder?.transcode(msg.value, msg.partition, offset, msg.timestamp);
+    let event: FoldedCall;
+    let row: CallRow;
+    if (read) {
+      // The transcoder read ids and labels that validateCall passes; the figures are checked here.
+      event = validateCallFigures(read, msg.timestamp);
+      row = read;
+    } else {
+      const decoded = validateCall(toolCallCodec.decode(msg.value), msg.timestamp);
+      event = decoded;
+      const objectRow = toInvocationRow(decoded, msg.partition, msg.offset, msg.timestamp);
+      row = transcoder ? encodeInvocationRow(objectRow) : objectRow;
+    }
     // The log went back (a rebalance or a restarted consumer re-delivers from
     // the committed chunk start): refold the partition from here.
     if (offset <= (lastOffset.get(msg.partition) ?? -1)) fold.release(msg.partition);
     lastOffset.set(msg.partition, offset);
     fold.add(msg.partition, offset, event);
-    return [toInvocationRow(event, msg.partition, msg.offset, msg.timestamp)];
+    return [row];
   };
 
   const retention = opts.retention;
-  const sink = new BatchingSink<InvocationRow>({
+  const sink = new BatchingSink<CallRow>({
     name: 'rollup-worker',
     consumer,
     producer,
@@ -117,7 +151,10 @@ export async function startRollupWorker(opts: RollupWorkerOptions): Promise<Runn
       for (const r of org.hours) unwrittenOrg.hours.push(r);
       for (const r of org.days) unwrittenOrg.days.push(r);
       await Promise.all([
-        insertToolInvocations(opts.store, rows, retention?.stamp('samples')),
+        // All of one kind: encoded when there is a transcoder (see decode).
+        transcoder
+          ? insertEncodedInvocations(opts.store, rows as EncodedInvocation[], retention?.stamp('samples'))
+          : insertToolInvocations(opts.store, rows as InvocationRow[], retention?.stamp('samples')),
         insertRollups(opts.store, unwrittenRollups, retention?.stamp('rollups_1m')),
         insertDayTotals(opts.store, unwrittenTotals),
         insertHourTotals(opts.store, unwrittenHours, retention?.stamp('rollups_1h')),

@@ -4,11 +4,18 @@
 // they are folded; day totals add up what their minutes counted
 // (RollupAccumulator.settle), so a call is counted once on the hot path, not
 // once per tier.
-import { CALL_OUTCOMES, type CallOutcome } from '@mcpg/events';
+import { CALL_OUTCOMES, type CallOutcome, type ToolCallEvent } from '@mcpg/events';
 import { ERROR_OUTCOMES } from './rollup-row.ts';
 
 export const OUTCOME_INDEX: Readonly<Record<string, number>> = Object.fromEntries(CALL_OUTCOMES.map((o, i) => [o, i]));
 export const IS_ERROR: readonly boolean[] = CALL_OUTCOMES.map((o) => ERROR_OUTCOMES.includes(o));
+
+/**
+ * What the fold reads of a call: its labels and figures. A ToolCallEvent is
+ * one; so is what the worker reads straight from a message's bytes without
+ * making the rest of the event.
+ */
+export type FoldedCall = Pick<ToolCallEvent, 'org' | 'workspace' | 'plugin' | 'tool' | 'started_at' | 'duration_us' | 'outcome' | 'tokens_in' | 'tokens_out'>;
 
 export interface RollupLabels {
   readonly org: string;

@@ -3,11 +3,10 @@
 // are dropped when it closes, so the rows of a chunk depend only on the
 // events at its offsets, which is what lets a restarted worker rebuild them
 // by re-reading the chunk from its start.
-import type { ToolCallEvent } from '@mcpg/events';
 import { LabelSetGuard, OTHER_LABEL } from '../labels/label-set-guard.ts';
 import type { LabelNormalizer } from '../labels/normalize-label.ts';
 import type { ResolvedFoldOptions } from './fold-options.ts';
-import type { RollupLabels } from './call-counters.ts';
+import type { FoldedCall, RollupLabels } from './call-counters.ts';
 import { DayTotals, type DayTotalsRow } from './day-totals.ts';
 import { HourTotals, type HourTotalsRow } from './hour-totals.ts';
 import { DAY_MS, HOUR_MS, MINUTE_MS } from './merge-rollups.ts';
@@ -75,7 +74,7 @@ export class ChunkFold {
     this.#guard = new LabelSetGuard(options.maxLabelSetsPerOrg);
   }
 
-  add(offset: number, e: ToolCallEvent): void {
+  add(offset: number, e: FoldedCall): void {
     const target = this.#target(e);
     if (target.folded) {
       this.foldedEvents++;
@@ -192,7 +191,7 @@ export class ChunkFold {
     return totalsAt(target.hours, minute - (minute % HOUR_MS), (hour) => new HourTotals(target.labels, hour, this.partition, this.start));
   }
 
-  #target(e: ToolCallEvent): Target {
+  #target(e: FoldedCall): Target {
     const byWorkspace = getOrCreate(this.#byRaw, e.org);
     const byPlugin = getOrCreate(byWorkspace, e.workspace);
     const byTool = getOrCreate(byPlugin, e.plugin);
@@ -205,7 +204,7 @@ export class ChunkFold {
   }
 
   // First sight of a raw label set in this chunk: normalise, then admit or fold.
-  #resolve(e: ToolCallEvent): Target {
+  #resolve(e: FoldedCall): Target {
     const plugin = this.normalizer.normalize(e.plugin);
     const tool = this.normalizer.normalize(e.tool);
     // JSON so that no label value can make two sets collide; this runs once

@@ -4,9 +4,8 @@
 // was taken once at the end or after every batch. The counters also feed the
 // day totals of the minute's day and the hour totals of its hour, by
 // difference since the last settle().
-import type { ToolCallEvent } from '@mcpg/events';
 import { MergingDigest } from '../digest/merging-digest.ts';
-import { emptyOutcomes, IS_ERROR, OUTCOME_INDEX, outcomeRecord, type Counts, type RollupLabels } from './call-counters.ts';
+import { emptyOutcomes, IS_ERROR, OUTCOME_INDEX, outcomeRecord, type Counts, type FoldedCall, type RollupLabels } from './call-counters.ts';
 import type { DayTotals } from './day-totals.ts';
 import type { HourTotals } from './hour-totals.ts';
 import type { RollupRow, TierRollupRow } from './rollup-row.ts';
@@ -51,7 +50,7 @@ export class RollupAccumulator implements Counts {
     this.#digest = new MergingDigest(compression);
   }
 
-  add(e: ToolCallEvent, offset: number): void {
+  add(e: FoldedCall, offset: number): void {
     const o = OUTCOME_INDEX[e.outcome] as number;
     this.calls++;
     if (IS_ERROR[o]) this.errors++;

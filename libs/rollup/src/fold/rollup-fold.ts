@@ -9,6 +9,7 @@ import type { ToolCallEvent } from '@mcpg/events';
 import { RollupError } from '../errors.ts';
 import { LabelNormalizer } from '../labels/normalize-label.ts';
 import { ChunkFold } from './chunk-fold.ts';
+import type { FoldedCall } from './call-counters.ts';
 import { resolveFoldOptions, type FoldOptions, type ResolvedFoldOptions } from './fold-options.ts';
 import type { DayTotalsRow } from './day-totals.ts';
 import type { HourTotalsRow } from './hour-totals.ts';
@@ -59,7 +60,7 @@ export class RollupFold {
    * trusts durations, token counts and labels. Offsets must increase within
    * a partition; gaps are fine (transaction markers, compaction).
    */
-  add(partition: number, offset: number, event: ToolCallEvent): void {
+  add(partition: number, offset: number, event: FoldedCall): void {
     let state = this.#partitions.get(partition);
     const start = offset - (offset % this.options.chunkSize);
     if (state === undefined) {
