@@ -98,7 +98,7 @@ test('what is not the plain case is left to the general path, which gives the ve
   assert.ok(t.transcode(bytes, 0, 1, T0), 'the plain case is read');
 
   const otherSchema = Buffer.from(bytes);
-  otherSchema[2] ^= 0xff;
+  otherSchema[2] = otherSchema[2]! ^ 0xff;
   assert.equal(t.transcode(otherSchema, 0, 1, T0), undefined, 'another fingerprint');
   assert.equal(t.transcode(bytes.subarray(0, bytes.length - 1), 0, 1, T0), undefined, 'truncated');
   assert.throws(() => toolCallCodec.decode(bytes.subarray(0, bytes.length - 1)));

@@ -79,31 +79,44 @@ const COPIED = [EVENT_ID, ORG, WORKSPACE, INSTANCE, PLUGIN, TOOL, ACTOR, ERROR_C
 /** 2^53: a larger Avro long (before zigzag) goes the general way, where avsc decides. */
 const MAX_UNSIGNED = 9_007_199_254_740_992;
 
+// The loops below work on locals and store `at` / `w` back once: module
+// variables are memory, not registers, and a store per byte cost ~2x.
+
 /** Zigzag varint (Avro long), or NaN when it runs past the end or beyond ±2^52. */
 function readLong(): number {
+  const b = bytes;
+  let p = at;
   let n = 0;
   let mul = 1;
-  for (let i = 0; i < 8; i++) {
-    if (at >= bytes.length) return NaN;
-    const b = bytes[at++]!;
-    n += (b & 0x7f) * mul;
-    if (b < 0x80) return n >= MAX_UNSIGNED ? NaN : n % 2 ? -(n + 1) / 2 : n / 2;
+  for (let i = 0; i < 8 && p < b.length; i++) {
+    const x = b[p++]!;
+    n += (x & 0x7f) * mul;
+    if (x < 0x80) {
+      at = p;
+      return n >= MAX_UNSIGNED ? NaN : n % 2 ? -(n + 1) / 2 : n / 2;
+    }
     mul *= 128;
   }
   return NaN;
 }
 
+/** ASCII strings, by slot: read as latin1 (the same text, with no UTF-8 decoding). */
+const ascii = new Uint8Array(24);
+
 /** A string's bounds into pos[k], pos[k+1]; false if it runs past the end or is not UTF-8. */
 function readString(k: number): boolean {
   const len = readLong();
-  if (!(len >= 0) || at + len > bytes.length) return false;
+  const b = bytes;
   const start = at;
-  at += len;
+  const end = start + len;
+  if (!(len >= 0) || end > b.length) return false;
   let high = 0;
-  for (let i = start; i < at; i++) high |= bytes[i]!;
-  if (high >= 0x80 && !isUtf8(bytes.subarray(start, at))) return false;
+  for (let i = start; i < end; i++) high |= b[i]!;
+  if (high >= 0x80 && !isUtf8(b.subarray(start, end))) return false;
+  ascii[k] = high < 0x80 ? 1 : 0;
+  at = end;
   pos[k] = start;
-  pos[k + 1] = at;
+  pos[k + 1] = end;
   return true;
 }
 
@@ -123,7 +136,8 @@ const length = (k: number): number => (pos[k] === -1 ? 0 : pos[k + 1]! - pos[k]!
 /** A label as text when validateCall passes it for sure: not empty, and within the limit even counted in bytes. */
 function label(k: number): string | undefined {
   const n = length(k);
-  return n === 0 || n > MAX_LABEL ? undefined : bytes.toString('utf8', pos[k], pos[k + 1]);
+  if (n === 0 || n > MAX_LABEL) return undefined;
+  return bytes.toString(ascii[k] ? 'latin1' : 'utf8', pos[k], pos[k + 1]);
 }
 
 /** A RowBinary String from the message's bytes: LEB128 length, then the bytes; a null union as ''. */
@@ -134,28 +148,42 @@ function copyString(k: number): void {
     return;
   }
   const to = pos[k + 1]!;
+  const o = out;
+  const b = bytes;
+  let q = w;
   let n = to - from;
   while (n >= 0x80) {
-    out[w++] = (n & 0x7f) | 0x80;
+    o[q++] = (n & 0x7f) | 0x80;
     n >>>= 7;
   }
-  out[w++] = n;
+  o[q++] = n;
   // Short strings (ids, names) byte by byte: a native copy costs more than they do.
-  if (to - from > 32) w += bytes.copy(out, w, from, to);
-  else for (let i = from; i < to; i++) out[w++] = bytes[i]!;
+  if (to - from > 32) q += b.copy(o, q, from, to);
+  else for (let i = from; i < to; i++) o[q++] = b[i]!;
+  w = q;
+}
+
+/** Little-endian 32 bits at w (the caller checked the range). */
+function u32(v: number): void {
+  const o = out;
+  const q = w;
+  o[q] = v;
+  o[q + 1] = v >>> 8;
+  o[q + 2] = v >>> 16;
+  o[q + 3] = v >>> 24;
+  w = q + 4;
 }
 
 function uint64(n: number): void {
-  out.writeUInt32LE(n % 0x1_0000_0000, w);
-  out.writeUInt32LE(Math.floor(n / 0x1_0000_0000), w + 4);
-  w += 8;
+  u32(n % 0x1_0000_0000);
+  u32(Math.floor(n / 0x1_0000_0000));
 }
 
+/** Two's complement: the high word of a negative value as its unsigned 32 bits. */
 function int64(n: number): void {
   const hi = Math.floor(n / 0x1_0000_0000);
-  out.writeUInt32LE(n - hi * 0x1_0000_0000, w);
-  out.writeInt32LE(hi, w + 4);
-  w += 8;
+  u32(n - hi * 0x1_0000_0000);
+  u32(hi >>> 0);
 }
 
 /** error_hash: BLAKE3 of the masked message's UTF-8 as lower-case hex (errorHash), '' for none or empty. */
@@ -269,8 +297,8 @@ export class CallRowTranscoder {
     copyString(SPAN_ID);
     out[w++] = policy + 1;
     copyString(POLICY_RULE_ID);
-    out.writeUInt16LE(partition, w);
-    w += 2;
+    out[w++] = partition & 0xff;
+    out[w++] = partition >>> 8;
     uint64(offset);
     out[w++] = 0; // kafka_at is not NULL
     int64(kafkaAt);
