@@ -15,7 +15,8 @@
 // its own process (chdb binds one data directory per process). Printed per
 // run: events/s from the process start, from the moment it is ready (the
 // worker: /readyz answers; the peer: its views exist) and between 20% and 80%
-// of the backlog stored, the process's CPU seconds per 1M events from ready,
+// of the backlog stored, the process's CPU seconds per 1M events from ready
+// (for a worker also its JS thread's alone: the rest is the engine's threads),
 // and `uptime`. The peer reads through a Null table that two views copy into
 // a calls table and a per-minute t-digest rollup (the Kafka table starts
 // consuming when its first view attaches, so those exist first).
@@ -179,7 +180,7 @@ try {
   const copied = withPeer ? await copyAsJson(brokers) : 0;
   console.log(`${instances} worker process(es) per run, ${partitions} partitions`);
   console.log(`backlog: ${events} Avro events on ${TOPICS.calls}, ${copied} JSON copies on ${JSON_TOPIC} (${((performance.now() - t) / 1000).toFixed(0)} s to build)`);
-  console.log('round  contender            events/s  (from ready)  (20-80%)  CPU s per 1M  rows     load');
+  console.log('round  contender            events/s  (from ready)  (20-80%)  CPU s per 1M  (JS thread)  rows     load');
 
   const results = new Map<string, number[]>();
   for (let round = 1; round <= rounds; round++) {
@@ -192,7 +193,7 @@ try {
       results.set(label, [...(results.get(label) ?? []), r.rate]);
       const fmt = (x: number | undefined) => (x ? Math.round(x).toLocaleString('en') : '');
       console.log(
-        `${String(round).padEnd(6)} ${label.padEnd(20)} ${fmt(r.rate).padStart(8)}  ${fmt(r.readyRate).padStart(12)}  ${fmt(r.steadyRate).padStart(8)}  ${(r.cpuSecs / (r.stored / 1e6)).toFixed(1).padStart(12)}  ${String(r.stored).padEnd(8)} ${await uptime()}`,
+        `${String(round).padEnd(6)} ${label.padEnd(20)} ${fmt(r.rate).padStart(8)}  ${fmt(r.readyRate).padStart(12)}  ${fmt(r.steadyRate).padStart(8)}  ${(r.cpuSecs / (r.stored / 1e6)).toFixed(1).padStart(12)}  ${(r.jsSecs === undefined ? '' : (r.jsSecs / (r.stored / 1e6)).toFixed(1)).padStart(11)}  ${String(r.stored).padEnd(8)} ${await uptime()}`,
       );
     }
   }
@@ -239,13 +240,30 @@ interface Run {
   /** Between 20% and 80% of the backlog stored (SteadyRate). */
   steadyRate?: number;
   cpuSecs: number;
+  /** Of cpuSecs, the worker's JS thread (workers only). */
+  jsSecs?: number;
+}
+
+/** CPU seconds from a /proc stat file: utime + stime in clock ticks (USER_HZ = 100). */
+function statCpu(file: string): number {
+  const stat = readFileSync(file, 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(f[11]) + Number(f[12])) / 100;
 }
 
 /** CPU seconds of a live process (all its threads), from /proc. */
 function processCpu(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(f[11]) + Number(f[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+  return statCpu(`/proc/${pid}/stat`);
+}
+
+/**
+ * CPU seconds of a worker's JS thread alone (the main thread's task has the
+ * process's id); the rest of the process is the engine's threads (and V8's
+ * and libuv's helpers): how the worker's cost splits between our code and
+ * the inserts it asks of the engine.
+ */
+function jsThreadCpu(pid: number): number {
+  return statCpu(`/proc/${pid}/task/${pid}/stat`);
 }
 
 function waitExit(c: ChildProcess): Promise<void> {
@@ -275,7 +293,7 @@ async function runWorker(brokers: string, label: string, root: string): Promise<
       },
     });
     children.add(child);
-    const p = { child, dir, port, stderr: '', stored: 0, cpu: 0, cpuAtReady: 0, ready: false };
+    const p = { child, dir, port, stderr: '', stored: 0, cpu: 0, cpuAtReady: 0, js: 0, jsAtReady: 0, ready: false };
     child.stderr!.on('data', (d: Buffer) => (p.stderr = (p.stderr + d.toString()).slice(-4000)));
     return p;
   });
@@ -291,6 +309,7 @@ async function runWorker(brokers: string, label: string, root: string): Promise<
         if (!p.ready && (await fetch(`http://127.0.0.1:${p.port}/readyz`)).ok) {
           p.ready = true;
           p.cpuAtReady = processCpu(p.child.pid!);
+          p.jsAtReady = jsThreadCpu(p.child.pid!);
           if (procs.every((x) => x.ready)) tReady = performance.now();
         }
         const text = await (await fetch(`http://127.0.0.1:${p.port}/metrics`)).text();
@@ -298,6 +317,7 @@ async function runWorker(brokers: string, label: string, root: string): Promise<
         const m = /^mcpg_worker_rows_written_total(?:\{[^}]*\})? (\d+)/m.exec(text);
         p.stored = m ? Number(m[1]) : 0;
         p.cpu = processCpu(p.child.pid!);
+        p.js = jsThreadCpu(p.child.pid!);
       } catch {
         // not listening yet
       }
@@ -313,7 +333,8 @@ async function runWorker(brokers: string, label: string, root: string): Promise<
     rmSync(p.dir, { recursive: true, force: true });
   }
   const cpuSecs = procs.reduce((n, p) => n + p.cpu - p.cpuAtReady, 0);
-  return { stored, rate: stored / ((t1 - t0) / 1000), readyRate: tReady ? stored / ((t1 - tReady) / 1000) : undefined, steadyRate: steady.rate, cpuSecs };
+  const jsSecs = procs.reduce((n, p) => n + p.js - p.jsAtReady, 0);
+  return { stored, rate: stored / ((t1 - t0) / 1000), readyRate: tReady ? stored / ((t1 - tReady) / 1000) : undefined, steadyRate: steady.rate, cpuSecs, jsSecs };
 }
 
 async function runPeer(brokers: string): Promise<Run> {
