@@ -8,10 +8,10 @@
 //  - the drill from an anomaly to its samples: the requests the Tool activity
 //    view sends for one tool's minute, failed calls first.
 // Before/after, alternating in the same run: a second API (port + 1) over the
-// same store with projections switched off for its queries, its refresh
-// reading dead letters from the fleet exposition as the console did before
-// the pipeline route; and the lag query alone with and without the
-// time-sorted projection (085).
+// same store whose queries find the per-minute lag states (074) empty, as
+// before that migration, so its org-wide lag quantiles come from the raw
+// calls (through the time-sorted projection of 085); and the lag query alone,
+// raw calls against the merged minute states.
 // Calls: `labelSets` label sets × 24 h × `callsPerSetHour`, folded and stored
 // in every tier as the worker does; then `extraRaw` more raw calls over the
 // same label sets and day, made by the engine (INSERT … SELECT FROM numbers),
@@ -95,11 +95,12 @@ const secret = generateSecret();
 const app = buildApi({ store, logger: false, load: { cacheMaxAgeMs: 0 }, console: await loadConsole(), apiKeys: [{ id: 'bench', sha256: hashSecret(secret), orgs: [org], roles: ['metrics', 'audit'] }] });
 await app.listen({ host: '127.0.0.1', port: PORT });
 const base = `http://127.0.0.1:${PORT}`;
-// The same store, every query with projections off: the lag quantiles read the label-sorted table, as before 085.
-const noProjections = { optimize_use_projections: 0 } as const;
+// The same store as it was before 074: every query reads an empty copy of the
+// lag states, so the series' lag comes from the raw calls.
+await store.client.command({ query: 'CREATE TABLE IF NOT EXISTS tool_invocation_lag_1m_empty AS tool_invocation_lag_1m' });
 const beforeClient = new Proxy(store.client, {
   get(target, prop) {
-    if (prop === 'query') return (p: Parameters<typeof target.query>[0]) => target.query({ ...p, clickhouse_settings: { ...p.clickhouse_settings, ...noProjections } });
+    if (prop === 'query') return (p: Parameters<typeof target.query>[0]) => target.query({ ...p, query: p.query.replaceAll('tool_invocation_lag_1m', 'tool_invocation_lag_1m_empty') });
     const v = Reflect.get(target, prop, target);
     return typeof v === 'function' ? v.bind(target) : v;
   },
@@ -164,8 +165,8 @@ try {
   }
   line('API time per live refresh (all its requests together)', refresh);
   for (const [u, ms] of perUrl) line(`  ${new URL(u).pathname.split('/').pop()}?${new URL(u).searchParams.get('group_by') ?? ''}, together`, ms);
-  // Before/after, alternating: the refresh as the console sent it before (dead letters from the exposition, lag from the label-sorted table) and now.
-  const beforeUrls = refreshUrls.map((u) => u.replace(base, baseBefore).replace(/\/pipeline(\?|$)/, '/metrics$1'));
+  // Before/after, alternating: the refresh with the lag from the raw calls (before 074) and from the minute lag states.
+  const beforeUrls = refreshUrls.map((u) => u.replace(base, baseBefore));
   const ab: Record<'before' | 'after', number[]> = { before: [], after: [] };
   for (let i = 0; i <= ROUNDS * 2; i++) {
     for (const side of i % 2 === 0 ? (['before', 'after'] as const) : (['after', 'before'] as const)) {
@@ -174,8 +175,8 @@ try {
       if (i > 0) ab[side].push(performance.now() - t);
     }
   }
-  line('refresh BEFORE (exposition for dead letters, lag without projection)', ab.before);
-  line('refresh AFTER (pipeline route, lag from the time-sorted projection)', ab.after);
+  line('refresh BEFORE (lag quantiles from the raw calls)', ab.before);
+  line('refresh AFTER (lag quantiles from the minute lag states, 074)', ab.after);
   // Each request alone, one after the other: what each costs.
   for (const u of refreshUrls) {
     const alone: number[] = [];
@@ -185,26 +186,42 @@ try {
     }
     line(`  ${new URL(u).pathname.split('/').pop()}?${new URL(u).searchParams.get('group_by') ?? ''}, alone`, alone);
   }
-  // The series' lag quantiles come from the raw calls: that query alone, as
-  // the route sends it (no FINAL), with the time-sorted projection (085) and
-  // without, alternating.
-  const lagSql = `SELECT intDiv(toUnixTimestamp(started_at), 60) * 60 AS b,
+  // The lag query alone, the last hour by minute: over the raw calls (as the
+  // route sent it before 074, no FINAL, the time-sorted projection of 085)
+  // and merged from the minute lag states, alternating.
+  const lagSql = {
+    raw: `SELECT intDiv(toUnixTimestamp(started_at), 60) * 60 AS b,
        quantilesTDigest(0.5, 0.99)(greatest(toUnixTimestamp64Milli(stored_at) - toUnixTimestamp64Milli(emitted_at), 0)) AS lag
 FROM tool_invocations
 WHERE org = {org:String} AND started_at >= toDateTime64({from_s:UInt32}, 3, 'UTC') AND started_at < toDateTime64({to_s:UInt32}, 3, 'UTC')
-GROUP BY b`;
-  for (let round = 0; round < 2; round++) {
-    for (const projection of [false, true]) {
-      const ms: number[] = [];
-      for (let i = 0; i <= ROUNDS; i++) {
-        const t = performance.now();
-        const rs = await store.client.query({ query: lagSql, query_params: { org, from_s: Math.floor((end - H) / 1000), to_s: Math.floor(end / 1000) }, format: 'JSONEachRow', clickhouse_settings: projection ? {} : noProjections });
-        await rs.json();
-        if (i > 0) ms.push(performance.now() - t);
-      }
-      line(`  bare SQL: lag quantiles of the last hour, raw calls, ${projection ? 'time-sorted projection' : 'no projection'}`, ms);
+GROUP BY b`,
+    states: `SELECT intDiv(toUnixTimestamp(minute), 60) * 60 AS b, quantilesTDigestMerge(0.5, 0.99)(lag_ms) AS lag
+FROM tool_invocation_lag_1m
+WHERE org = {org:String} AND minute >= toDateTime({from_s:UInt32}, 'UTC') AND minute < toDateTime({to_s:UInt32}, 'UTC')
+GROUP BY b`,
+  };
+  const lagMs = { raw: [] as number[], states: [] as number[] };
+  const lagAnswers: Record<string, Map<number, number[]>> = {};
+  for (let i = 0; i <= ROUNDS * 2; i++) {
+    for (const side of i % 2 === 0 ? (['raw', 'states'] as const) : (['states', 'raw'] as const)) {
+      const t = performance.now();
+      const rs = await store.client.query({ query: lagSql[side], query_params: { org, from_s: Math.floor((end - H) / 1000), to_s: Math.floor(end / 1000) }, format: 'JSONEachRow' });
+      const rows = await rs.json<{ b: number; lag: number[] }>();
+      if (i > 0) lagMs[side].push(performance.now() - t);
+      lagAnswers[side] = new Map(rows.map((r) => [Number(r.b), r.lag.map(Number)]));
     }
   }
+  line('  bare SQL: lag quantiles of the last hour, raw calls (085 projection)', lagMs.raw);
+  line('  bare SQL: lag quantiles of the last hour, minute lag states (074)', lagMs.states);
+  // How far the two answers are apart (both t-digests of the same lags).
+  let worst = 0;
+  for (const [b, [p50, p99]] of lagAnswers.raw!) {
+    const [s50, s99] = lagAnswers.states!.get(b) ?? [NaN, NaN];
+    worst = Math.max(worst, Math.abs(s50! - p50!) / Math.max(1, p50!), Math.abs(s99! - p99!) / Math.max(1, p99!));
+  }
+  console.log(`  lag states vs raw calls: ${lagAnswers.raw!.size} minutes, largest relative difference ${(worst * 100).toFixed(2)} %`);
+  const lagRows = await (await store.client.query({ query: 'SELECT count() AS n FROM tool_invocation_lag_1m', format: 'JSONEachRow' })).json<{ n: string }>();
+  console.log(`  tool_invocation_lag_1m: ${lagRows[0]!.n} rows (not merged yet: one per minute and insert)`);
 
   // The drill: one tool's minute, failed calls first (one request per outcome, together).
   const drill: number[] = [];

@@ -31,7 +31,8 @@ export async function queryOldestRetained(
   try {
     for (const cls of ROW_CLASSES) {
       const from = nowMs - days[cls] * DAY_MS;
-      for (const { table, time } of RETENTION_TABLES[cls]) {
+      for (const { table, time, derived } of RETENTION_TABLES[cls]) {
+        if (derived) continue;
         const t = await one(table, time, from);
         if (t !== null && (out[cls] === null || t < out[cls]!)) out[cls] = t;
       }

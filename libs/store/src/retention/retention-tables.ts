@@ -7,10 +7,16 @@ export interface RetainedTable {
   readonly table: string;
   /** The row's own time the window counts from. */
   readonly time: string;
+  /** Derived from another table of the class (its minute, not the calls' own time): kept by the same window, not read for the oldest retained row. */
+  readonly derived?: boolean;
 }
 
 export const RETENTION_TABLES: Readonly<Record<Exclude<DataClass, 'audit'>, readonly RetainedTable[]>> = {
-  samples: [{ table: 'tool_invocations', time: 'started_at' }],
+  samples: [
+    { table: 'tool_invocations', time: 'started_at' },
+    // The calls' lag per minute (074), kept as long as the calls.
+    { table: 'tool_invocation_lag_1m', time: 'minute', derived: true },
+  ],
   payloads: [
     { table: 'tool_invocation_payloads_v2', time: 'started_at' },
     // Payloads captured before migration 084, until their TTL.

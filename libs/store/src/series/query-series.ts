@@ -1,13 +1,15 @@
 // Time series of an org's tool calls per bucket and group, for charts: calls,
 // errors, tokens and latency quantiles from the rollup tier of the step
 // (series-tiers.ts; org-wide without label filters, its org-wide tier),
-// pipeline lag quantiles from the raw calls. Quantiles
+// pipeline lag quantiles from the lag states of 074 or the raw calls
+// (series-lag.ts). Quantiles
 // are merged from the stored t-digest centroids (each centroid mean weighted
 // by its count), never averaged across rows. One row per group comes back,
 // its buckets as arrays: a day of minutes for ten groups is ten rows, not
 // 14,400.
 import type { Store } from '../create-store.ts';
 import { toStoreError } from '../errors.ts';
+import { queryLag } from './series-lag.ts';
 import { STEP_MS, TIER_OF_STEP, type SeriesStep, type SeriesTier } from './series-tiers.ts';
 
 export const SERIES_GROUPS = ['none', 'workspace', 'plugin', 'tool'] as const;
@@ -34,7 +36,7 @@ export interface SeriesQuery extends SeriesFilter {
   readonly groupBy: SeriesGroup;
   /** The groups with most calls in the range; the rest are left out. */
   readonly top: number;
-  /** Fetch the lag quantiles (a second query, on the raw calls). */
+  /** Fetch the lag quantiles (a second query: org-wide from the minute lag states of 074, else from the raw calls). */
   readonly lag: boolean;
   /** Read the raw calls for everything (ClickHouse's quantilesTDigest on durations): the peer the tiers are measured against. */
   readonly rawPeer?: boolean;
@@ -62,6 +64,8 @@ export interface SeriesGroupRows {
 
 export interface SeriesResult {
   readonly tier: SeriesTier | 'raw';
+  /** Where the lag quantiles came from, when asked: the minute lag states (074) for some or all buckets, or the raw calls only. */
+  readonly lagSource?: 'lag_1m' | 'raw';
   /** Groups by calls in the range, most first. */
   readonly groups: readonly SeriesGroupRows[];
 }
@@ -232,20 +236,6 @@ async function rankedSeriesRows(store: Store, q: SeriesQuery, src: Source, cols:
   return rs.json<SeriesRow>();
 }
 
-// Without FINAL: the sort key (labels, time, event id) of every row of the
-// org would be read and merged to drop the rare re-delivered copy of a call,
-// which moves an approximate quantile by nothing visible; at 10M calls that
-// was most of an overview refresh (bench/console.ts).
-function lagSql(cols: readonly string[], where: string): string {
-  const src = SOURCES.raw;
-  const keyCols = cols.length ? `${cols.join(', ')}, ` : '';
-  return `SELECT ${keyCols}intDiv(toUnixTimestamp(started_at), {step_s:UInt32}) * {step_s:UInt32} AS b,
-       quantilesTDigest(0.5, 0.99)(greatest(toUnixTimestamp64Milli(stored_at) - toUnixTimestamp64Milli(emitted_at), 0)) AS lag
-FROM tool_invocations
-WHERE ${where} AND ${src.range}
-GROUP BY ${keyCols}b`;
-}
-
 type Num = number | string;
 interface SeriesRow {
   b: Num[];
@@ -320,15 +310,16 @@ export async function querySeries(store: Store, q: SeriesQuery): Promise<SeriesR
   const ranked = (tier === 'minute' || tier === 'hour') && !q.rawPeer && q.rankByTotals !== false && cols.length > 0;
   const orgWide = tier !== 'raw' && !q.rawPeer && q.orgTier !== false && q.groupBy === 'none' && q.workspace === undefined && q.plugin === undefined && q.tool === undefined;
   try {
-    const [rows, lagRs] = await Promise.all([
+    const lagOrgWide = !q.rawPeer && q.groupBy === 'none' && q.workspace === undefined && q.plugin === undefined && q.tool === undefined && q.outcome === undefined;
+    const [rows, lagResult] = await Promise.all([
       orgWide
         ? orgWideRows(store, q, tier)
         : ranked
           ? rankedSeriesRows(store, q, src, cols, where, query_params)
           : seriesRows(store, q.rankByTotals === false ? { ...src, prewhere: false } : src, cols, where, query_params),
-      q.lag ? store.client.query({ query: lagSql(cols, filterSql(q, true)), query_params, format: 'JSONEachRow', clickhouse_settings: SETTINGS }) : undefined,
+      q.lag ? queryLag(store, { org: q.org, step: q.step, cols, where: filterSql(q, true), orgWide: lagOrgWide, ...bucketRange(q.fromMs, q.toMs, q.step), params: query_params }) : undefined,
     ]);
-    const lagRows = lagRs ? await lagRs.json<Record<string, unknown> & { b: Num; lag: number[] }>() : [];
+    const lagRows = lagResult?.rows ?? [];
     const lagByGroup = new Map<string, Map<number, readonly [number, number]>>();
     for (const r of lagRows) {
       const k = JSON.stringify(keyOf(cols, r));
@@ -354,7 +345,7 @@ export async function querySeries(store: Store, q: SeriesQuery): Promise<SeriesR
       });
     const total = (g: SeriesGroupRows) => g.calls.reduce((a, b) => a + b, 0);
     groups.sort((a, b) => total(b) - total(a) || (JSON.stringify(a.key) < JSON.stringify(b.key) ? -1 : 1));
-    return { tier, groups: groups.slice(0, Math.max(1, q.top)) };
+    return { tier, groups: groups.slice(0, Math.max(1, q.top)), ...(lagResult ? { lagSource: lagResult.source } : {}) };
   } catch (err) {
     throw toStoreError(err, 'querying a time series');
   }
