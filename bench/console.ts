@@ -105,7 +105,10 @@ const beforeClient = new Proxy(store.client, {
     return typeof v === 'function' ? v.bind(target) : v;
   },
 });
-const appBefore = buildApi({ store: { ...store, client: beforeClient }, logger: false, load: { cacheMaxAgeMs: 0 }, apiKeys: [{ id: 'bench', sha256: hashSecret(secret), orgs: [org], roles: ['metrics', 'audit'] }] });
+// BENCH_BEFORE_CHECKOUT=<a checkout>: the before API serves the console built from that checkout.
+const beforeCheckout = process.env.BENCH_BEFORE_CHECKOUT;
+const beforeConsole = beforeCheckout ? await ((await import(`${beforeCheckout}/libs/console/src/console-bundle.ts`)) as { loadConsole: typeof loadConsole }).loadConsole() : undefined;
+const appBefore = buildApi({ store: { ...store, client: beforeClient }, logger: false, ...(beforeConsole ? { console: beforeConsole } : {}), load: { cacheMaxAgeMs: 0 }, apiKeys: [{ id: 'bench', sha256: hashSecret(secret), orgs: [org], roles: ['metrics', 'audit'] }] });
 await appBefore.listen({ host: '127.0.0.1', port: PORT + 1 });
 const baseBefore = `http://127.0.0.1:${PORT + 1}`;
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))]!;
@@ -113,60 +116,68 @@ const line = (name: string, ms: number[]) => console.log(`${name.padEnd(64)} p50
 
 const browser = await launch();
 try {
-  // First overview render, in the browser.
-  const renders: number[] = [];
-  const pageRenders: number[] = [];
+  // First overview render, in the browser: the page and API of this checkout
+  // (after) and, with BENCH_BEFORE_CHECKOUT, the console built from that
+  // checkout on the before API (before), alternating round by round.
+  const sides = beforeConsole ? (['after', 'before'] as const) : (['after'] as const);
+  const renders = { after: [] as number[], before: [] as number[] };
+  const pageRenders = { after: [] as number[], before: [] as number[] };
   let refreshUrls: string[] = [];
   for (let i = 0; i <= ROUNDS; i++) {
-    const { page, problems } = await openPage(browser);
-    const urls: string[] = [];
-    const timeline: string[] = [];
-    page.on('request', (r) => {
-      if (r.url().includes('/v1/orgs/')) urls.push(r.url());
-      if (r.url().startsWith(base)) timeline.push(`${(performance.now() - t).toFixed(0).padStart(5)} ms  → ${r.url().replace(base, '').split('?')[0]}`);
-    });
-    page.on('requestfinished', (r) => {
-      if (r.url().startsWith(base)) timeline.push(`${(performance.now() - t).toFixed(0).padStart(5)} ms  ← ${r.url().replace(base, '').split('?')[0]}`);
-    });
-    let t = performance.now();
-    await page.goto(`${base}/console/`);
-    await page.getByLabel('API key').fill(secret);
-    problems.length = 0; // the sign-in page's probe of /v1/me without a key is a 401 by design
-    // In the page's own clock: from the form's submit to the first frame
-    // with the figures, and each request's start and end (resource timing),
-    // without the driver's round trips.
-    await page.evaluate(`(() => {
-      const w = window;
-      document.addEventListener('submit', () => { w.__submit = performance.now(); }, true);
-      new MutationObserver(() => {
-        const calls = document.querySelector('[data-figure="Calls"]');
-        if (w.__figures === undefined && calls && /calls$/.test(calls.textContent || '')) w.__figures = performance.now();
-      }).observe(document.body, { subtree: true, childList: true, characterData: true });
-    })()`);
-    t = performance.now();
-    timeline.length = 0;
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.locator('[data-figure="Calls"]').filter({ hasText: /calls$/ }).waitFor({ timeout: 60_000 });
-    await page.locator('.chart-box canvas').first().waitFor({ timeout: 60_000 });
-    const inPage = (await page.evaluate(`(() => ({
-      submit: window.__submit, figures: window.__figures,
-      requests: performance.getEntriesByType('resource').filter((e) => e.startTime >= window.__submit).map((e) => ({ name: e.name, start: e.startTime, end: e.responseEnd })),
-    }))()`)) as { submit: number; figures: number; requests: { name: string; start: number; end: number }[] };
-    if (i > 0) {
-      renders.push(performance.now() - t); // the first round warms the API's caches and the build
-      pageRenders.push(inPage.figures - inPage.submit);
+    for (const side of i % 2 === 0 ? sides : [...sides].reverse()) {
+      const at = side === 'after' ? base : baseBefore;
+      const { page, problems } = await openPage(browser);
+      const urls: string[] = [];
+      const timeline: string[] = [];
+      page.on('request', (r) => {
+        if (r.url().includes('/v1/orgs/')) urls.push(r.url());
+        if (r.url().startsWith(at)) timeline.push(`${(performance.now() - t).toFixed(0).padStart(5)} ms  → ${r.url().replace(at, '').split('?')[0]}`);
+      });
+      page.on('requestfinished', (r) => {
+        if (r.url().startsWith(at)) timeline.push(`${(performance.now() - t).toFixed(0).padStart(5)} ms  ← ${r.url().replace(at, '').split('?')[0]}`);
+      });
+      let t = performance.now();
+      await page.goto(`${at}/console/`);
+      await page.getByLabel('API key').fill(secret);
+      problems.length = 0; // the sign-in page's probe of /v1/me without a key is a 401 by design
+      // In the page's own clock: from the form's submit to the first frame
+      // with the figures, and each request's start and end (resource timing),
+      // without the driver's round trips.
+      await page.evaluate(`(() => {
+        const w = window;
+        document.addEventListener('submit', () => { w.__submit = performance.now(); }, true);
+        new MutationObserver(() => {
+          const calls = document.querySelector('[data-figure="Calls"]');
+          if (w.__figures === undefined && calls && /calls$/.test(calls.textContent || '')) w.__figures = performance.now();
+        }).observe(document.body, { subtree: true, childList: true, characterData: true });
+      })()`);
+      t = performance.now();
+      timeline.length = 0;
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.locator('[data-figure="Calls"]').filter({ hasText: /calls$/ }).waitFor({ timeout: 60_000 });
+      await page.locator('.chart-box canvas').first().waitFor({ timeout: 60_000 });
+      const inPage = (await page.evaluate(`(() => ({
+        submit: window.__submit, figures: window.__figures,
+        requests: performance.getEntriesByType('resource').filter((e) => e.startTime >= window.__submit).map((e) => ({ name: e.name, start: e.startTime, end: e.responseEnd })),
+      }))()`)) as { submit: number; figures: number; requests: { name: string; start: number; end: number }[] };
+      if (i > 0) {
+        renders[side].push(performance.now() - t); // the first round warms the API's caches and the build
+        pageRenders[side].push(inPage.figures - inPage.submit);
+      }
+      if (i === ROUNDS) {
+        console.log(`${side}: last render's requests (from the Sign in click):\n${timeline.join('\n')}\n${(performance.now() - t).toFixed(0).padStart(5)} ms  figures and chart on screen`);
+        const rel = (x: number) => (x - inPage.submit).toFixed(0).padStart(5);
+        console.log(`${side}: the same in the page's clock (from submit):\n${inPage.requests.map((r) => `${rel(r.start)} → ${rel(r.end)} ms  ${r.name.replace(at, '').split('?')[0]}`).join('\n')}\n${rel(inPage.figures)} ms  figures in the DOM`);
+      }
+      if (side === 'after') refreshUrls = urls.filter((u) => u.startsWith(base));
+      if (problems.length) throw new Error(`the page logged: ${problems.join('; ')}`);
+      await page.context().close();
     }
-    if (i === ROUNDS) {
-      console.log(`last render's requests (from the Sign in click):\n${timeline.join('\n')}\n${(performance.now() - t).toFixed(0).padStart(5)} ms  figures and chart on screen`);
-      const rel = (x: number) => (x - inPage.submit).toFixed(0).padStart(5);
-      console.log(`the same in the page's clock (from submit):\n${inPage.requests.map((r) => `${rel(r.start)} → ${rel(r.end)} ms  ${r.name.replace(base, '').split('?')[0]}`).join('\n')}\n${rel(inPage.figures)} ms  figures in the DOM`);
-    }
-    refreshUrls = urls;
-    if (problems.length) throw new Error(`the page logged: ${problems.join('; ')}`);
-    await page.context().close();
   }
-  line('first overview render after sign-in (browser, range 1h)', renders);
-  line('  the same in the page: submit to figures in the DOM', pageRenders);
+  for (const side of sides) {
+    line(`first overview render after sign-in, ${side.toUpperCase()} (browser, range 1h)`, renders[side]);
+    line(`  the same in the page: submit to figures in the DOM`, pageRenders[side]);
+  }
 
   // API time per live refresh: the overview's requests, together.
   const headers = { authorization: `Bearer ${secret}` };

@@ -6,7 +6,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Page, Route } from 'playwright-core';
 import { axeViolations, launch, openPage, shoot, SHOTS, type WatchedPage } from './browser.ts';
 import { capturedArguments, startConsoleStack, type ConsoleStack, type StackKey } from './console-stack.ts';
 
@@ -204,6 +204,32 @@ test('overview: the figures are the API\'s for the same range; live refresh paus
   })()`);
   await checkView(viewer, 'overview-dark');
   await page.emulateMedia({ colorScheme: 'light' });
+});
+
+test('overview: the figures and charts are drawn before the top tools and the pipeline strip have answered', async () => {
+  const { page } = viewer;
+  // Hold the top-tools series and the pipeline route until the figures are checked.
+  let release!: () => void;
+  const held = new Promise<void>((r) => (release = r));
+  const hold = async (route: Route) => {
+    await held;
+    await route.continue();
+  };
+  await page.route(/\/series\?.*group_by=tool/, hold);
+  await page.route(/\/pipeline(\?|$)/, hold);
+  try {
+    await page.goto(`${stack.url}/console/overview?org=acme&range=1h`);
+    await page.locator('[data-figure="Calls"]').filter({ hasText: /calls$/ }).waitFor();
+    const tools = page.getByRole('table', { name: /Top tools/ });
+    assert.equal(await tools.locator('tbody tr').count(), 0, 'the top tools are still on their way');
+    assert.match(await page.getByRole('group', { name: 'Pipeline health' }).innerText(), /Dead letters –/);
+    release();
+    await tools.locator('tbody tr').first().waitFor();
+    await page.getByRole('group', { name: 'Pipeline health' }).getByText(/Dead letters \d+ messages/).waitFor();
+  } finally {
+    release();
+    await page.unrouteAll({ behavior: 'wait' });
+  }
 });
 
 test('tool activity: the injected incident is an anomaly; its samples; a sample\'s trace with its ledger row proven in the browser', async () => {

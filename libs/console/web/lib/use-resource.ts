@@ -19,7 +19,14 @@ export interface ResourceOptions {
   readonly paused?: boolean;
 }
 
-export function useResource<T>(load: (signal: AbortSignal) => Promise<T>, deps: readonly unknown[], options: ResourceOptions = {}): Resource<T> {
+/**
+ * Shows part of an answer before the rest arrives: given the data on screen
+ * (the previous answer on a refresh, nothing at first), returns what to show
+ * now. The load is still one refresh: the next one waits for its whole answer.
+ */
+export type Progress<T> = (update: (shown: T | undefined) => T) => void;
+
+export function useResource<T>(load: (signal: AbortSignal, progress: Progress<T>) => Promise<T>, deps: readonly unknown[], options: ResourceOptions = {}): Resource<T> {
   const [state, setState] = useState<{ data: T | undefined; error: unknown; loading: boolean; at: number | undefined }>({ data: undefined, error: undefined, loading: true, at: undefined });
   const [nonce, setNonce] = useState(0);
   const loadRef = useRef(load);
@@ -32,7 +39,10 @@ export function useResource<T>(load: (signal: AbortSignal) => Promise<T>, deps: 
     const run = async () => {
       setState((s) => ({ ...s, loading: true }));
       try {
-        const data = await loadRef.current(abort.signal);
+        const progress: Progress<T> = (update) => {
+          if (!abort.signal.aborted) setState((s) => ({ ...s, data: update(s.data) }));
+        };
+        const data = await loadRef.current(abort.signal, progress);
         if (abort.signal.aborted) return;
         setState({ data, error: undefined, loading: false, at: Date.now() });
       } catch (error) {

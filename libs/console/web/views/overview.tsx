@@ -3,13 +3,13 @@
 // errors and the worst p99 — and a pipeline-health strip. Refreshes wait for
 // the previous answer (never two in flight) and can be paused.
 import { useState } from 'preact/hooks';
-import { fetchPipelineHealth } from '../data/pipeline.ts';
+import { fetchPipelineHealth, type PipelineHealth } from '../data/pipeline.ts';
 import { columns, fetchSeries, latest, peak, sum, type Series } from '../data/series.ts';
 import { age, count, int, ms, pct, rate } from '../lib/format.ts';
 import { rangeKey, resolveRange } from '../lib/ranges.ts';
 import { location, setParams } from '../lib/route.ts';
 import { org } from '../lib/session.ts';
-import { useResource } from '../lib/use-resource.ts';
+import { useResource, type Progress } from '../lib/use-resource.ts';
 import { DataTable } from '../components/data-table.tsx';
 import { LiveToggle } from '../components/live-toggle.tsx';
 import { RangePicker } from '../components/range-picker.tsx';
@@ -20,12 +20,32 @@ import { TimeChart } from '../components/time-chart.tsx';
 const REFRESH_MS = 15_000;
 const perSec = (s: Series | undefined, v: number) => (s && s.to > s.from ? v / ((s.to - s.from) / 1000) : null);
 
-async function load(orgId: string, range: ReturnType<typeof rangeKey>, signal: AbortSignal) {
+interface OverviewData {
+  readonly total?: Series;
+  readonly tools?: Series;
+  readonly health?: PipelineHealth;
+}
+
+// The three requests go out together and each part is drawn as it lands: the
+// figures and charts need only the org-wide series, so they do not wait for
+// the top tools or the pipeline strip (the slowest of the three had held the
+// whole page back). On a refresh the previous answer's parts stay until
+// theirs arrive; the next refresh waits for all three.
+async function load(orgId: string, range: ReturnType<typeof rangeKey>, signal: AbortSignal, progress: Progress<OverviewData>): Promise<OverviewData> {
   const r = resolveRange(range);
   const [total, tools, health] = await Promise.all([
-    fetchSeries(orgId, { ...r, groupBy: 'none', metrics: ['calls', 'errors', 'error_rate', 'p50', 'p90', 'p95', 'p99', 'lag_p50', 'lag_p99'] }, signal),
-    fetchSeries(orgId, { ...r, groupBy: 'tool', metrics: ['calls', 'errors', 'p99'], top: 20 }, signal),
-    fetchPipelineHealth(orgId, signal),
+    fetchSeries(orgId, { ...r, groupBy: 'none', metrics: ['calls', 'errors', 'error_rate', 'p50', 'p90', 'p95', 'p99', 'lag_p50', 'lag_p99'] }, signal).then((total) => {
+      progress((shown) => ({ ...shown, total }));
+      return total;
+    }),
+    fetchSeries(orgId, { ...r, groupBy: 'tool', metrics: ['calls', 'errors', 'p99'], top: 20 }, signal).then((tools) => {
+      progress((shown) => ({ ...shown, tools }));
+      return tools;
+    }),
+    fetchPipelineHealth(orgId, signal).then((health) => {
+      progress((shown) => ({ ...shown, health }));
+      return health;
+    }),
   ]);
   return { total, tools, health };
 }
@@ -33,12 +53,12 @@ async function load(orgId: string, range: ReturnType<typeof rangeKey>, signal: A
 export function Overview() {
   const range = rangeKey(location.value.params.get('range'), '1h');
   const [paused, setPaused] = useState(false);
-  const res = useResource((signal) => load(org.value, range, signal), [org.value, range], { refreshMs: REFRESH_MS, paused });
+  const res = useResource<OverviewData>((signal, progress) => load(org.value, range, signal, progress), [org.value, range], { refreshMs: REFRESH_MS, paused });
   const s = res.data?.total;
   const g = s?.groups[0];
   const calls = sum(g?.metrics.calls);
   const errors = sum(g?.metrics.errors);
-  const tools = (res.data?.tools.groups ?? []).map((t) => ({ label: t.label, key: t.key, calls: sum(t.metrics.calls), errors: sum(t.metrics.errors), p99: peak(t.metrics.p99) }));
+  const tools = (res.data?.tools?.groups ?? []).map((t) => ({ label: t.label, key: t.key, calls: sum(t.metrics.calls), errors: sum(t.metrics.errors), p99: peak(t.metrics.p99) }));
   const health = res.data?.health;
   const quantile = (m: 'p50' | 'p90' | 'p95' | 'p99') => ms(latest(g?.metrics[m])[0]);
   const stepLabel = s ? `latest ${s.step} bucket` : '';
