@@ -9,7 +9,7 @@ export interface ApiMetrics {
   readonly requestDuration: Histogram<'method' | 'route' | 'status'>;
   readonly activeConnections: Gauge;
   readonly storeQueryDuration: Histogram<'operation' | 'outcome'>;
-  /** Analyst SQL queries by key name (never the secret) and outcome (ok, error, refused: over the key's concurrency). */
+  /** Analyst SQL queries by key name (never the secret) and outcome (ok, error, refused: over the key's concurrency, cancelled: the client left and the engine stopped it). */
   readonly sqlQueries: Counter<'key' | 'outcome'>;
   readonly sqlQueryDuration: Histogram<'key' | 'outcome'>;
   /** Payload view attempts refused before any payload was read: no valid key, or over the key's view rate. */

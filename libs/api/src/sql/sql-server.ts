@@ -85,9 +85,16 @@ export function createSqlServer(o: SqlServerOptions): SqlServer {
     running.set(name, count + 1);
     const queryId = r.queryId ?? randomUUID();
     const started = performance.now();
+    // A client that goes away (closes the socket before the answer) has its
+    // query stopped in the engine; the key's slot frees when the engine has.
+    const left = new AbortController();
+    const onClose = () => {
+      if (!res.writableFinished) left.abort();
+    };
+    res.on('close', onClose);
     try {
       const orgs = key === 'open' || key.orgs.includes(ALL_ORGS) ? ('*' as const) : key.orgs;
-      const result = await o.analyst.run({ sql: r.sql, params: r.params, settings: r.settings, defaultFormat: r.defaultFormat ?? 'TabSeparated', orgs });
+      const result = await o.analyst.run({ sql: r.sql, params: r.params, settings: r.settings, defaultFormat: r.defaultFormat ?? 'TabSeparated', orgs }, left.signal);
       const seconds = (performance.now() - started) / 1000;
       o.metrics.sqlQueries.inc({ key: name, outcome: 'ok' });
       o.metrics.sqlQueryDuration.observe({ key: name, outcome: 'ok' }, seconds);
@@ -113,14 +120,17 @@ export function createSqlServer(o: SqlServerOptions): SqlServer {
     } catch (err) {
       const e = err instanceof AnalystSqlError ? err : new AnalystSqlError(1001, 'STD_EXCEPTION', 'internal error');
       const seconds = (performance.now() - started) / 1000;
-      o.metrics.sqlQueries.inc({ key: name, outcome: 'error' });
-      o.metrics.sqlQueryDuration.observe({ key: name, outcome: 'error' }, seconds);
-      o.log?.warn({ key: name, queryId, ms: Math.round(seconds * 1000), code: e.exceptionCode, exception: e.exceptionName }, 'analyst query refused or failed');
+      const outcome = left.signal.aborted ? 'cancelled' : 'error';
+      o.metrics.sqlQueries.inc({ key: name, outcome });
+      o.metrics.sqlQueryDuration.observe({ key: name, outcome }, seconds);
+      const what = outcome === 'cancelled' ? 'analyst query stopped: the client closed the connection' : 'analyst query refused or failed';
+      o.log?.warn({ key: name, queryId, ms: Math.round(seconds * 1000), code: e.exceptionCode, exception: e.exceptionName }, what);
       fail(res, statusOf(e.exceptionName), e, { 'x-clickhouse-query-id': queryId });
     } finally {
-      const left = (running.get(name) ?? 1) - 1;
-      if (left === 0) running.delete(name);
-      else running.set(name, left);
+      res.off('close', onClose);
+      const others = (running.get(name) ?? 1) - 1;
+      if (others === 0) running.delete(name);
+      else running.set(name, others);
     }
   }
 
@@ -135,7 +145,7 @@ export function createSqlServer(o: SqlServerOptions): SqlServer {
   }
 
   function fail(res: ServerResponse, status: number, e: AnalystSqlError, extra: Record<string, string> = {}): void {
-    if (res.headersSent) {
+    if (res.headersSent || res.destroyed) {
       res.destroy();
       return;
     }

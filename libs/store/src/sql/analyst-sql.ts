@@ -17,6 +17,14 @@
 // `org IN (…)` to every read of the named tables, wherever they appear in the
 // query (subqueries, joins, views, FINAL), and the analyst cannot change it
 // (a SETTINGS clause is refused, URL settings come from an allow-list).
+//
+// Why a query can be stopped: a chdb call cannot be interrupted from the
+// thread that made it, but the engine's process list is shared by every
+// session, so `KILL QUERY` from another session cancels a running query the
+// way it does on a server (it ends within a fraction of a second with
+// QUERY_WAS_CANCELLED; see cancelTagged). Each analyst query carries a tag of
+// ours in log_comment (the analyst cannot set it) that the KILL selects on.
+import { randomUUID } from 'node:crypto';
 import { Session } from 'chdb';
 import type { Store } from '../create-store.ts';
 import { acquireEmbeddedEngine, type EmbeddedLease } from '../embedded-engine.ts';
@@ -51,8 +59,13 @@ export interface AnalystSql {
   /** The engine's version, for error texts and the `X-ClickHouse-Server-Display-Name` header. */
   readonly version: string;
   readonly database: string;
-  /** Runs one analyst statement; throws AnalystSqlError with ClickHouse's code when refused or failed. */
-  run(query: AnalystQuery): Promise<AnalystResult>;
+  /**
+   * Runs one analyst statement; throws AnalystSqlError with ClickHouse's code
+   * when refused or failed. When `signal` aborts (the client went away) the
+   * engine stops the query and this settles with QUERY_WAS_CANCELLED once it
+   * has: the caller's concurrency slot then frees when the engine's work does.
+   */
+  run(query: AnalystQuery, signal?: AbortSignal): Promise<AnalystResult>;
   close(): Promise<void>;
 }
 
@@ -97,7 +110,7 @@ export async function openAnalystSql(store: Store, limits: AnalystLimits): Promi
   return {
     version,
     database,
-    async run(q) {
+    async run(q, signal) {
       const orgLimited = q.orgs !== '*';
       if (orgLimited && (q.orgs as readonly string[]).some((o) => !ORG_ID.test(o))) throw refusal('ACCESS_DENIED', 'invalid org id in the key');
       for (const name of Object.keys(q.params)) {
@@ -105,14 +118,24 @@ export async function openAnalystSql(store: Store, limits: AnalystLimits): Promi
       }
       const settings = checkRequestSettings(q.settings, limits);
       const session = new Session(lease.path);
+      // A random UUID: safe as a literal (see cancelTagged for why it is one).
+      const tag = `mcpg-analyst-${randomUUID()}`;
+      // The checks are short but queue behind other bound queries of the
+      // process (chdb runs those one at a time): a client that left meanwhile
+      // is not waited for (chdb skips a queued call whose signal aborted).
+      const step = signal ? { format: 'TSVRaw', signal } : { format: 'TSVRaw' };
+      const rethrow = (err: unknown): never => {
+        if (signal?.aborted) throw cancelled();
+        throw err instanceof AnalystSqlError ? err : fromEngineError(err);
+      };
       try {
         // Read-only before anything the analyst wrote is parsed or run.
-        await session.queryAsync(`SET readonly = 2; USE \`${database}\`; ${limitSql}`, { format: 'TSVRaw' }).catch(rethrow);
-        const canonical = (await session.queryBindAsync('SELECT formatQuery({q:String})', { q: q.sql }, { format: 'TSVRaw' }).catch(rethrow)).text().replace(/\n$/, '');
+        await session.queryAsync(`SET log_comment = '${tag}'; SET readonly = 2; USE \`${database}\`; ${limitSql}`, { format: 'TSVRaw' }).catch(rethrow);
+        const canonical = (await session.queryBindAsync('SELECT formatQuery({q:String})', { q: q.sql }, step).catch(rethrow)).text().replace(/\n$/, '');
         if (canonical.trim() === '') throw refusal('SYNTAX_ERROR', 'empty query');
         // The formatter printed one statement (it refuses several); its tree,
         // with the query's parameters substituted, is what gets checked.
-        const ast = parseAstDump((await session.queryBindAsync(`EXPLAIN AST ${canonical}`, { ...q.params }, { format: 'TSVRaw' }).catch(rethrow)).text());
+        const ast = parseAstDump((await session.queryBindAsync(`EXPLAIN AST ${canonical}`, { ...q.params }, step).catch(rethrow)).text());
         if (!ast) throw refusal('SYNTAX_ERROR', 'the statement could not be read as one query');
         const scope = await scopeFor(session, orgLimited);
         const checked = checkStatement(ast, scope, canonical);
@@ -131,8 +154,14 @@ export async function openAnalystSql(store: Store, limits: AnalystLimits): Promi
         }
         const prefix = sets.length > 0 ? `${sets.join(';\n')};\n` : '';
         const format = checked.format ?? q.defaultFormat;
+        if (signal?.aborted) throw cancelled();
         const started = performance.now();
-        const result = await session.queryBindAsync(prefix + canonical, bind, { format }).catch(rethrow);
+        // No signal here: chdb would settle early while the engine runs on.
+        // The promise settles when the engine is done, cancelled or not.
+        const running = session.queryBindAsync(prefix + canonical, bind, { format });
+        const onAbort = () => void cancelTagged(lease.path, tag, running);
+        signal?.addEventListener('abort', onAbort, { once: true });
+        const result = await running.catch(rethrow).finally(() => signal?.removeEventListener('abort', onAbort));
         return { body: result.bytes(), format, rowsRead: result.rowsRead, bytesRead: result.bytesRead, elapsedMs: performance.now() - started };
       } finally {
         session.close();
@@ -148,6 +177,33 @@ function lines(result: { text(): string }): string[] {
   return result.text().split('\n').filter((l) => l !== '');
 }
 
-function rethrow(err: unknown): never {
-  throw err instanceof AnalystSqlError ? err : fromEngineError(err);
+function cancelled(): AnalystSqlError {
+  return refusal('QUERY_WAS_CANCELLED', 'Query was cancelled: the client closed the connection');
+}
+
+const KILL_RETRY_MS = 250;
+
+/**
+ * Stops the query tagged `tag` and keeps at it until `running` settles: the
+ * KILL can come before the query is in the engine's process list (it may
+ * still be queued behind other bound queries of the process), and then
+ * matches nothing. The KILL is not a bound query on purpose: bound queries
+ * run one at a time per process, so it would wait behind the query it is to
+ * stop; the tag is ours (a UUID), never text from the request.
+ */
+async function cancelTagged(path: string, tag: string, running: Promise<unknown>): Promise<void> {
+  let settled = false;
+  const done = running.then(
+    () => void (settled = true),
+    () => void (settled = true),
+  );
+  const killer = new Session(path);
+  try {
+    while (!settled) {
+      await killer.queryAsync(`KILL QUERY WHERE Settings['log_comment'] = '${tag}' ASYNC`, { format: 'TSVRaw' }).catch(() => undefined);
+      await Promise.race([done, new Promise((r) => setTimeout(r, KILL_RETRY_MS))]);
+    }
+  } finally {
+    killer.close();
+  }
 }
