@@ -178,6 +178,27 @@ test('ClickHouse reads exactly the passwords compose passes it, from the environ
   assert.ok(!/<password>[^<]/.test(users), 'no literal password in the users file');
 });
 
+test('the analyst user reads the apps\' database and a few harmless system tables, nothing that shows other users, and no external source', () => {
+  const users = readFileSync(join(root, 'infra/clickhouse/users.d/mcpg.xml'), 'utf8').replace(/<!--[\s\S]*?-->/g, '');
+  const analyst = /<analyst>([\s\S]*?)<\/analyst>/.exec(users)![1]!;
+  const grants = [...analyst.matchAll(/<query(?: from_env="([A-Z_]+)")?(?:\/>|>([^<]*)<\/query>)/g)].map((m) =>
+    m[1] ? String(services.clickhouse!.environment![m[1]]) : m[2]!,
+  );
+  const database = String(services['query-api']!.environment!.MCPG_CLICKHOUSE_DATABASE);
+  assert.equal(grants[0], `GRANT SELECT ON ${database}.*`, 'the apps\' database, named as compose names it');
+  const harmless = new Set(['one', 'numbers', 'numbers_mt', 'zeros', 'functions', 'table_functions', 'formats', 'data_type_families', 'time_zones', 'settings']);
+  for (const g of grants.slice(1)) {
+    if (g === 'GRANT CREATE TEMPORARY TABLE ON *.*') continue;
+    const m = /^GRANT SELECT ON system\.([a-z_]+)$/.exec(g);
+    assert.ok(m && harmless.has(m[1]!), `the analyst is granted ${g}`);
+  }
+  assert.ok(!grants.some((g) => /SOURCES|\b(FILE|URL|S3|REMOTE|MYSQL|POSTGRES)\b|ON \*\.\*$/.test(g) && g !== 'GRANT CREATE TEMPORARY TABLE ON *.*'), 'no external source');
+  // Without this, a user reads every system table whatever it was granted.
+  const config = readFileSync(join(root, 'infra/clickhouse/config.d/mcpg.xml'), 'utf8');
+  assert.match(config, /<access_control_improvements>[\s\S]*<select_from_system_db_requires_grant>true<\/select_from_system_db_requires_grant>[\s\S]*<\/access_control_improvements>/);
+  assert.match(config, /<select_from_information_schema_requires_grant>true</);
+});
+
 test('Prometheus gets the shipped config and rules, and its targets are services of this stack', () => {
   const mounts = services.prometheus!.volumes!;
   assert.ok(mounts.some((m) => m.startsWith(join(root, 'infra/prometheus/prometheus.yml') + ':/etc/prometheus/prometheus.yml')));
