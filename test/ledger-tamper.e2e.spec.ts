@@ -15,7 +15,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildApi } from '@mcpg/api';
-import { Keyring, SegmentedLedger, signCheckpoint, toHex, type LedgerEvent, type SigningKeys } from '@mcpg/ledger';
+import { Keyring, SegmentedLedger, fromHexStrict, signCheckpoint, toHex, verifyConsistency, verifyInclusion, type LedgerEvent, type SigningKeys } from '@mcpg/ledger';
 import { insertCheckpoints, ledgerExportLines, pruneLedger, type Store } from '@mcpg/store';
 import { createTestStore } from '@mcpg/store/testing';
 import { foldLedgerBatch, loadSigningKeys, storeLedgerWrites, type PendingLedgerEvent } from '@mcpg/workers';
@@ -314,14 +314,33 @@ test('a pruned ledger: the export starts after the pruned prefix and verifies; p
   assert.deepEqual(breakOf(whole), [true, undefined, undefined, undefined]);
   assert.equal(whole.checked.from_seq, 20);
   assert.equal((whole as unknown as { pruned_before: number }).pruned_before, 20);
+  // The Merkle nodes of the pruned rows went with them: what stands in for them is the pruned record's frontier.
+  const nodes = await store.client.query({ query: 'SELECT countIf(seq < 20) AS pruned, countIf(seq >= 20) AS kept FROM audit_merkle_nodes WHERE org = {org:String}', query_params: { org: ORG }, format: 'JSONEachRow' });
+  assert.deepEqual((await nodes.json<{ pruned: string | number; kept: string | number }>()).map((r) => [Number(r.pruned), Number(r.kept)]), [[0, 40]]);
+  // Proofs of retained rows, and between retained sizes, verify against the signed roots with the hashes alone.
+  const hash = (hex: string) => fromHexStrict(hex)!;
   const app = buildApi({ store, ledgerKeyring: Keyring.parse(readFileSync(publicKeys, 'utf8')) });
   try {
-    for (const [seq, size] of [[20, 30], [37, 60]] as const) {
-      const proof = await app.inject({ method: 'GET', url: `/v1/orgs/${ORG}/audit/proofs/inclusion?seq=${seq}&tree_size=${size}` });
-      assert.equal(proof.statusCode, 200, proof.body);
+    for (const [seq, size] of [[20, 30], [21, 30], [37, 60], [59, 60], [44, 50]] as const) {
+      const res = await app.inject({ method: 'GET', url: `/v1/orgs/${ORG}/audit/proofs/inclusion?seq=${seq}&tree_size=${size}` });
+      assert.equal(res.statusCode, 200, res.body);
+      const p = res.json() as { leaf_hash: string; proof: string[]; checkpoint: { root: string } };
+      assert.ok(verifyInclusion(seq, size, hash(p.leaf_hash), p.proof.map(hash), hash(p.checkpoint.root)), `inclusion of ${seq} in ${size}`);
     }
-    const consistency = await app.inject({ method: 'GET', url: `/v1/orgs/${ORG}/audit/proofs/consistency?from=20&to=60` });
-    assert.equal(consistency.statusCode, 200, consistency.body);
+    for (const [from, to] of [[20, 60], [30, 50], [20, 20], [50, 60]] as const) {
+      const res = await app.inject({ method: 'GET', url: `/v1/orgs/${ORG}/audit/proofs/consistency?from=${from}&to=${to}` });
+      assert.equal(res.statusCode, 200, res.body);
+      const p = res.json() as { proof: string[]; from_checkpoint: { root: string }; to_checkpoint: { root: string } };
+      assert.ok(verifyConsistency(from, to, hash(p.from_checkpoint.root), hash(p.to_checkpoint.root), p.proof.map(hash)), `consistency ${from} -> ${to}`);
+    }
+    // A pruned row, or a tree size inside the pruned prefix, has no proof any more, and the answer says why.
+    const row = await app.inject({ method: 'GET', url: `/v1/orgs/${ORG}/audit/proofs/inclusion?seq=5&tree_size=30` });
+    assert.equal(row.statusCode, 404, row.body);
+    assert.equal(row.json().error.parameter, 'seq');
+    assert.match(row.json().error.message, /pruned by the retention plan of acme-tamper: rows before seq 20 are gone/);
+    const size = await app.inject({ method: 'GET', url: `/v1/orgs/${ORG}/audit/proofs/consistency?from=10&to=60` });
+    assert.equal(size.statusCode, 404, size.body);
+    assert.equal(size.json().error.parameter, 'from');
   } finally {
     await app.close();
   }
@@ -388,10 +407,12 @@ test('a pruned ledger: deleting, editing or inserting a retained row, or droppin
   }
 });
 
-test('a pruned ledger: an edited pruned-range hash is NODE_EDITED at the pruned size, offline', async () => {
+test('a pruned ledger: an edited pruned-range hash is NODE_EDITED at the pruned size, offline and in the API', async () => {
   const store = await prunedStore();
   await sql(store, `ALTER TABLE audit_pruned UPDATE frontier = arrayMap(x -> lower(hex(SHA256(x))), frontier) WHERE org = {org:String}`);
   assertVerdict(await verify(await exportFile(store, 'pruned-hash')), 5, /^TAMPERED: NODE_EDITED at tree size 20/);
+  // The API's verify starts from the same hashes (the pruned rows' nodes are gone) and names the table they are in.
+  assert.deepEqual(breakOf(await apiVerify(store)), [false, 'NODE_EDITED', 20, 'audit_pruned']);
   // Claiming more was pruned than was (rows 20..29 hidden behind a pruned range of 30 with forged hashes) is caught too.
   const other = await prunedStore();
   await sql(other, `INSERT INTO audit_pruned SELECT org, 30, frontier, cutoff, pruned_at FROM audit_pruned WHERE org = {org:String}`);

@@ -2,8 +2,11 @@
 // /proofs/consistency?from=&to= — RFC 9162 proofs from the stored Merkle
 // nodes, for tree sizes that are signed checkpoints (returned with the proof:
 // the client checks the proof against the signed root, not against us).
+// Rows that retention pruned, and the tree sizes inside the pruned prefix,
+// have no proofs any more: what is kept of them are the prefix's subtree
+// hashes (audit_pruned), which serve proofs of the rows after it.
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { queryCheckpointAt, queryStoredLeaves, storedConsistencyProof, storedInclusionProof, type Store } from '@mcpg/store';
+import { queryCheckpointAt, queryPrunedPrefix, queryStoredLeaves, storedConsistencyProof, storedInclusionProof, type Store } from '@mcpg/store';
 import { toHex } from '@mcpg/ledger';
 import { errorBodySchema, sendError } from '../api-errors.ts';
 import { checkpointJson, checkpointSchema, hexList, ledgerOrgParams, seqParam } from './ledger-schemas.ts';
@@ -76,11 +79,22 @@ function notSigned(reply: FastifyReply, org: string, size: number, parameter: st
   return sendError(reply, 'NOT_FOUND', `no signed checkpoint of ${org} has tree size ${size} (list them at /v1/orgs/${org}/audit/checkpoints)`, parameter);
 }
 
+async function prunedBelow(store: Store, org: string, at: number): Promise<number | undefined> {
+  const size = (await queryPrunedPrefix(store, org))?.size;
+  return size !== undefined && at < size ? size : undefined;
+}
+
+function pruned(reply: FastifyReply, org: string, size: number, what: string, parameter: string): FastifyReply {
+  return sendError(reply, 'NOT_FOUND', `${what} was pruned by the retention plan of ${org}: rows before seq ${size} are gone, proofs start there`, parameter);
+}
+
 export function ledgerProofRoutes(app: FastifyInstance, store: Store): void {
   app.get<InclusionRoute>('/v1/orgs/:org/audit/proofs/inclusion', { schema: inclusionSchema }, async (request, reply) => {
     const { org } = request.params;
     const { seq, tree_size } = request.query;
     if (seq >= tree_size) return sendError(reply, 'INVALID_PARAMETER', `query parameter seq must be less than tree_size (${tree_size})`, 'seq');
+    const gone = await prunedBelow(store, org, seq);
+    if (gone !== undefined) return pruned(reply, org, gone, `row seq ${seq}`, 'seq');
     const checkpoint = await queryCheckpointAt(store, org, tree_size);
     if (!checkpoint) return notSigned(reply, org, tree_size, 'tree_size');
     const [proof, leaves] = await Promise.all([storedInclusionProof(store, org, seq, tree_size), queryStoredLeaves(store, org, seq, seq + 1)]);
@@ -91,6 +105,8 @@ export function ledgerProofRoutes(app: FastifyInstance, store: Store): void {
     const { org } = request.params;
     const { from, to } = request.query;
     if (from > to) return sendError(reply, 'INVALID_PARAMETER', `query parameter from must not exceed to (${to})`, 'from');
+    const gone = await prunedBelow(store, org, from);
+    if (gone !== undefined) return pruned(reply, org, gone, `tree size ${from}`, 'from');
     const [a, b] = await Promise.all([queryCheckpointAt(store, org, from), queryCheckpointAt(store, org, to)]);
     if (!a) return notSigned(reply, org, from, 'from');
     if (!b) return notSigned(reply, org, to, 'to');

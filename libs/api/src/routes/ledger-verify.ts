@@ -83,7 +83,7 @@ const schema = {
             message: { type: 'string' },
             seq: { type: 'integer' },
             tree_size: { type: 'integer' },
-            table: { type: 'string', enum: ['audit_log', 'audit_merkle_nodes', 'audit_checkpoints'], description: 'The table the break is in' },
+            table: { type: 'string', enum: ['audit_log', 'audit_merkle_nodes', 'audit_checkpoints', 'audit_pruned'], description: 'The table the break is in' },
           },
         },
       },

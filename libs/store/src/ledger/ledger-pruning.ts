@@ -4,34 +4,19 @@
 // row inside the window goes, and late-stamped rows keep the prefix from
 // reaching past them); the perfect subtree hashes of [0, S) are written to
 // audit_pruned before a row is deleted, so an export of the rest verifies
-// (docs/ledger-format.md §10). Checkpoints and Merkle nodes are kept.
+// (docs/ledger-format.md §10). Signed checkpoints are all kept; the Merkle
+// nodes of the pruned rows go with them: a proof of a retained row, or
+// between two sizes at or past S, needs of [0, S) only those hashes (its
+// left siblings there are the frontier's subtrees), and the store reads them
+// from audit_pruned (merkle-nodes.ts).
 import { performance } from 'node:perf_hooks';
-import { CompactRange, fromHexStrict, toHex, type PrunedPrefix } from '@mcpg/ledger';
+import { CompactRange, toHex } from '@mcpg/ledger';
 import type { Store } from '../create-store.ts';
 import { StoreError, toStoreError } from '../errors.ts';
 import { frontierKeys, nodeKeyString, queryStoredPerfectNodes } from './merkle-nodes.ts';
+import { queryPrunedPrefix } from './pruned-prefix-store.ts';
 
-export interface PrunedRecord extends PrunedPrefix {
-  /** Epoch ms: every pruned row occurred before it. */
-  readonly cutoff: number;
-}
-
-/** The org's pruned prefix, if any. */
-export async function queryPrunedPrefix(store: Store, org: string): Promise<PrunedRecord | undefined> {
-  try {
-    const rs = await store.client.query({
-      query: `SELECT toString(max(tree_size)) AS size, argMax(frontier, tree_size) AS hashes, toUnixTimestamp64Milli(argMax(cutoff, tree_size)) AS cut
-              FROM audit_pruned WHERE org = {org:String} HAVING count() > 0`,
-      query_params: { org },
-      format: 'JSONEachRow',
-    });
-    const [row] = await rs.json<{ size: string; hashes: string[]; cut: string | number }>();
-    if (!row) return undefined;
-    return { size: Number(row.size), frontier: row.hashes.map((h) => fromHexStrict(h) ?? new Uint8Array()), cutoff: Number(row.cut) };
-  } catch (err) {
-    throw toStoreError(err, `reading the pruned prefix of ${org}`);
-  }
-}
+export { queryPrunedPrefix, type PrunedRecord } from './pruned-prefix-store.ts';
 
 export interface PruneResult {
   readonly org: string;
@@ -117,7 +102,7 @@ async function pruneSteps(store: Store, org: string, from: number, target: numbe
   return steps;
 }
 
-/** Writes the pruned record for [0, size), then deletes those rows. */
+/** Writes the pruned record for [0, size), then deletes those rows and their Merkle node rows. */
 async function pruneTo(store: Store, org: string, target: number, cutoffMs: number, nowMs: number, sync: boolean): Promise<void> {
   const keys = frontierKeys(target);
   const stored = await queryStoredPerfectNodes(store, org, keys);
@@ -136,8 +121,8 @@ async function pruneTo(store: Store, org: string, target: number, cutoffMs: numb
       format: 'JSONCompactEachRow',
     });
     const settings = sync ? { mutations_sync: '2' } : {};
-    for (const table of ['audit_log', 'audit_rows_json']) {
-      // A table name cannot be a parameter; these two are constants.
+    for (const table of ['audit_log', 'audit_rows_json', 'audit_merkle_nodes']) {
+      // A table name cannot be a parameter; these are constants.
       await store.client.command({
         query: `ALTER TABLE ${table} DELETE WHERE org = {org:String} AND seq < {size:UInt64}`,
         query_params: { org, size: target },

@@ -2,12 +2,15 @@
 // one row per leaf (nodes[1] is the leaf, nodes[L + 1] the node at level L,
 // index seq >> L). Node (level L, index I) lives in the row of the leaf that
 // completed it, seq = (I + 1) · 2^L − 1, so a proof is a handful of
-// primary-key lookups.
+// primary-key lookups. Once retention pruned rows [0, S) of an org, their
+// node rows are gone too; the nodes a proof can still need there are the
+// frontier of [0, S), read from audit_pruned.
 import { fromHexStrict, toHex, type Hash } from '@mcpg/ledger';
 import type { Store } from '../create-store.ts';
 import { StoreError, toStoreError } from '../errors.ts';
 import { insertEncodedRows } from './encoded-insert.ts';
 import { RowBinaryWriter } from './row-binary.ts';
+import { queryPrunedPrefix } from './pruned-prefix-store.ts';
 
 export interface MerkleNodeRow {
   readonly org: string;
@@ -74,25 +77,43 @@ export async function queryPerfectNodes(store: Store, org: string, keys: readonl
   return out;
 }
 
-/** The hashes of those of the given perfect nodes that are stored (as 32-byte hashes), keyed `level/index`. */
+/**
+ * The hashes of those of the given perfect nodes that are stored (as 32-byte
+ * hashes), keyed `level/index`. A node inside the pruned prefix [0, S) is
+ * read from the pruned record, which holds the frontier of [0, S): the only
+ * nodes there that proofs of retained rows and verifies from S on need.
+ */
 export async function queryStoredPerfectNodes(store: Store, org: string, keys: readonly NodeKey[]): Promise<Map<string, Hash>> {
   const out = new Map<string, Hash>();
   if (!keys.length) return out;
   const seqs = [...new Set(keys.map(nodeSeq))];
   let rows: { seq_text: string; hashes: string[] }[];
+  let pruned: Awaited<ReturnType<typeof queryPrunedPrefix>>;
   try {
-    const rs = await store.client.query({
-      query: `SELECT toString(seq) AS seq_text, any(nodes) AS hashes FROM audit_merkle_nodes
+    [rows, pruned] = await Promise.all([
+      store.client
+        .query({
+          query: `SELECT toString(seq) AS seq_text, any(nodes) AS hashes FROM audit_merkle_nodes
               WHERE org = {org:String} AND seq IN {seqs:Array(UInt64)} GROUP BY seq`,
-      query_params: { org, seqs },
-      format: 'JSONEachRow',
-    });
-    rows = await rs.json<{ seq_text: string; hashes: string[] }>();
+          query_params: { org, seqs },
+          format: 'JSONEachRow',
+        })
+        .then((rs) => rs.json<{ seq_text: string; hashes: string[] }>()),
+      queryPrunedPrefix(store, org),
+    ]);
   } catch (err) {
     throw toStoreError(err, `reading Merkle nodes of ${org}`);
   }
   const bySeq = new Map(rows.map((r) => [Number(r.seq_text), r.hashes]));
+  const prunedNodes = new Map<string, Hash>();
+  if (pruned) frontierKeys(pruned.size).forEach((k, i) => pruned.frontier[i] && prunedNodes.set(keyOf(k), pruned.frontier[i]));
   for (const key of keys) {
+    if (pruned && nodeSeq(key) < pruned.size) {
+      // Inside the pruned prefix: only the record's hashes count, whatever node rows a deletion still in progress left.
+      const hash = prunedNodes.get(keyOf(key));
+      if (hash !== undefined && hash.length === 32) out.set(keyOf(key), hash);
+      continue;
+    }
     const hex = bySeq.get(nodeSeq(key))?.[key.level];
     const hash = hex === undefined ? undefined : fromHexStrict(hex);
     if (hash !== undefined && hash.length === 32) out.set(keyOf(key), hash);

@@ -6,7 +6,9 @@
 // rows are walked by libs/ledger's verifier exactly as `mcpg verify` walks an
 // export, against every checkpoint in between, and the stored nodes the rows
 // complete are compared last. A failure names the table that broke:
-// audit_log (rows), audit_merkle_nodes (nodes) or audit_checkpoints.
+// audit_log (rows), audit_merkle_nodes (nodes), audit_checkpoints, or
+// audit_pruned when the range starts at the pruned size and the kept hashes
+// of the pruned prefix do not reproduce the signed root there.
 import {
   LEDGER_ERROR_PART,
   LedgerError,
@@ -24,7 +26,7 @@ import { frontierKeys, nodeKeyString, queryStoredNodeRows, queryStoredPerfectNod
 import { queryLedgerRows } from './ledger-rows.ts';
 import { queryPrunedPrefix } from './ledger-pruning.ts';
 
-export type LedgerTable = 'audit_log' | 'audit_merkle_nodes' | 'audit_checkpoints';
+export type LedgerTable = 'audit_log' | 'audit_merkle_nodes' | 'audit_checkpoints' | 'audit_pruned';
 
 const TABLE_OF: Readonly<Record<LedgerPart, LedgerTable | undefined>> = {
   rows: 'audit_log',
@@ -103,8 +105,9 @@ export async function verifyStoredRange(
   }
 
   // A missing node leaves the frontier short: the ledger verifier names it (NODE_EDITED).
+  // At the pruned size the frontier is the pruned record's (merkle-nodes.ts).
   const keys = frontierKeys(start);
-  const stored = await queryStoredPerfectNodes(store, org, keys);
+  const [stored, pruned] = await Promise.all([queryStoredPerfectNodes(store, org, keys), queryPrunedPrefix(store, org)]);
   const frontier = keys.flatMap((k) => stored.get(nodeKeyString(k)) ?? []);
   const [rows, nodeRows] = await Promise.all([queryLedgerRows(store, { org, fromSeq: start, toSeq: end }), queryStoredNodeRows(store, org, start, end)]);
   const result = verifyLedgerRange({
@@ -121,5 +124,7 @@ export async function verifyStoredRange(
   });
   const checked = { fromSeq: start, toSeq: end - 1, checkpoints: result.checkpoints.length ? result.checkpoints : base.checked.checkpoints };
   if (result.ok) return { verified: true, signedBy: result.signedBy, checked, checkpoint: cover };
-  return { verified: false, signedBy: result.signedBy, checked, checkpoint: cover, error: errorOf(result.error) };
+  const error = errorOf(result.error);
+  const inPrunedHashes = error.code === 'NODE_EDITED' && start > 0 && start === pruned?.size && error.treeSize === start;
+  return { verified: false, signedBy: result.signedBy, checked, checkpoint: cover, error: inPrunedHashes ? { ...error, table: 'audit_pruned' } : error };
 }
