@@ -75,6 +75,12 @@ export const storeSettings = {
     pattern: /^[A-Za-z_][A-Za-z0-9_]{0,63}$/,
     doc: 'ClickHouse database for mcpg tables',
   }),
+  clickhouseCluster: stringSetting({
+    env: 'MCPG_CLICKHOUSE_CLUSTER',
+    default: '',
+    pattern: /^([A-Za-z_][A-Za-z0-9_]{0,63})?$/,
+    doc: 'ClickHouse cluster the mcpg tables live on (docs/scaling.md; server only): the apps run their maintenance mutations (retention re-stamp, ledger pruning) ON CLUSTER on its _local tables, and mcpg migrate prints the schema for it instead of applying it. Empty: one server',
+  }),
   clickhouseUser: stringSetting({ env: 'MCPG_CLICKHOUSE_USER', default: 'default', doc: 'ClickHouse user (server only)' }),
   clickhousePassword: stringSetting({
     env: 'MCPG_CLICKHOUSE_PASSWORD',

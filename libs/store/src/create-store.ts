@@ -16,6 +16,8 @@ export type StoreConfig =
       readonly database: string;
       readonly username?: string;
       readonly password?: string;
+      /** The cluster the tables live on (docs/scaling.md): mutations go ON CLUSTER to its `_local` tables (cluster-target.ts). */
+      readonly cluster?: string;
     };
 
 export interface Store {
@@ -25,6 +27,8 @@ export interface Store {
   readonly kind: StoreConfig['kind'];
   /** Where the data lives, safe to log: the data directory or the URL without credentials. */
   readonly location: string;
+  /** The ClickHouse cluster of the tables, if they are sharded (`mcpg migrate --cluster`); undefined on one node. */
+  readonly cluster?: string;
   /** Resolves if ClickHouse answers `SELECT 1`; throws a StoreError otherwise. */
   ping(): Promise<void>;
   /** True once `close` was called: writers that go around the client check it. */
@@ -40,6 +44,9 @@ const DATABASE_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 export async function createStore(config: StoreConfig): Promise<Store> {
   if (!DATABASE_NAME.test(config.database)) {
     throw new StoreError('INVALID_CONFIG', `invalid ClickHouse database name ${JSON.stringify(config.database)}`, false);
+  }
+  if (config.kind === 'server' && config.cluster !== undefined && !DATABASE_NAME.test(config.cluster)) {
+    throw new StoreError('INVALID_CONFIG', `invalid ClickHouse cluster name ${JSON.stringify(config.cluster)}`, false);
   }
   return config.kind === 'embedded' ? createEmbeddedStore(config.dataDir, config.database) : createServerStore(config);
 }
@@ -79,16 +86,17 @@ async function createServerStore(config: Extract<StoreConfig, { kind: 'server' }
     await bootstrap.close();
   }
   const client = createClient({ url: config.url, ...auth, database: config.database });
-  return makeStore(traceClient(client, { database: config.database, url: location }), config.database, 'server', location);
+  return makeStore(traceClient(client, { database: config.database, url: location }), config.database, 'server', location, config.cluster);
 }
 
-function makeStore(client: ClickHouseClient, database: string, kind: Store['kind'], location: string): Store {
+function makeStore(client: ClickHouseClient, database: string, kind: Store['kind'], location: string, cluster?: string): Store {
   let closed = false;
   return {
     client,
     database,
     kind,
     location,
+    ...(cluster === undefined ? {} : { cluster }),
     get closed() {
       return closed;
     },

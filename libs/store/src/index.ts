@@ -1,5 +1,6 @@
 export * from './errors.ts';
 export * from './create-store.ts';
+export { mutationTarget } from './cluster-target.ts';
 export * from './store-readiness.ts';
 export * from './migrations/migrate.ts';
 export * from './migrations/cluster/render-cluster.ts';

@@ -25,6 +25,8 @@ export interface BusConfig {
 export interface StoreConfig {
   readonly clickhouseUrl: string;
   readonly clickhouseDatabase: string;
+  /** Empty: one server (or the embedded engine). */
+  readonly clickhouseCluster?: string;
   readonly clickhouseUser: string;
   readonly clickhousePassword: string;
   readonly dataDir: string;
@@ -80,6 +82,8 @@ function kafkaSasl(c: BusConfig): KafkaSasl | undefined {
 
 /** Opens the store (embedded engine under dataDir, or a server) and applies migrations. */
 export async function openStore(c: StoreConfig): Promise<Store> {
+  const cluster = c.clickhouseCluster ?? '';
+  if (cluster !== '' && !c.clickhouseUrl) throw new Error('MCPG_CLICKHOUSE_CLUSTER needs MCPG_CLICKHOUSE_URL: the embedded engine is one node');
   const store = await (c.clickhouseUrl
     ? createStore({
         kind: 'server',
@@ -87,6 +91,7 @@ export async function openStore(c: StoreConfig): Promise<Store> {
         database: c.clickhouseDatabase,
         username: c.clickhouseUser,
         password: c.clickhousePassword,
+        ...(cluster === '' ? {} : { cluster }),
       })
     : createStore({ kind: 'embedded', dataDir: embeddedDir(c.dataDir), database: c.clickhouseDatabase }));
   await migrate(store);

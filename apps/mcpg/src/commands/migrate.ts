@@ -11,12 +11,13 @@ import type { Command } from '../command.ts';
 
 const settings = {
   ...storeSettings,
+  // The store's setting, with a flag: here it prints the schema for the cluster.
   clickhouseCluster: stringSetting({
     env: 'MCPG_CLICKHOUSE_CLUSTER',
     flag: 'cluster',
     default: '',
     pattern: /^([A-Za-z_][A-Za-z0-9_]{0,63})?$/,
-    doc: 'mcpg migrate only: print the migrations rendered for this ClickHouse cluster (ON CLUSTER, Replicated and Distributed tables) instead of applying them; nothing is connected to',
+    doc: 'mcpg migrate: print the migrations rendered for this ClickHouse cluster (ON CLUSTER, Replicated and Distributed tables) instead of applying them; nothing is connected to',
   }),
 };
 

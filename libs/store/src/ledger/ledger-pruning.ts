@@ -12,6 +12,7 @@
 import { performance } from 'node:perf_hooks';
 import { CompactRange, toHex } from '@mcpg/ledger';
 import type { Store } from '../create-store.ts';
+import { mutationTarget } from '../cluster-target.ts';
 import { StoreError, toStoreError } from '../errors.ts';
 import { frontierKeys, nodeKeyString, queryStoredPerfectNodes } from './merkle-nodes.ts';
 import { queryPrunedPrefix } from './pruned-prefix-store.ts';
@@ -122,9 +123,9 @@ async function pruneTo(store: Store, org: string, target: number, cutoffMs: numb
     });
     const settings = sync ? { mutations_sync: '2' } : {};
     for (const table of ['audit_log', 'audit_rows_json', 'audit_merkle_nodes']) {
-      // A table name cannot be a parameter; these are constants.
+      // A table name cannot be a parameter; these are constants. On a cluster: every shard's local table.
       await store.client.command({
-        query: `ALTER TABLE ${table} DELETE WHERE org = {org:String} AND seq < {size:UInt64}`,
+        query: `ALTER TABLE ${mutationTarget(store, table)} DELETE WHERE org = {org:String} AND seq < {size:UInt64}`,
         query_params: { org, size: target },
         clickhouse_settings: settings,
       });

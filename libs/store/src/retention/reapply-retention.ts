@@ -5,8 +5,10 @@
 // (measured in BENCHMARKS.md, "Retention"). Only the org's rows with another
 // window are touched; repeating it is a no-op, which is how a writer that
 // stamped rows with a plan it had cached before the change is caught up.
+// On a cluster the mutations go to every shard's local tables (cluster-target.ts).
 import type { DataClass } from '@mcpg/config';
 import type { Store } from '../create-store.ts';
+import { mutationTarget } from '../cluster-target.ts';
 import { toStoreError } from '../errors.ts';
 import { RETENTION_TABLES, ROW_CLASSES } from './retention-tables.ts';
 
@@ -21,7 +23,7 @@ export async function reapplyRetention(store: Store, org: string, days: Readonly
       try {
         // A table name cannot be a parameter; these are constants of RETENTION_TABLES.
         await store.client.command({
-          query: `ALTER TABLE ${table} UPDATE retention_days = {days:UInt16} WHERE org = {org:String} AND retention_days != {days:UInt16}`,
+          query: `ALTER TABLE ${mutationTarget(store, table)} UPDATE retention_days = {days:UInt16} WHERE org = {org:String} AND retention_days != {days:UInt16}`,
           query_params: { org, days: days[cls] },
           clickhouse_settings: options.wait ? { mutations_sync: '2' } : {},
         });
