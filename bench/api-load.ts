@@ -6,7 +6,9 @@
 // per row; last, /healthz while 128 connections storm the audit search, on
 // the API port and on the health listener's port.
 // Runs once per mode: `off` (MCPG_API_LOAD_CONTROL=false: every request runs
-// its queries, as before load control) and `on` (the defaults).
+// its queries, as before load control), `on` (the defaults), or any name with
+// settings of its own after a colon (`name:MCPG_X=1+MCPG_Y=2`), so a setting
+// can be compared with its default in one run.
 //   node --import tsx bench/api-load.ts [secondsPerRow=5] [warmupSeconds=45] [kafkaPort=19205] [modes=off,on]
 // Give it a Kafka port no other broker on the host uses (the controller takes the next one).
 import { spawn } from 'node:child_process';
@@ -33,21 +35,24 @@ const SECONDS = Number(process.argv[2] ?? 5);
 const WARMUP = Number(process.argv[3] ?? 45);
 const KAFKA_PORT = Number(process.argv[4] ?? 19205);
 const MODES = (process.argv[5] ?? 'off,on').split(',');
-const CONNECTIONS = [1, 8, 32, 128];
+// API_LOAD_CONNECTIONS=32,128: only those connection counts.
+const CONNECTIONS = (process.env.API_LOAD_CONNECTIONS ?? '1,8,32,128').split(',').map(Number);
 const org = 'default';
 
 // API_LOAD_CPU_PROF=<dir>: a V8 CPU profile of the stack per mode, written
 // when it stops (bench/cpu-profile-summary.ts summarises it).
-// API_LOAD_ONLY=<text>: only the routes whose name holds it (e.g. `fleet`), no storm.
-const ONLY = process.env.API_LOAD_ONLY;
-async function bench(mode: string): Promise<void> {
+// API_LOAD_ONLY=<text>[,<text>…]: only the routes whose name holds one of them (e.g. `fleet`), no storm.
+const ONLY = process.env.API_LOAD_ONLY?.split(',');
+async function bench(modeSpec: string): Promise<void> {
+  const [mode, settings = ''] = modeSpec.split(':', 2) as [string, string?];
+  const extraEnv = Object.fromEntries(settings.split('+').filter(Boolean).map((kv) => kv.split('=', 2) as [string, string]));
   const dataDir = mkdtempSync(join(tmpdir(), 'mcpg-api-load-'));
   const child = spawn(
     process.execPath,
     [...(process.env.API_LOAD_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', join(process.env.API_LOAD_CPU_PROF, mode)] : []), 'bin/mcpg.mjs', 'up', '--rate', '200', '--data-dir', dataDir, '--host', '127.0.0.1', '--port', '0', '--kafka-port', String(KAFKA_PORT), '--health-listen', '127.0.0.1:0'],
     {
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, MCPG_LOG_LEVEL: 'warn', MCPG_API_LOAD_CONTROL: mode === 'off' ? 'false' : 'true' },
+      env: { ...process.env, MCPG_LOG_LEVEL: 'warn', MCPG_API_LOAD_CONTROL: mode === 'off' ? 'false' : 'true', ...extraEnv },
     },
   );
   let out = '';
@@ -77,7 +82,7 @@ async function bench(mode: string): Promise<void> {
     });
     const healthBase = /health\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1];
     if (!healthBase) throw new Error(`mcpg up printed no health listener:\n${out}`);
-    console.log(`\n== load control ${mode}: mcpg up at ${base}, data accumulating for ${WARMUP} s; ${SECONDS} s per row; node ${process.version}`);
+    console.log(`\n== load control ${modeSpec}: mcpg up at ${base}, data accumulating for ${WARMUP} s; ${SECONDS} s per row; node ${process.version}`);
     await new Promise((r) => setTimeout(r, WARMUP * 1000));
 
     const day = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
@@ -108,7 +113,7 @@ async function bench(mode: string): Promise<void> {
       );
     };
     console.log(`${'route'.padEnd(30)} conns  answers 2xx per second, latency of every answer`);
-    for (const [name, path] of routes) if (!ONLY || name.includes(ONLY)) for (const c of CONNECTIONS) row(name, c, await run(path, c));
+    for (const [name, path] of routes) if (!ONLY || ONLY.some((o) => name.includes(o))) for (const c of CONNECTIONS) row(name, c, await run(path, c));
     if (ONLY) return;
 
     // /healthz must stay fast while the engine-backed routes are saturated:

@@ -15,7 +15,8 @@ import { createCursorCodec } from './audit/audit-cursor.ts';
 import type { ApiKey } from './auth/api-key.ts';
 import { installAuth } from './auth/install-auth.ts';
 import { createKeyring } from './auth/keyring.ts';
-import { installLoadControl, type LoadControlOptions } from './load/install-load-control.ts';
+import { DEFAULT_LOAD_CONTROL, installLoadControl, type LoadControlOptions } from './load/install-load-control.ts';
+import { createAuditTruncation } from './audit/audit-truncation.ts';
 import { mcpRoutes } from './mcp/mcp-route.ts';
 import { createApiMetrics, type ApiMetrics } from './observability/api-metrics.ts';
 import { installApiMetrics } from './observability/install-api-metrics.ts';
@@ -156,6 +157,8 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   installQueryNumbers(app);
   if (apiKeys.length > 0) installAuth(app, createKeyring(apiKeys));
   if (deps.load !== false) installLoadControl(app, store, metrics.registry, deps.load);
+  // Where each org's retained audit rows start, kept as long as answers are.
+  const truncation = createAuditTruncation(store, { maxAgeMs: deps.load === false ? 0 : (deps.load?.cacheMaxAgeMs ?? DEFAULT_LOAD_CONTROL.cacheMaxAgeMs) });
 
   // Routes go in a plugin so they register after @fastify/swagger (itself a
   // plugin) and land in the OpenAPI document; the root's hooks cover them.
@@ -163,8 +166,8 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     healthRoutes(api, store);
     orgMetricsRoutes(api, store, now);
     pipelineHealthRoutes(api, store);
-    auditSearchRoutes(api, store, cursors);
-    auditToolCallsRoutes(api, store);
+    auditSearchRoutes(api, store, cursors, truncation);
+    auditToolCallsRoutes(api, store, truncation);
     tokenUsageRoutes(api, store, now);
     seriesRoutes(api, store, now, retention);
     invocationsRoutes(api, store, invocationCursors, now, retention);
@@ -177,7 +180,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     adminTracingRoutes(api, deps.tracing);
     meRoutes(api, store);
     consoleRoutes(api, deps.console);
-    orgPlanRoutes(api, retention, deps.operatorAudit, now);
+    orgPlanRoutes(api, retention, deps.operatorAudit, now, (org) => truncation.forget(org));
     orgRetentionRoutes(api, retention, now);
   });
   return app;

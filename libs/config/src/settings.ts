@@ -164,6 +164,13 @@ export const apiSettings = {
     max: 3_600_000,
     doc: 'Longest an answer is reused while no worker flush changed its data (0: no reuse; identical concurrent requests are still answered once)',
   }),
+  apiFleetStaleMs: intSetting({
+    env: 'MCPG_API_FLEET_STALE_MS',
+    default: 1000,
+    min: 0,
+    max: 60_000,
+    doc: 'Fleet endpoint only: while its answer is computed for new data, identical scrapes get the previous answer if it is younger than this (0: they wait for the new one)',
+  }),
   apiLoadControl: boolSetting({
     env: 'MCPG_API_LOAD_CONTROL',
     default: true,

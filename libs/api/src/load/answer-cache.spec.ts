@@ -51,3 +51,19 @@ test('single flight: waiters get the answer of the request computing it, or unde
   end2(undefined);
   assert.equal(await w2, undefined);
 });
+
+test('the previous answer of a key, whatever its version, while young enough; an older computation never replaces a newer answer', () => {
+  let now = 0;
+  const cache = new AnswerCache({ maxAgeMs: 5000, maxBytes: 1 << 20, now: () => now });
+  cache.set('k', 'v1', answer('one'));
+  assert.equal(cache.get('k', 'v2'), undefined, 'not a hit for a newer version');
+  now = 999;
+  assert.equal(cache.stale('k', 1000)?.body.toString(), 'one', 'but kept as the previous answer');
+  now = 1000;
+  assert.equal(cache.stale('k', 1000), undefined, 'a second old: too old to serve stale');
+  assert.equal(cache.stale('other', 1000), undefined);
+  cache.set('k', 'v3', answer('three'), 900);
+  cache.set('k', 'v2', answer('two'), 500); // began before v3's computation, ended after
+  assert.equal(cache.get('k', 'v3')?.body.toString(), 'three');
+  assert.equal(cache.get('k', 'v2'), undefined);
+});

@@ -3,7 +3,8 @@
 // depend on the clock, e.g. a trailing window, move on), within a byte
 // budget (oldest first out). Plus single flight: while one request computes
 // a key's answer, the others with that key wait for it instead of computing
-// it again.
+// it again (or, where the route class allows it, take the previous answer
+// while the new one is computed: `stale`).
 export interface Answer {
   readonly status: number;
   readonly headers: Readonly<Record<string, string>>;
@@ -37,19 +38,34 @@ export class AnswerCache {
   get(key: string, version: string): Answer | undefined {
     const e = this.entries.get(key);
     if (!e) return undefined;
-    if (e.version !== version || this.now() - e.at >= this.opts.maxAgeMs) {
+    if (this.now() - e.at >= this.opts.maxAgeMs) {
       this.delete(key, e);
       return undefined;
     }
-    return e.answer;
+    // An answer of an older version stays until its key's next answer
+    // replaces it: it may still be served as `stale`.
+    return e.version === version ? e.answer : undefined;
   }
 
-  set(key: string, version: string, answer: Answer): void {
+  /** The kept answer for the key whatever its data version, if its computation began less than `maxAgeMs` ago. */
+  stale(key: string, maxAgeMs: number): Answer | undefined {
+    const e = this.entries.get(key);
+    return e && this.now() - e.at < Math.min(maxAgeMs, this.opts.maxAgeMs) ? e.answer : undefined;
+  }
+
+  /**
+   * `startedAt`: when the answer's computation began (default: now); its
+   * data is at least that new. An answer whose computation began before the
+   * kept one's does not replace it (two versions computed at once may end in
+   * either order).
+   */
+  set(key: string, version: string, answer: Answer, startedAt: number = this.now()): void {
     const size = answer.body.length + key.length;
     if (size > this.opts.maxBytes / 4) return; // one answer never takes most of the budget
     const old = this.entries.get(key);
+    if (old && old.at > startedAt) return;
     if (old) this.delete(key, old);
-    this.entries.set(key, { answer, version, at: this.now() });
+    this.entries.set(key, { answer, version, at: startedAt });
     this.bytes += size;
     for (const [k, e] of this.entries) {
       if (this.bytes <= this.opts.maxBytes) break;

@@ -28,6 +28,13 @@ export interface LoadControlOptions {
   /** An answer is kept at most this long, even when no flush changed its data. 0: no cache (requests are still coalesced). */
   readonly cacheMaxAgeMs: number;
   readonly cacheMaxBytes: number;
+  /**
+   * The fleet endpoint only: while a request computes the answer for newer
+   * data, identical requests get the key's previous answer if its
+   * computation began less than this long ago (`x-mcpg-cache: stale`),
+   * instead of waiting for the engine. 0: they wait.
+   */
+  readonly fleetStaleMs: number;
   /** How often the data version is re-read from pipeline_progress while requests come. */
   readonly versionPollMs: number;
   /** In one process with the workers: call the listener after each stored flush. */
@@ -52,6 +59,7 @@ export const DEFAULT_LOAD_CONTROL: LoadControlOptions = {
   queueLimit: 64,
   cacheMaxAgeMs: 1000,
   cacheMaxBytes: 64 << 20,
+  fleetStaleMs: 1000,
   versionPollMs: 200,
 };
 
@@ -61,9 +69,10 @@ export function loadControlOptions(c: {
   readonly apiMaxConcurrentQueries: number;
   readonly apiQueueLimit: number;
   readonly apiCacheMaxAgeMs: number;
+  readonly apiFleetStaleMs: number;
 }): Partial<LoadControlOptions> | false {
   if (!c.apiLoadControl) return false;
-  return { maxConcurrent: c.apiMaxConcurrentQueries, queueLimit: c.apiQueueLimit, cacheMaxAgeMs: c.apiCacheMaxAgeMs };
+  return { maxConcurrent: c.apiMaxConcurrentQueries, queueLimit: c.apiQueueLimit, cacheMaxAgeMs: c.apiCacheMaxAgeMs, fleetStaleMs: c.apiFleetStaleMs };
 }
 
 const RETRY_AFTER_SECONDS = '1';
@@ -71,6 +80,8 @@ const RETRY_AFTER_SECONDS = '1';
 interface Flight {
   readonly key: string;
   readonly version: string | undefined;
+  /** When the answer's computation began (its data is at least that new). */
+  readonly startedAt?: number;
   readonly end: ((a: Answer | undefined) => void) | undefined;
   answer?: Answer;
   release?: () => void;
@@ -87,7 +98,7 @@ function cacheKey(request: FastifyRequest): string {
   return `${request.method} ${path}\n${JSON.stringify(params)}\n${request.apiKey?.id ?? ''}\n${request.headers.accept ?? ''}`;
 }
 
-function replay(reply: FastifyReply, a: Answer, how: 'hit' | 'coalesced'): FastifyReply {
+function replay(reply: FastifyReply, a: Answer, how: 'hit' | 'coalesced' | 'stale'): FastifyReply {
   return reply.code(a.status).headers(a.headers).header('x-mcpg-cache', how).send(a.body);
 }
 
@@ -133,7 +144,7 @@ export function installLoadControl(app: FastifyInstance, store: Store, registry:
       socket?.removeListener('close', onClose);
       flight.release?.();
       if (flight.answer && flight.answer.status === 200 && flight.version !== undefined && opts.cacheMaxAgeMs > 0) {
-        cache.set(flight.key, flight.version, flight.answer);
+        cache.set(flight.key, flight.version, flight.answer, flight.startedAt);
       }
       flight.end?.(flight.answer);
     };
@@ -184,6 +195,15 @@ export function installLoadControl(app: FastifyInstance, store: Store, registry:
     const flightKey = `${key}\n${version ?? ''}`;
     const pending = cache.inFlight(flightKey);
     if (pending) {
+      // A scrape is a sample: the previous exposition, under a second old,
+      // serves the scrapes that arrive while the new one is computed, so one
+      // scrape per flush waits for the engine rather than every scrape of
+      // that time (at a few flushes a second, most of them).
+      const previous = load.cls === 'fleet' && opts.fleetStaleMs > 0 ? cache.stale(key, opts.fleetStaleMs) : undefined;
+      if (previous) {
+        metrics.answered('stale');
+        return replay(reply, previous, 'stale');
+      }
       const answer = await pending;
       if (answer) {
         metrics.answered('coalesced');
@@ -192,7 +212,7 @@ export function installLoadControl(app: FastifyInstance, store: Store, registry:
     }
     const end = cache.inFlight(flightKey) ? undefined : cache.begin(flightKey);
     metrics.answered('computed');
-    return admit(request, reply, load.cls, { key, version, end });
+    return admit(request, reply, load.cls, { key, version, end, startedAt: Date.now() });
   });
 
   app.addHook('onSend', async (request, reply, payload) => {

@@ -17,7 +17,8 @@ before(async () => {
     apiKeys: [testKey('acme-reader', ['acme'], ['audit', 'metrics']), testKey('globex-reader', ['globex'], ['audit', 'metrics']), testKey('all', ['*'], ['admin'])],
     // Reuse on, and the data version read on every request (no poll interval):
     // what a flush changes shows at once.
-    load: { cacheMaxAgeMs: 60_000, versionPollMs: 0 },
+    // A previous fleet answer is served stale however slow this host is.
+    load: { cacheMaxAgeMs: 60_000, versionPollMs: 0, fleetStaleMs: 60_000 },
   });
   const T = Date.UTC(2026, 1, 26, 14, 0, 0);
   await insertAuditFixtures(api.store, [
@@ -99,6 +100,30 @@ test('identical concurrent requests are computed once and all get the answer', a
     assert.equal(r.body, computed[0]!.body);
     assert.match(String(r.headers['content-type']), /text\/plain/);
   }
+});
+
+test('fleet scrapes arriving while the exposition is computed for a new flush get the previous one (stale); other routes wait for the new answer', async () => {
+  const fleet = '/v1/orgs/acme/metrics?granularity=minute';
+  const search = '/v1/orgs/acme/audit?limit=3';
+  const ask = (url: string) => api.app.inject({ method: 'GET', url, headers: bearer('acme-reader') });
+  await flush(Date.now() + 10);
+  const [before, searched] = [await ask(fleet), await ask(search)];
+  assert.equal(before.headers['x-mcpg-cache'], undefined);
+  assert.equal(searched.headers['x-mcpg-cache'], undefined);
+  // The exposition carries the pipeline's committed offsets: a flush changes it.
+  await flush(Date.now() + 20);
+  const scrapes = await Promise.all(Array.from({ length: 6 }, () => ask(fleet)));
+  const computed = scrapes.filter((r) => r.headers['x-mcpg-cache'] === undefined);
+  const stale = scrapes.filter((r) => r.headers['x-mcpg-cache'] === 'stale');
+  assert.equal(computed.length, 1, scrapes.map((r) => r.headers['x-mcpg-cache']).join(','));
+  assert.equal(stale.length, 5);
+  assert.notEqual(computed[0]!.body, before.body, 'the scrape that computed has the new flush');
+  for (const r of stale) assert.equal(r.body, before.body, 'the others: the previous exposition, whole');
+  const later = await ask(fleet);
+  assert.equal(later.headers['x-mcpg-cache'], 'hit');
+  assert.equal(later.body, computed[0]!.body, 'once computed, the new one');
+  const searches = await Promise.all(Array.from({ length: 4 }, () => ask(search)));
+  assert.deepEqual(searches.map((r) => r.headers['x-mcpg-cache']).sort(), ['coalesced', 'coalesced', 'coalesced', undefined]);
 });
 
 test('past the queue limit: 503 with Retry-After naming the overload; /healthz and /readyz are never queued', async () => {

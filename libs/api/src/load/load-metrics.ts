@@ -4,12 +4,12 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { Admission, AdmittedClass } from './admission.ts';
 
-export type AnswerHow = 'computed' | 'hit' | 'coalesced';
+export type AnswerHow = 'computed' | 'hit' | 'coalesced' | 'stale';
 
 export function registerLoadMetrics(registry: Registry, admission: Admission): { answered(how: AnswerHow): void } {
   const answers = new Counter({
     name: 'http_answers_total',
-    help: 'Answers of cacheable routes: computed, reused while their data had not changed (hit), or shared with an identical concurrent request (coalesced)',
+    help: 'Answers of cacheable routes: computed, reused while their data had not changed (hit), shared with an identical concurrent request (coalesced), or the fleet endpoint\'s previous answer given while the next was computed (stale)',
     labelNames: ['how'],
     registers: [registry],
   });

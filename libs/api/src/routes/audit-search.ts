@@ -6,7 +6,7 @@ import { errorBodySchema } from '../api-errors.ts';
 import { auditItem, auditItemSchema, AUDIT_CSV_HEADER } from '../audit/audit-item.ts';
 import type { CursorCodec } from '../audit/audit-cursor.ts';
 import { CSV_CONTENT_TYPE, isCsvRequest, sendAuditCsv } from '../audit/csv-reply.ts';
-import { auditTruncatedBefore, truncatedBeforeSchema, TRUNCATED_BEFORE_HEADER } from '../audit/audit-truncation.ts';
+import { truncatedBeforeSchema, TRUNCATED_BEFORE_HEADER, type AuditTruncation } from '../audit/audit-truncation.ts';
 import { formatParam, labelParam, parseList, parseQ, parseRange, qParam, timeParam } from '../audit/query-params.ts';
 import { ORG_PATTERN } from './org-metrics.ts';
 
@@ -89,19 +89,19 @@ export function auditFilterOf(org: string, q: Omit<AuditSearchQuery, 'limit' | '
   };
 }
 
-export function auditSearchRoutes(app: FastifyInstance, store: Store, cursors: CursorCodec): void {
+export function auditSearchRoutes(app: FastifyInstance, store: Store, cursors: CursorCodec, truncation: AuditTruncation): void {
   app.get<{ Params: { org: string }; Querystring: AuditSearchQuery }>('/v1/orgs/:org/audit', { schema }, async (request, reply) => {
     const { org } = request.params;
     const filter = auditFilterOf(org, request.query);
     if (isCsvRequest(request)) {
-      return sendAuditCsv(reply, store, filter, { name: `audit-${org}.csv`, columns: AUDIT_CSV_HEADER, truncatedBefore: await auditTruncatedBefore(store, filter) });
+      return sendAuditCsv(reply, store, filter, { name: `audit-${org}.csv`, columns: AUDIT_CSV_HEADER, truncatedBefore: await truncation.truncatedBefore(filter) });
     }
     const { limit, cursor } = request.query;
     const after = cursor === undefined ? undefined : cursors.decode(filter, cursor);
     // One row more than asked says whether a next page exists.
     const [rows, truncatedBefore] = await Promise.all([
       pageAuditByKey(store, filter, after ? { limit: limit + 1, after } : { limit: limit + 1 }),
-      auditTruncatedBefore(store, filter),
+      truncation.truncatedBefore(filter),
     ]);
     if (truncatedBefore !== null) reply.header(TRUNCATED_BEFORE_HEADER, String(truncatedBefore));
     const page = rows.slice(0, limit);

@@ -11,7 +11,7 @@ import { countAudit, pageAuditByOffset, type AuditFilter, type Store } from '@mc
 import { errorBodySchema, invalidParameter } from '../api-errors.ts';
 import { SOURCE_CALL_ACTIONS, TOOL_CALL_SOURCES, toolCallItem, toolCallItemSchema, TOOL_CALL_CSV_HEADER, type ToolCallSource } from '../audit/audit-item.ts';
 import { CSV_CONTENT_TYPE, isCsvRequest, sendAuditCsv } from '../audit/csv-reply.ts';
-import { auditTruncatedBefore, truncatedBeforeSchema, TRUNCATED_BEFORE_HEADER } from '../audit/audit-truncation.ts';
+import { truncatedBeforeSchema, TRUNCATED_BEFORE_HEADER, type AuditTruncation } from '../audit/audit-truncation.ts';
 import { formatParam, labelParam, parseList, parseQ, parseRange, qParam, timeParam } from '../audit/query-params.ts';
 import { ORG_PATTERN } from './org-metrics.ts';
 
@@ -101,20 +101,20 @@ function toolCallFilter(org: string, q: ToolCallsQuery): AuditFilter {
   };
 }
 
-export function auditToolCallsRoutes(app: FastifyInstance, store: Store): void {
+export function auditToolCallsRoutes(app: FastifyInstance, store: Store, truncation: AuditTruncation): void {
   app.get<{ Querystring: ToolCallsQuery }>('/api/v1/audit/tool-calls', { schema }, async (request, reply) => {
     const { org } = request.query;
     if (org === undefined) throw invalidParameter('org', 'is required');
     const filter = toolCallFilter(org, request.query);
     if (isCsvRequest(request)) {
-      return sendAuditCsv(reply, store, filter, { name: `tool-calls-${org}.csv`, columns: TOOL_CALL_CSV_HEADER, truncatedBefore: await auditTruncatedBefore(store, filter) });
+      return sendAuditCsv(reply, store, filter, { name: `tool-calls-${org}.csv`, columns: TOOL_CALL_CSV_HEADER, truncatedBefore: await truncation.truncatedBefore(filter) });
     }
     const { page, page_size } = request.query;
     const offset = (page - 1) * page_size;
     if (offset + page_size > MAX_PAGE_DEPTH) {
       throw invalidParameter('page', `reaches past row ${MAX_PAGE_DEPTH}; narrow the filters or page with /v1/orgs/{org}/audit and its cursor`);
     }
-    const [rows, total, truncatedBefore] = await Promise.all([pageAuditByOffset(store, filter, { limit: page_size, offset }), countAudit(store, filter), auditTruncatedBefore(store, filter)]);
+    const [rows, total, truncatedBefore] = await Promise.all([pageAuditByOffset(store, filter, { limit: page_size, offset }), countAudit(store, filter), truncation.truncatedBefore(filter)]);
     if (truncatedBefore !== null) reply.header(TRUNCATED_BEFORE_HEADER, String(truncatedBefore));
     return reply.type('application/json').send({ items: rows.map(toolCallItem), total, page, page_size, truncated_before: truncatedBefore });
   });

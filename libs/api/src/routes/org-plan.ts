@@ -56,7 +56,7 @@ export function planOf(org: string, r: ResolvedPlan) {
   };
 }
 
-export function orgPlanRoutes(app: FastifyInstance, retention: OrgRetention, audit: OperatorAudit | undefined, now: () => number): void {
+export function orgPlanRoutes(app: FastifyInstance, retention: OrgRetention, audit: OperatorAudit | undefined, now: () => number, onPruned: (org: string) => void = () => {}): void {
   app.get<{ Params: { org: string } }>(
     '/v1/admin/orgs/:org/plan',
     { schema: { summary: "An org's retention plan and where it comes from", tags, params, response: { 200: planView, 400: errorBodySchema, 403: errorBodySchema } } },
@@ -101,7 +101,10 @@ export function orgPlanRoutes(app: FastifyInstance, retention: OrgRetention, aud
       await retention.refresh();
       await reapplyRetention(retention.store, org, plan.days);
       // A shorter audit window prunes the ledger's now-expired signed segments at once.
-      if (plan.days.audit < before.plan.days.audit) await pruneExpiredLedger(retention, org, at);
+      if (plan.days.audit < before.plan.days.audit) {
+        await pruneExpiredLedger(retention, org, at);
+        onPruned(org);
+      }
       request.log.info({ org, from: before.plan.name, to: plan.name, eventId }, 'retention plan changed');
       return planOf(org, retention.resolve(org));
     },
