@@ -115,15 +115,21 @@ test('fleet scrapes arriving while the exposition is computed for a new flush ge
   const scrapes = await Promise.all(Array.from({ length: 6 }, () => ask(fleet)));
   const computed = scrapes.filter((r) => r.headers['x-mcpg-cache'] === undefined);
   const stale = scrapes.filter((r) => r.headers['x-mcpg-cache'] === 'stale');
-  assert.equal(computed.length, 1, scrapes.map((r) => r.headers['x-mcpg-cache']).join(','));
-  assert.equal(stale.length, 5);
+  // (One that got here only after the new answer was kept is a hit on it.)
+  const hits = scrapes.filter((r) => r.headers['x-mcpg-cache'] === 'hit');
+  const how = scrapes.map((r) => r.headers['x-mcpg-cache']).join(',');
+  assert.equal(computed.length, 1, how);
+  assert.ok(stale.length >= 1 && stale.length + hits.length === 5, how);
   assert.notEqual(computed[0]!.body, before.body, 'the scrape that computed has the new flush');
   for (const r of stale) assert.equal(r.body, before.body, 'the others: the previous exposition, whole');
+  for (const r of hits) assert.equal(r.body, computed[0]!.body);
   const later = await ask(fleet);
   assert.equal(later.headers['x-mcpg-cache'], 'hit');
   assert.equal(later.body, computed[0]!.body, 'once computed, the new one');
   const searches = await Promise.all(Array.from({ length: 4 }, () => ask(search)));
-  assert.deepEqual(searches.map((r) => r.headers['x-mcpg-cache']).sort(), ['coalesced', 'coalesced', 'coalesced', undefined]);
+  const searchHow = searches.map((r) => r.headers['x-mcpg-cache']);
+  assert.equal(searchHow.filter((h) => h === undefined).length, 1, searchHow.join(','));
+  assert.ok(searchHow.every((h) => h !== 'stale'), 'only the fleet endpoint serves a previous answer');
 });
 
 test('past the queue limit: 503 with Retry-After naming the overload; /healthz and /readyz are never queued', async () => {
