@@ -188,7 +188,7 @@ export const upCommand: Command = {
       await api.listen({ host: c.apiHost, port: c.apiPort });
       life.add('api', () => api.close());
       const base = `http://${c.apiHost}:${(api.server.address() as { port: number }).port}`;
-      lines.push(`api        ${base}  (try: curl '${base}/v1/orgs/${c.simOrgs[0]}/metrics?granularity=hour')`);
+      lines.push(`api        ${base}  (try: curl '${base}/v1/orgs/${c.simOrgs[0]}/metrics?granularity=minute')`);
       lines.push(`console    ${base}${CONSOLE_PATH}  (${consoleFiles.built ? `built in ${Math.round(consoleFiles.buildMs)} ms` : 'build up to date'}, ${Math.round(consoleFiles.manifest.size.gzip / 1024)} KB gzipped; sign in with an API key${apiKeys.length > 0 ? '' : ', none needed while auth is off'})`);
       if (c.apiHealthListen !== '') {
         const health = await startHealthListener({ listen: c.apiHealthListen, store, stallAfterMs: c.apiHealthStallMs });
