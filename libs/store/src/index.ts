@@ -33,6 +33,7 @@ export * from './series/query-series.ts';
 export * from './series/query-invocations.ts';
 export * from './series/query-call-trace.ts';
 export * from './sql/analyst-sql.ts';
+export { newAnalystTag, type AnalystProgress } from './sql/analyst-progress.ts';
 export { AnalystSqlError, CLICKHOUSE_CODES } from './sql/analyst-sql-error.ts';
 export type { AnalystLimits } from './sql/analyst-settings.ts';
 export * from './retention/retention-tables.ts';

@@ -145,3 +145,19 @@ test('the next session recalls the previous session\'s statement from the histor
     t.kill();
   }
 });
+
+test('a long statement shows the rows read so far against the engine\'s estimate while it runs', async () => {
+  // Stopped by the test server's 3 s limit: long enough for several progress polls on any machine.
+  const heavy = 'SELECT count() FROM numbers(1000000000000) WHERE sipHash64(number) % 7 = 3';
+  const child = spawn(process.execPath, ['bin/mcpg.mjs', 'sql', '--sql-url', sql.url, '--progress', 'on', heavy], {
+    cwd: ROOT,
+    env: { ...process.env, MCPG_SQL_KEY: 'analyst-secret', MCPG_SQL_HISTORY_FILE: HISTORY },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let err = '';
+  child.stderr.on('data', (c: Buffer) => (err += c.toString('utf8')));
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  assert.equal(code, 1, 'the limit stops the statement');
+  assert.match(screen(err), /s elapsed, [\d,]+ of 1,000,000,000,000 rows \(\d+%\)/, 'progress with the rows read and the estimate');
+  assert.match(err, /TIMEOUT_EXCEEDED/);
+});

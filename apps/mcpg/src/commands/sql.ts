@@ -3,7 +3,7 @@
 // prompt with history when stdin is a terminal, or statements from a pipe.
 import { ConfigError, enumSetting, loadConfig, stringSetting } from '@mcpg/config';
 import type { Command } from '../command.ts';
-import { describeSummary, sendSql, type SqlClientOptions } from './sql-client.ts';
+import { describeProgress, describeSummary, sendSql, type SqlClientOptions, type SqlProgress } from './sql-client.ts';
 import { runSqlPrompt } from './sql-prompt.ts';
 
 const settings = {
@@ -58,7 +58,8 @@ export const sqlCommand: Command = {
 /** Runs one statement, writes its result to stdout (or its error to stderr); true when it succeeded. */
 async function runStatement(client: SqlClientOptions, sql: string, progress: boolean, signal?: AbortSignal): Promise<boolean> {
   const started = performance.now();
-  const tick = progress ? (s: number) => process.stderr.write(`\r\u23f3 ${s.toFixed(1)} s elapsed`) : undefined;
+  // \x1b[K clears what a longer line before left.
+  const tick = progress ? (s: number, p?: SqlProgress) => process.stderr.write(`\r${describeProgress(s, p)}\x1b[K`) : undefined;
   let answer;
   try {
     answer = await sendSql(client, sql, tick, signal);

@@ -63,6 +63,55 @@ test('a client that leaves mid-query: the engine stops the query and the key can
   assert.equal(await cancelledCount(), 1, 'counted as cancelled in mcpg_sql_queries_total');
 });
 
+test('GET /progress: the rows a running query has read, for its own key only; gone once the query is', async () => {
+  const id = 'progress-probe-1';
+  const client = new AbortController();
+  const heavy = fetch(`${t.url}/?query_id=${id}`, { method: 'POST', body: HEAVY, headers: auth, signal: client.signal }).catch((e: Error) => e.name);
+  const progress = async (key = auth, query = `query_id=${id}`) => {
+    const res = await fetch(`${t.url}/progress?${query}`, { headers: key });
+    return { status: res.status, body: await res.text() };
+  };
+  const readRows = async (mayBeUnknown = false): Promise<{ read: number; total: number }> => {
+    const p = await progress();
+    // Until the endpoint has read the query's body, it knows no query of that id.
+    if (mayBeUnknown && p.status === 404) return { read: 0, total: 0 };
+    assert.equal(p.status, 200, p.body);
+    const j = JSON.parse(p.body) as { query_id: string; read_rows: string; total_rows_to_read: string };
+    assert.equal(j.query_id, id);
+    return { read: Number(j.read_rows), total: Number(j.total_rows_to_read) };
+  };
+  let first = await readRows(true);
+  for (let i = 0; first.read === 0; i++) {
+    assert.ok(i < 200, 'the heavy query never showed progress');
+    await sleep(50);
+    first = await readRows(true);
+  }
+  assert.equal(first.total, 1_000_000_000_000, "the engine's estimate of the rows it reads");
+  await sleep(300);
+  const later = await readRows();
+  assert.ok(later.read > first.read, `read rows grow while the query runs: ${first.read} then ${later.read}`);
+
+  const otherKey = { authorization: `Basic ${Buffer.from('acme-analyst:acme-analyst-secret').toString('base64')}` };
+  const other = await progress(otherKey);
+  assert.equal(other.status, 404, "another key cannot see this key's query");
+  assert.match(other.body, /no running query "progress-probe-1" of acme-analyst/);
+  assert.equal((await progress(auth, 'query_id=no-such-query')).status, 404);
+  const noId = await progress(auth, '');
+  assert.equal(noId.status, 400);
+  assert.match(noId.body, /query_id is required/);
+  assert.equal((await progress({ authorization: 'Basic ' + Buffer.from('analyst:wrong').toString('base64') })).status, 401);
+
+  client.abort();
+  assert.equal(await heavy, 'AbortError');
+  let gone = await progress();
+  for (let i = 0; gone.status === 200 && i < 120; i++) {
+    await sleep(500);
+    gone = await progress();
+  }
+  assert.equal(gone.status, 404, 'no progress once the query is over');
+  for (let i = 0; (await analystQueriesRunning()) > 0 && i < 120; i++) await sleep(500);
+});
+
 test('a query whose client stays is answered as before', async () => {
   const res = await fetch(`${t.url}/?query=${encodeURIComponent('SELECT sum(number) FROM numbers(1000)')}`, { headers: auth });
   assert.equal(res.status, 200);

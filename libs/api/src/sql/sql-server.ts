@@ -8,11 +8,11 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { AnalystSqlError, CLICKHOUSE_CODES, type AnalystSql } from '@mcpg/store';
+import { AnalystSqlError, CLICKHOUSE_CODES, newAnalystTag, type AnalystSql } from '@mcpg/store';
 import { ALL_ORGS, hasRole, type ApiKey } from '../auth/api-key.ts';
 import { createKeyring } from '../auth/keyring.ts';
 import type { ApiMetrics } from '../observability/api-metrics.ts';
-import { readSqlRequest } from './sql-request.ts';
+import { readSqlRequest, type SqlRequest } from './sql-request.ts';
 import { contentTypeOf } from './sql-formats.ts';
 
 export interface SqlServerOptions {
@@ -38,6 +38,9 @@ const ANONYMOUS = 'default';
 export function createSqlServer(o: SqlServerOptions): SqlServer {
   const keyring = createKeyring(o.apiKeys);
   const running = new Map<string, number>();
+  // `${key}\n${query_id}` → the engine tag of that key's running query, for
+  // GET /progress: a key sees the progress of its own queries only.
+  const tags = new Map<string, string>();
   const maxQueryBytes = o.maxQueryBytes ?? 262_144;
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -46,8 +49,12 @@ export function createSqlServer(o: SqlServerOptions): SqlServer {
       res.writeHead(200, { 'content-type': 'text/plain; charset=UTF-8' }).end('Ok.\n');
       return;
     }
+    if (url.pathname === '/progress' && req.method === 'GET') {
+      await progress(readSqlRequest(req, url, ''), url, res);
+      return;
+    }
     if (url.pathname !== '/') {
-      fail(res, 404, new AnalystSqlError(1000, 'NOT_FOUND', `no handler for ${url.pathname}: use / (queries) or /ping`));
+      fail(res, 404, new AnalystSqlError(1000, 'NOT_FOUND', `no handler for ${url.pathname}: use / (queries), /progress or /ping`));
       return;
     }
     if (req.method !== 'GET' && req.method !== 'POST') {
@@ -60,17 +67,8 @@ export function createSqlServer(o: SqlServerOptions): SqlServer {
       return;
     }
     const r = readSqlRequest(req, url, body);
-    const key = authenticate(r.user, r.password);
-    if (key === undefined) {
-      fail(res, 401, new AnalystSqlError(CLICKHOUSE_CODES.AUTHENTICATION_FAILED, 'AUTHENTICATION_FAILED', `${r.user ?? ANONYMOUS}: Authentication failed: password is incorrect, or there is no user with such name`), {
-        'www-authenticate': 'Basic realm="mcpg sql"',
-      });
-      return;
-    }
-    if (key !== 'open' && !hasRole(key, 'sql')) {
-      fail(res, 403, new AnalystSqlError(CLICKHOUSE_CODES.ACCESS_DENIED, 'ACCESS_DENIED', `${key.id}: Not enough privileges. The key needs the sql role`));
-      return;
-    }
+    const key = admit(r, res);
+    if (key === undefined) return;
     const name = key === 'open' ? ANONYMOUS : key.id;
     if (r.database !== undefined && r.database !== o.analyst.database) {
       fail(res, 404, new AnalystSqlError(CLICKHOUSE_CODES.UNKNOWN_DATABASE, 'UNKNOWN_DATABASE', `Database ${r.database} does not exist here; the mcpg tables are in ${o.analyst.database}`));
@@ -84,6 +82,9 @@ export function createSqlServer(o: SqlServerOptions): SqlServer {
     }
     running.set(name, count + 1);
     const queryId = r.queryId ?? randomUUID();
+    const tag = newAnalystTag();
+    const slot = `${name}\n${queryId}`;
+    tags.set(slot, tag);
     const started = performance.now();
     // A client that goes away (closes the socket before the answer) has its
     // query stopped in the engine; the key's slot frees when the engine has.
@@ -94,7 +95,7 @@ export function createSqlServer(o: SqlServerOptions): SqlServer {
     res.on('close', onClose);
     try {
       const orgs = key === 'open' || key.orgs.includes(ALL_ORGS) ? ('*' as const) : key.orgs;
-      const result = await o.analyst.run({ sql: r.sql, params: r.params, settings: r.settings, defaultFormat: r.defaultFormat ?? 'TabSeparated', orgs }, left.signal);
+      const result = await o.analyst.run({ sql: r.sql, params: r.params, settings: r.settings, defaultFormat: r.defaultFormat ?? 'TabSeparated', orgs, tag }, left.signal);
       const seconds = (performance.now() - started) / 1000;
       o.metrics.sqlQueries.inc({ key: name, outcome: 'ok' });
       o.metrics.sqlQueryDuration.observe({ key: name, outcome: 'ok' }, seconds);
@@ -127,11 +128,63 @@ export function createSqlServer(o: SqlServerOptions): SqlServer {
       o.log?.warn({ key: name, queryId, ms: Math.round(seconds * 1000), code: e.exceptionCode, exception: e.exceptionName }, what);
       fail(res, statusOf(e.exceptionName), e, { 'x-clickhouse-query-id': queryId });
     } finally {
+      if (tags.get(slot) === tag) tags.delete(slot);
       res.off('close', onClose);
       const others = (running.get(name) ?? 1) - 1;
       if (others === 0) running.delete(name);
       else running.set(name, others);
     }
+  }
+
+  /** The request's key ('open' when auth is off), or undefined once a 401/403 is sent. */
+  function admit(r: SqlRequest, res: ServerResponse): ApiKey | 'open' | undefined {
+    const key = authenticate(r.user, r.password);
+    if (key === undefined) {
+      fail(res, 401, new AnalystSqlError(CLICKHOUSE_CODES.AUTHENTICATION_FAILED, 'AUTHENTICATION_FAILED', `${r.user ?? ANONYMOUS}: Authentication failed: password is incorrect, or there is no user with such name`), {
+        'www-authenticate': 'Basic realm="mcpg sql"',
+      });
+      return undefined;
+    }
+    if (key !== 'open' && !hasRole(key, 'sql')) {
+      fail(res, 403, new AnalystSqlError(CLICKHOUSE_CODES.ACCESS_DENIED, 'ACCESS_DENIED', `${key.id}: Not enough privileges. The key needs the sql role`));
+      return undefined;
+    }
+    return key;
+  }
+
+  /**
+   * GET /progress?query_id=…: how far the key's running query with that id
+   * has got, as JSON with the fields of X-ClickHouse-Progress. An answer
+   * comes in one piece here (node:http sends headers once), so a client that
+   * wants progress asks for it beside the query, as `mcpg sql` does.
+   */
+  async function progress(r: SqlRequest, url: URL, res: ServerResponse): Promise<void> {
+    const key = admit(r, res);
+    if (key === undefined) return;
+    const queryId = url.searchParams.get('query_id');
+    if (!queryId) {
+      fail(res, 400, new AnalystSqlError(CLICKHOUSE_CODES.SYNTAX_ERROR, 'SYNTAX_ERROR', 'query_id is required: the id the query was sent with'));
+      return;
+    }
+    const name = key === 'open' ? ANONYMOUS : key.id;
+    const tag = tags.get(`${name}\n${queryId}`);
+    if (tag === undefined) {
+      fail(res, 404, new AnalystSqlError(1000, 'NOT_FOUND', `no running query ${JSON.stringify(queryId)} of ${name}`));
+      return;
+    }
+    const p = await o.analyst.progress(tag);
+    res.writeHead(200, { 'content-type': 'application/json; charset=UTF-8', 'x-clickhouse-server-display-name': 'mcpg' });
+    res.end(
+      JSON.stringify({
+        query_id: queryId,
+        // false while the query waits for the engine (bound queries run one at a time).
+        started: p !== undefined,
+        read_rows: String(p?.readRows ?? 0),
+        read_bytes: String(p?.readBytes ?? 0),
+        total_rows_to_read: String(p?.totalRowsToRead ?? 0),
+        elapsed_ns: String(Math.round((p?.elapsedMs ?? 0) * 1e6)),
+      }),
+    );
   }
 
   /** 'open' when auth is off; undefined when the credentials match no key (or the user name is not the key's). */

@@ -24,11 +24,11 @@
 // way it does on a server (it ends within a fraction of a second with
 // QUERY_WAS_CANCELLED; see cancelTagged). Each analyst query carries a tag of
 // ours in log_comment (the analyst cannot set it) that the KILL selects on.
-import { randomUUID } from 'node:crypto';
 import { Session } from 'chdb';
 import type { Store } from '../create-store.ts';
 import { acquireEmbeddedEngine, type EmbeddedLease } from '../embedded-engine.ts';
 import { parseAstDump } from './ast-dump.ts';
+import { isAnalystTag, newAnalystTag, readAnalystProgress, type AnalystProgress } from './analyst-progress.ts';
 import { AnalystSqlError, fromEngineError, refusal } from './analyst-sql-error.ts';
 import { checkRequestSettings, limitStatements, type AnalystLimits } from './analyst-settings.ts';
 import { checkStatement, type StatementScope } from './statement-policy.ts';
@@ -44,6 +44,8 @@ export interface AnalystQuery {
   readonly defaultFormat: string;
   /** The orgs whose rows the query may see, or `*` for all. */
   readonly orgs: readonly string[] | '*';
+  /** The query's tag (newAnalystTag), for progress() while it runs; a new one when absent. */
+  readonly tag?: string;
 }
 
 export interface AnalystResult {
@@ -66,6 +68,8 @@ export interface AnalystSql {
    * has: the caller's concurrency slot then frees when the engine's work does.
    */
   run(query: AnalystQuery, signal?: AbortSignal): Promise<AnalystResult>;
+  /** How far the query run with this tag has got; undefined while it is queued or once it is over. */
+  progress(tag: string): Promise<AnalystProgress | undefined>;
   close(): Promise<void>;
 }
 
@@ -117,9 +121,10 @@ export async function openAnalystSql(store: Store, limits: AnalystLimits): Promi
         if (!PARAM_NAME.test(name) || name.startsWith('mcpg_')) throw refusal('QUERY_IS_PROHIBITED', `query parameter name ${JSON.stringify(name)} is not allowed`);
       }
       const settings = checkRequestSettings(q.settings, limits);
-      const session = new Session(lease.path);
       // A random UUID: safe as a literal (see cancelTagged for why it is one).
-      const tag = `mcpg-analyst-${randomUUID()}`;
+      const tag = q.tag ?? newAnalystTag();
+      if (!isAnalystTag(tag)) throw new RangeError('not an analyst query tag');
+      const session = new Session(lease.path);
       // The checks are short but queue behind other bound queries of the
       // process (chdb runs those one at a time): a client that left meanwhile
       // is not waited for (chdb skips a queued call whose signal aborted).
@@ -166,6 +171,9 @@ export async function openAnalystSql(store: Store, limits: AnalystLimits): Promi
       } finally {
         session.close();
       }
+    },
+    progress(tag) {
+      return readAnalystProgress(lease.path, tag);
     },
     async close() {
       await lease.release();
