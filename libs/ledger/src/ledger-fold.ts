@@ -5,7 +5,7 @@
 // persist `state()` with each checkpoint and resume from it after a crash, or
 // rebuild everything from offset 0 and get identical bytes.
 import { chainHash, genesisHash } from './chain.ts';
-import { eventLeaf, rowLeafHash } from './canonical-row.ts';
+import { eventLeaf } from './canonical-row.ts';
 import { LedgerError } from './errors.ts';
 import type { Hash } from './hashing.ts';
 import { checkpointOrigin } from './ledger-org.ts';
@@ -70,16 +70,8 @@ export class LedgerFold {
 
   /** Appends the next event of this org; `visit` sees the Merkle nodes it completes. Throws INVALID_ROW. */
   append(event: LedgerEvent, visit?: NodeVisitor): AppendedRow {
-    if (event.org !== this.org) {
-      throw new LedgerError('INVALID_ARGUMENT', `event of org ${JSON.stringify(event.org)} appended to the ledger of ${this.org}`);
-    }
-    const row = ledgerRowFromEvent(event, BigInt(this.range.size));
-    const leafHash = rowLeafHash(row);
-    const prevHash = this.head;
-    this.head = chainHash(prevHash, leafHash);
-    this.range.append(leafHash, visit);
-    this.lastEventTime = row.occurred_at;
-    return { row, leafHash, prevHash, chainHash: this.head };
+    const { seq, leafHash, prevHash } = this.appendLeaf(event, visit);
+    return { row: ledgerRowFromEvent(event, BigInt(seq)), leafHash, prevHash, chainHash: this.head };
   }
 
   /**

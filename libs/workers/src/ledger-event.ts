@@ -44,9 +44,19 @@ export interface PendingLedgerEvent {
   readonly routedPartition: number;
 }
 
+type Writable<T> = { -readonly [K in keyof T]: T[K] };
+
 /** The masked form is what is hashed and stored: secrets never reach the ledger. */
 export function maskAuditEvent(masker: Masker, e: AuditEvent): LedgerEvent {
-  return { ...e, arguments: maskOrNull(masker, e.arguments), response: maskOrNull(masker, e.response), error: maskOrNull(masker, e.error) };
+  return maskInPlace(masker, { ...e });
+}
+
+/** The free-text fields masked in the object itself, which the caller owns (a decoded message's). */
+function maskInPlace(masker: Masker, e: Writable<AuditEvent>): LedgerEvent {
+  e.arguments = maskOrNull(masker, e.arguments);
+  e.response = maskOrNull(masker, e.response);
+  e.error = maskOrNull(masker, e.error);
+  return e;
 }
 
 // Not a closure per event: this runs for every audit message.
@@ -73,8 +83,6 @@ function checkOrg(decoded: AuditEvent, key: string | null): void {
   }
 }
 
-type Writable<T> = { -readonly [K in keyof T]: T[K] };
-
 const OFFSET = /^(0|[1-9][0-9]{0,18})$/;
 const PARTITION = /^(0|[1-9][0-9]{0,4})$/;
 
@@ -86,14 +94,12 @@ export function decodeLedgerMessage(masker: Masker, msg: IncomingMessage): Pendi
   if (partition === undefined || offset === undefined || !PARTITION.test(partition) || !OFFSET.test(offset) || Number(partition) > 0xffff) {
     throw new LedgerDecodeError('NOT_ROUTED', `no source position in headers ${ROUTE_HEADERS.partition} / ${ROUTE_HEADERS.offset}: only the ledger's router writes ${msg.topic}`);
   }
-  const event = auditCodec.decode(msg.value) as Writable<AuditEvent>;
-  checkOrg(event, msg.key);
+  const decoded = auditCodec.decode(msg.value);
+  checkOrg(decoded, msg.key);
   // Masked in place: the decoded object is this message's alone, and a
   // masked copy of it would be one more 17-field object per row for the
   // collector (maskAuditEvent is the copying form).
-  event.arguments = maskOrNull(masker, event.arguments);
-  event.response = maskOrNull(masker, event.response);
-  event.error = maskOrNull(masker, event.error);
+  const event = maskInPlace(masker, decoded);
   // Throws INVALID_ROW (unsafe integer, lone surrogate) now, while the
   // message can still be dead-lettered, rather than in the fold.
   checkLedgerEvent(event);

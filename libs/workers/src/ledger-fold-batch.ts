@@ -61,10 +61,7 @@ interface FoldResult {
   readonly states: LedgerStateRecord[];
 }
 
-/**
- * Folds a flush's events into the orgs' ledgers, starting from their stored
- * states. Pure: the same states and events give byte-identical writes.
- */
+/** The fold of foldLedgerBatch and foldLedgerChunk: rows and nodes go to `out`, the rest is returned. */
 function foldInto(
   events: readonly PendingLedgerEvent[],
   stored: ReadonlyMap<string, LedgerStateRecord>,

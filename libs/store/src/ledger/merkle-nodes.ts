@@ -10,7 +10,7 @@ import type { Store } from '../create-store.ts';
 import { StoreError, toStoreError } from '../errors.ts';
 import { insertEncodedRows } from './encoded-insert.ts';
 import { RowBinaryWriter } from './row-binary.ts';
-import { queryPrunedPrefix } from './pruned-prefix-store.ts';
+import { queryPrunedPrefix, type PrunedRecord } from './pruned-prefix-store.ts';
 
 export interface MerkleNodeRow {
   readonly org: string;
@@ -82,13 +82,19 @@ export async function queryPerfectNodes(store: Store, org: string, keys: readonl
  * hashes), keyed `level/index`. A node inside the pruned prefix [0, S) is
  * read from the pruned record, which holds the frontier of [0, S): the only
  * nodes there that proofs of retained rows and verifies from S on need.
+ * `known.pruned`: the org's pruned record when the caller has read it already.
  */
-export async function queryStoredPerfectNodes(store: Store, org: string, keys: readonly NodeKey[]): Promise<Map<string, Hash>> {
+export async function queryStoredPerfectNodes(
+  store: Store,
+  org: string,
+  keys: readonly NodeKey[],
+  known?: { readonly pruned: PrunedRecord | undefined },
+): Promise<Map<string, Hash>> {
   const out = new Map<string, Hash>();
   if (!keys.length) return out;
   const seqs = [...new Set(keys.map(nodeSeq))];
   let rows: { seq_text: string; hashes: string[] }[];
-  let pruned: Awaited<ReturnType<typeof queryPrunedPrefix>>;
+  let pruned: PrunedRecord | undefined;
   try {
     [rows, pruned] = await Promise.all([
       store.client
@@ -99,7 +105,7 @@ export async function queryStoredPerfectNodes(store: Store, org: string, keys: r
           format: 'JSONEachRow',
         })
         .then((rs) => rs.json<{ seq_text: string; hashes: string[] }>()),
-      queryPrunedPrefix(store, org),
+      known ? known.pruned : queryPrunedPrefix(store, org),
     ]);
   } catch (err) {
     throw toStoreError(err, `reading Merkle nodes of ${org}`);

@@ -43,11 +43,6 @@ export class RowBinaryWriter {
     return out;
   }
 
-  /** Bytes written since the last reset. */
-  get length(): number {
-    return this.at;
-  }
-
   /**
    * The bytes written since the last reset, not copied: valid until the next
    * write or reset. For a writer its owner does not share while the bytes are

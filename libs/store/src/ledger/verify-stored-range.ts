@@ -107,7 +107,8 @@ export async function verifyStoredRange(
   // A missing node leaves the frontier short: the ledger verifier names it (NODE_EDITED).
   // At the pruned size the frontier is the pruned record's (merkle-nodes.ts).
   const keys = frontierKeys(start);
-  const [stored, pruned] = await Promise.all([queryStoredPerfectNodes(store, org, keys), queryPrunedPrefix(store, org)]);
+  const pruned = await queryPrunedPrefix(store, org);
+  const stored = await queryStoredPerfectNodes(store, org, keys, { pruned });
   const frontier = keys.flatMap((k) => stored.get(nodeKeyString(k)) ?? []);
   const [rows, nodeRows] = await Promise.all([queryLedgerRows(store, { org, fromSeq: start, toSeq: end }), queryStoredNodeRows(store, org, start, end)]);
   const result = verifyLedgerRange({

@@ -4,7 +4,7 @@ import type { ToolInvocationRow } from './tool-invocation-row.ts';
 import { stamped, type RetentionStamp } from '../retention/retention-stamp.ts';
 import { insertRowBinaryEmbedded } from '../ledger/encoded-insert.ts';
 import { encodeInvocationsRowBinary } from './invocations-row-binary.ts';
-import { StoreError } from '../errors.ts';
+import { RowBinaryWriter } from '../ledger/row-binary.ts';
 
 /** Column order of the insert; the check below fails to compile if a row field is missing. */
 const COLUMNS = [
@@ -88,19 +88,15 @@ export function encodeInvocationRow(row: ToolInvocationRow): EncodedInvocation {
 export async function insertEncodedInvocations(store: Store, rows: readonly EncodedInvocation[], stamp?: RetentionStamp): Promise<void> {
   if (rows.length === 0) return;
   try {
+    // Sized for the whole body up front: no growing copy by copy.
     let size = stamp ? 2 * rows.length : 0;
     for (const r of rows) size += r.end - r.start;
-    const body = Buffer.allocUnsafe(size);
-    let at = 0;
+    const w = new RowBinaryWriter(size);
     for (const r of rows) {
-      at += r.row.copy(body, at, r.start, r.end);
-      if (stamp) {
-        const days = stamp(r.org);
-        if ((days & 0xffff) !== days) throw new StoreError('QUERY_FAILED', `RowBinary UInt16: ${JSON.stringify(days)} is not a value of this type`, false);
-        at = body.writeUInt16LE(days, at);
-      }
+      w.bytes(r.row, r.start, r.end);
+      if (stamp) w.uint16(stamp(r.org));
     }
-    await insertRowBinaryEmbedded(store, 'tool_invocations', stamp ? [...COLUMNS, 'retention_days'] : COLUMNS, body);
+    await insertRowBinaryEmbedded(store, 'tool_invocations', stamp ? [...COLUMNS, 'retention_days'] : COLUMNS, w.view());
   } catch (err) {
     throw toStoreError(err, `inserting ${rows.length} tool_invocations rows`);
   }
